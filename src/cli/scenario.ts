@@ -1,0 +1,61 @@
+import { Command } from 'commander';
+import { launchSystem } from '../runtime/launch.ts';
+import { runCourseScenario, type ScenarioResult, type StepResult } from '../scenarios/course.ts';
+import { EXIT_FAILED } from './errors.ts';
+import { natsOption, parseUrl, styleOrAllOption, stylesOf } from './options.ts';
+import { asUsageError } from './up.ts';
+import { silentChannel } from '../platform/delivery/log.ts';
+
+interface ScenarioFlags {
+  readonly style: string;
+  readonly baseUrl?: string;
+  readonly nats?: string;
+}
+
+export function registerScenario(cli: Command): void {
+  cli
+    .command('scenario')
+    .description('run the course scenario against a system it starts itself, or against --base-url')
+    .addOption(styleOrAllOption())
+    .option('--base-url <url>', 'run against this running system instead (for example http://arch.homework)', parseUrl)
+    .addOption(natsOption())
+    .action(async (flags: ScenarioFlags) => {
+      const results: ScenarioResult[] = [];
+      if (flags.baseUrl) {
+        results.push(await runAndPrint(`${flags.baseUrl}`, flags.baseUrl));
+      } else {
+        for (const style of stylesOf(flags.style)) {
+          const system = await launchSystem({ style, port: 0, nats: flags.nats, delivery: silentChannel }).catch((e) => {
+            throw asUsageError(e);
+          });
+          try {
+            results.push(await runAndPrint(style, system.url));
+          } finally {
+            await system.stop();
+          }
+        }
+      }
+      if (!results.every((r) => r.ok)) process.exitCode = EXIT_FAILED;
+    });
+}
+
+async function runAndPrint(label: string, baseUrl: string): Promise<ScenarioResult> {
+  const out = process.stdout;
+  out.write(`\ninterplay scenario · ${label} · ${baseUrl}\n\n`);
+  const result = await runCourseScenario({ baseUrl, onStep: (step) => out.write(renderStep(step)) });
+  const passed = result.steps.filter((s) => s.ok).length;
+  const failed = result.steps.length - passed;
+  out.write(`\n  ${passed} passed, ${failed} failed · ${Math.round(result.durationMs)} ms\n`);
+  return result;
+}
+
+export function renderStep(step: StepResult): string {
+  const head = `  ${step.ok ? '✓' : '✗'} ${step.name} (${Math.round(step.durationMs)} ms)\n`;
+  if (step.ok) return head;
+  const lines = [`      ${step.failure}`];
+  for (const x of step.exchanges ?? []) {
+    lines.push(`      → ${x.request.method} ${x.request.url}${x.request.body === undefined ? '' : ` ${JSON.stringify(x.request.body)}`}`);
+    lines.push(x.response ? `      ← ${x.response.status} ${JSON.stringify(x.response.body)}` : `      ← ${x.error}`);
+  }
+  return `${head}${lines.join('\n')}\n`;
+}

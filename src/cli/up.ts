@@ -1,0 +1,61 @@
+import { Command, Option } from 'commander';
+import { launchSystem } from '../runtime/launch.ts';
+import { NatsServerNotFound } from '../runtime/nats-server.ts';
+import type { Style } from '../transports/index.ts';
+import { UsageError } from './errors.ts';
+import { natsOption, parsePort, styleOption } from './options.ts';
+
+interface UpFlags {
+  readonly style: Style;
+  readonly port: number;
+  readonly host: string;
+  readonly data?: string;
+  readonly nats?: string;
+  readonly logLevel: string;
+}
+
+export function registerUp(cli: Command): void {
+  cli
+    .command('up')
+    .description('start the four services and the gateway, and serve until SIGINT or SIGTERM')
+    .addOption(styleOption())
+    .addOption(new Option('--port <port>', 'gateway port (0 picks a free one)').argParser(parsePort).default(8080))
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--data <dir>', 'keep the databases in this directory (default: a fresh temporary one, removed on exit)')
+    .addOption(natsOption())
+    .addOption(new Option('--log-level <level>', 'service log level').choices(['fatal', 'error', 'warn', 'info', 'debug']).default('warn'))
+    .action(async (flags: UpFlags) => {
+      const system = await launch(flags);
+      process.stdout.write(`ready ${system.url}\n`);
+      await new Promise<void>((resolve) => {
+        const shutdown = () => resolve();
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+      });
+      await system.stop();
+    });
+}
+
+async function launch(flags: UpFlags) {
+  try {
+    return await launchSystem({
+      style: flags.style,
+      port: flags.port,
+      host: flags.host,
+      dataDir: flags.data,
+      nats: flags.nats,
+      logLevel: flags.logLevel,
+    });
+  } catch (error) {
+    throw asUsageError(error);
+  }
+}
+
+/** Failures a user can fix (no nats-server, a port in use) become one line and exit code 2. */
+export function asUsageError(error: unknown): unknown {
+  if (error instanceof NatsServerNotFound) return new UsageError(error.message, { cause: error });
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return new UsageError(`the port is already in use: ${(error as Error).message}`, { cause: error });
+  if (code === 'EACCES') return new UsageError(`not allowed to listen there: ${(error as Error).message}`, { cause: error });
+  return error;
+}

@@ -1,0 +1,110 @@
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { DomainError } from '../../services/kernel/index.ts';
+import { childTraceparent } from '../events/trace.ts';
+import type { ServiceMetrics } from '../metrics.ts';
+import { UpstreamUnavailable, domainProblem } from './errors.ts';
+import { problem, sendProblem, type ProblemType } from './problem.ts';
+
+/** bytes; the largest legitimate body, an order with 100 lines, is under 10 KiB */
+export const BODY_LIMIT = 64 * 1024;
+
+export interface ServiceAppOptions {
+  readonly service: string;
+  readonly metrics: ServiceMetrics;
+  /** pino level; default 'warn', so nothing is logged per request */
+  readonly logLevel?: string;
+  readonly description?: string;
+  /** facts for /health beside `status` (event consumers, outbox backlog, dead letters) */
+  readonly health?: () => Record<string, unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** W3C traceparent of this request's span, continued from the caller's when it sent one */
+    traceparent: string;
+  }
+}
+
+export type ServiceApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+
+/** Builds (never listens) a Fastify app with the project's JSON, error, metrics and OpenAPI conventions. */
+export async function createServiceApp(opts: ServiceAppOptions): Promise<ServiceApp> {
+  const app = Fastify({
+    logger: { level: opts.logLevel ?? 'warn' },
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: `interplay ${opts.service} service`, version: '1.0.0', description: opts.description },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+  });
+
+  app.decorateRequest('traceparent', '');
+  app.decorateRequest('principal', '');
+  app.addHook('onRequest', async (request) => {
+    const incoming = request.headers.traceparent;
+    request.traceparent = childTraceparent(typeof incoming === 'string' ? incoming : undefined);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    opts.metrics.serverRequests.inc({
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    });
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => sendProblem(reply, toProblem(error, request)));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem('not-found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+  );
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'up', service: opts.service, ...opts.health?.() }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(opts.metrics.registry.contentType);
+    return opts.metrics.registry.metrics();
+  });
+  return app;
+}
+
+const FASTIFY_CODES: Record<string, ProblemType> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-json',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid-input',
+};
+
+function toProblem(error: FastifyError, request: FastifyRequest) {
+  if (error.validation) {
+    const where = error.validationContext ?? 'body';
+    const errors = error.validation.map((v) => {
+      const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+      const extra = (v.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+      const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+      const field = [where, path, missing ?? extra].filter(Boolean).join('.');
+      return { field, message: extra ? 'is not allowed' : (v.message ?? 'is invalid') };
+    });
+    const first = errors[0];
+    return problem('invalid-input', first ? `${first.field} ${first.message}` : undefined, { errors });
+  }
+  if (error instanceof DomainError) return domainProblem(error);
+  if (error instanceof UpstreamUnavailable) return problem('service-unavailable', error.message, { service: error.target });
+  const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+  if (known) return problem(known, error.message);
+  if (error instanceof SyntaxError) return problem('malformed-json', error.message);
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) return { ...problem('invalid-input', error.message), status };
+  request.log.error({ err: error, url: request.url }, 'unhandled error');
+  return problem('internal', 'The request failed; the log has the details.');
+}

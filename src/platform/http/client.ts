@@ -1,0 +1,100 @@
+import { Pool, errors as undiciErrors } from 'undici';
+import type { ServiceMetrics } from '../metrics.ts';
+import { UpstreamUnavailable } from './errors.ts';
+
+/** Where each service listens; filled in once the services are up, read on every call. */
+export type ServiceDirectory = Readonly<Record<string, string | undefined>>;
+
+export interface ServiceClientOptions {
+  readonly caller: ServiceMetrics;
+  readonly target: string;
+  readonly directory: ServiceDirectory;
+  /** a service token for the target's internal routes; refreshed by the provider before it expires */
+  readonly token: () => Promise<string>;
+  /** ms; a downstream that hangs fails the caller's request with 503 after this, instead of holding it */
+  readonly timeoutMs?: number;
+  /** keep-alive connections to the target; default 16 */
+  readonly connections?: number;
+}
+
+export interface CallOptions {
+  /** the route template, used as the metrics label so ids do not explode its cardinality */
+  readonly route: string;
+  readonly params?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  readonly traceparent?: string;
+}
+
+export interface Answer<T> {
+  readonly status: number;
+  readonly body: T;
+}
+
+export interface ServiceClient {
+  readonly target: string;
+  get<T>(call: CallOptions): Promise<Answer<T>>;
+  post<T>(call: CallOptions): Promise<Answer<T>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Calls another service's internal routes over a keep-alive pool, counting every call.
+ * Connection failures, timeouts and 5xx answers throw UpstreamUnavailable; 4xx come back as answers.
+ */
+export function serviceClient(opts: ServiceClientOptions): ServiceClient {
+  let pool: Pool | undefined;
+  const timeout = opts.timeoutMs ?? 5000;
+  const connect = (): Pool => {
+    if (pool) return pool;
+    const url = opts.directory[opts.target];
+    if (!url) throw new UpstreamUnavailable(opts.target);
+    pool = new Pool(url, {
+      connections: opts.connections ?? 16,
+      keepAliveTimeout: 30_000,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      connectTimeout: timeout,
+    });
+    return pool;
+  };
+
+  async function call<T>(method: 'GET' | 'POST', c: CallOptions): Promise<Answer<T>> {
+    const path = c.route.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(c.params?.[name] ?? ''));
+    const headers: Record<string, string> = { authorization: `Bearer ${await opts.token()}` };
+    if (c.traceparent) headers.traceparent = c.traceparent;
+    if (c.body !== undefined) headers['content-type'] = 'application/json';
+    const label = { target: opts.target, method, route: c.route };
+    try {
+      const res = await connect().request({
+        method,
+        path,
+        headers,
+        body: c.body === undefined ? undefined : JSON.stringify(c.body),
+      });
+      const text = await res.body.text();
+      opts.caller.clientRequests.inc({ ...label, status: String(res.statusCode) });
+      if (res.statusCode >= 500) throw new UpstreamUnavailable(opts.target);
+      return { status: res.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
+    } catch (error) {
+      if (error instanceof UpstreamUnavailable) throw error;
+      opts.caller.clientRequests.inc({ ...label, status: 'error' });
+      if (error instanceof undiciErrors.UndiciError || isSocketError(error)) {
+        throw new UpstreamUnavailable(opts.target, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  return {
+    target: opts.target,
+    get: (c) => call('GET', c),
+    post: (c) => call('POST', c),
+    close: async () => {
+      await pool?.close();
+      pool = undefined;
+    },
+  };
+}
+
+const isSocketError = (error: unknown): boolean =>
+  error instanceof Error && /^E(CONNREFUSED|CONNRESET|PIPE|HOSTUNREACH|TIMEDOUT)$/.test((error as NodeJS.ErrnoException).code ?? '');

@@ -1,0 +1,33 @@
+import { DomainError } from '../../services/kernel/index.ts';
+import { problem, type Problem, type ProblemType } from './problem.ts';
+
+/** A service this request needs did not answer, or answered 5xx. */
+export class UpstreamUnavailable extends Error {
+  readonly code = 'UPSTREAM.UNAVAILABLE';
+  readonly target: string;
+  constructor(target: string, options?: { cause?: unknown }) {
+    super(`The ${target} service is unavailable.`, options);
+    this.name = 'UpstreamUnavailable';
+    this.target = target;
+  }
+}
+
+/** How each domain error code reads over HTTP. A code missing here is a bug and answers 500. */
+const BY_CODE: Record<string, ProblemType> = {
+  'AUTH.EMAIL_TAKEN': 'email-taken',
+  'AUTH.INVALID_CREDENTIALS': 'invalid-credentials',
+  'AUTH.USER_NOT_FOUND': 'not-found',
+  'BILLING.ACCOUNT_NOT_FOUND': 'not-found',
+  'BILLING.PAYMENT_NOT_FOUND': 'not-found',
+  'BILLING.IDEMPOTENCY_MISMATCH': 'idempotency-key-mismatch',
+  'BILLING.BALANCE_LIMIT': 'balance-limit',
+  'ORDER.NOT_FOUND': 'not-found',
+  'ORDER.IDEMPOTENCY_MISMATCH': 'idempotency-key-mismatch',
+  'NOTIFICATION.CONTACT_UNKNOWN': 'not-found',
+  'NOTIFICATION.ORDER_NOT_FINAL': 'order-not-final',
+};
+
+export function domainProblem(error: DomainError): Problem {
+  const type = BY_CODE[error.code];
+  return type ? problem(type, error.message, { code: error.code }) : problem('internal');
+}

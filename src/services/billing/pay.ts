@@ -1,0 +1,68 @@
+import type { Kysely } from 'kysely';
+import { err, ok, withTx, type Result } from '../kernel/index.ts';
+import { accountNotFound, paymentNotFound, type BillingError } from './errors.ts';
+import type { BillingDeps, Payment } from './account.ts';
+import type { BillingDB, PaymentsTable } from './schema.ts';
+
+export interface PaymentRequest {
+  readonly orderId: string;
+  readonly userId: string;
+  /** minor units */
+  readonly amount: number;
+}
+
+const toPayment = (row: PaymentsTable): Payment => ({
+  orderId: row.order_id,
+  userId: row.user_id,
+  amount: row.amount,
+  status: row.status,
+  balanceAfter: row.balance_after,
+  createdAt: new Date(row.created_at).toISOString(),
+});
+
+const findPayment = (db: Kysely<BillingDB>, orderId: string) =>
+  db.selectFrom('payments').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+
+/**
+ * Withdraws the order's amount, or refuses when the balance is too low and moves no money.
+ * Idempotent per order: a second call returns the first decision and charges nothing.
+ */
+export async function pay(deps: BillingDeps, input: PaymentRequest): Promise<Result<Payment, BillingError>> {
+  return withTx(deps.db, async (trx) => {
+    const earlier = await findPayment(trx, input.orderId);
+    if (earlier) return ok(toPayment(earlier));
+    const now = deps.clock.now();
+    // The conditional update is the whole decision: it cannot take the balance below zero.
+    const charged = await trx
+      .updateTable('accounts')
+      .set((eb) => ({ balance: eb('balance', '-', input.amount), updated_at: now }))
+      .where('user_id', '=', input.userId)
+      .where('balance', '>=', input.amount)
+      .returning('balance')
+      .executeTakeFirst();
+    let row: PaymentsTable;
+    if (charged) {
+      row = { ...base(input, now), status: 'paid', balance_after: charged.balance };
+    } else {
+      const account = await trx.selectFrom('accounts').select('balance').where('user_id', '=', input.userId).executeTakeFirst();
+      if (!account) return err(accountNotFound(input.userId));
+      row = { ...base(input, now), status: 'rejected', balance_after: account.balance };
+    }
+    await trx.insertInto('payments').values(row).execute();
+    const payment = toPayment(row);
+    await deps.events(trx, { type: 'payment.completed', payment });
+    return ok(payment);
+  });
+}
+
+const base = (input: PaymentRequest, now: number) => ({
+  order_id: input.orderId,
+  user_id: input.userId,
+  amount: input.amount,
+  created_at: now,
+});
+
+export async function getPayment(deps: Pick<BillingDeps, 'db'>, orderId: string): Promise<Result<Payment, BillingError>> {
+  const row = await findPayment(deps.db, orderId);
+  return row ? ok(toPayment(row)) : err(paymentNotFound(orderId));
+}

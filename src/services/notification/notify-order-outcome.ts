@@ -1,0 +1,55 @@
+import { err, formatMoney, ok, withTx, type Result } from '../kernel/index.ts';
+import { contactUnknown, orderNotFinal, type NotificationError } from './errors.ts';
+import { toNotification, type Contact, type LookupContext, type Notification, type NotificationDeps } from './notification.ts';
+
+export interface OrderOutcome {
+  readonly orderId: string;
+  readonly userId: string;
+  /** minor units */
+  readonly amount: number;
+  readonly status: 'pending' | 'paid' | 'rejected';
+}
+
+const messageFor = (outcome: OrderOutcome, contact: Contact): string =>
+  outcome.status === 'paid'
+    ? `${contact.name}, your order ${outcome.orderId} for ${formatMoney(outcome.amount)} is paid.`
+    : `${contact.name}, your order ${outcome.orderId} for ${formatMoney(outcome.amount)} could not be paid: not enough money on the account.`;
+
+/**
+ * Stores and delivers the one message an order's outcome deserves.
+ * Idempotent per order: a repeated outcome returns the stored message and delivers nothing new.
+ */
+export async function notifyOrderOutcome(
+  deps: NotificationDeps,
+  outcome: OrderOutcome,
+  ctx?: LookupContext,
+): Promise<Result<Notification, NotificationError>> {
+  if (outcome.status === 'pending') return err(orderNotFinal(outcome.orderId));
+  const status = outcome.status;
+  const existing = await deps.db.selectFrom('notifications').selectAll().where('order_id', '=', outcome.orderId).executeTakeFirst();
+  if (existing) return ok(toNotification(existing));
+  const contact = await deps.contacts.find(outcome.userId, ctx);
+  if (!contact) return err(contactUnknown(outcome.userId));
+  const row = {
+    id: deps.ids.next(),
+    order_id: outcome.orderId,
+    user_id: outcome.userId,
+    type: status === 'paid' ? ('order.paid' as const) : ('order.rejected' as const),
+    message: messageFor(outcome, contact),
+    created_at: deps.clock.now(),
+  };
+  const stored = await withTx(deps.db, async (trx) => {
+    const inserted = await trx
+      .insertInto('notifications')
+      .values(row)
+      .onConflict((oc) => oc.column('order_id').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { row, fresh: true };
+    // A concurrent call for the same order won while the contact was being looked up.
+    const winner = await trx.selectFrom('notifications').selectAll().where('order_id', '=', outcome.orderId).executeTakeFirstOrThrow();
+    return { row: winner, fresh: false };
+  });
+  const notification = toNotification(stored.row);
+  if (stored.fresh) deps.delivery.deliver(notification, contact);
+  return ok(notification);
+}

@@ -1,0 +1,8 @@
+import { DomainError } from '../kernel/index.ts';
+
+export type OrderErrorCode = 'ORDER.NOT_FOUND' | 'ORDER.IDEMPOTENCY_MISMATCH';
+export type OrderError = DomainError<OrderErrorCode>;
+
+export const orderNotFound = (id: string): OrderError => new DomainError('ORDER.NOT_FOUND', `No order ${id}.`);
+export const idempotencyMismatch = (key: string): OrderError =>
+  new DomainError('ORDER.IDEMPOTENCY_MISMATCH', `Idempotency-Key ${key} was used with a different request body.`);

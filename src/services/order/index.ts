@@ -1,0 +1,10 @@
+export { createOrder } from './create-order.ts';
+export type { OrderRequest, PlacedOrder } from './create-order.ts';
+export { applyPaymentOutcome } from './apply-payment-outcome.ts';
+export type { PaymentOutcome } from './apply-payment-outcome.ts';
+export { getOrder, listOrders } from './queries.ts';
+export { toOrder } from './order.ts';
+export type { Order, OrderDeps, OrderEvent, OrderLine } from './order.ts';
+export { orderMigrations } from './schema.ts';
+export type { OrderDB, OrderStatus } from './schema.ts';
+export type { OrderError, OrderErrorCode } from './errors.ts';

@@ -1,0 +1,46 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+export type OrderStatus = 'pending' | 'paid' | 'rejected';
+
+export interface OrdersTable {
+  id: string;
+  user_id: string;
+  /** minor units */
+  amount: number;
+  /** JSON array of order lines, or null */
+  items: string | null;
+  status: OrderStatus;
+  /** grows by one with every change; thin events carry it */
+  version: number;
+  idempotency_key: string | null;
+  /** sha256 of the request body the key was first used with */
+  fingerprint: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrderDB {
+  orders: OrdersTable;
+}
+
+export const orderMigrations: Record<string, Migration> = {
+  '001_orders': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('orders')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount > 0`))
+        .addColumn('items', 'text')
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status IN ('pending', 'paid', 'rejected')`))
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text')
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('orders_user_key', ['user_id', 'idempotency_key'])
+        .execute();
+      await db.schema.createIndex('orders_user').on('orders').columns(['user_id', 'created_at']).execute();
+    },
+  },
+};

@@ -1,0 +1,64 @@
+import type { JWK } from 'jose';
+import { getUser, login, register, removeUser, type AuthDeps, type User as DomainUser } from '../../services/auth/index.ts';
+import type { ServiceApp } from '../../platform/http/app.ts';
+import { domainProblem } from '../../platform/http/errors.ts';
+import { sendProblem } from '../../platform/http/problem.ts';
+import type { CallContext, Guards } from './guards.ts';
+import { AccessToken, Credentials, IdParams, Registration, User, problems } from './schemas.ts';
+
+export interface AuthRoutesOptions {
+  readonly deps: AuthDeps;
+  readonly guards: Guards;
+  readonly publicJwk: JWK;
+  /** what registration sets off in this style; when it throws, the registration is undone */
+  readonly onRegistered: (user: DomainUser, ctx: CallContext) => Promise<void>;
+}
+
+export function authRoutes(app: ServiceApp, opts: AuthRoutesOptions): void {
+  const { deps, guards } = opts;
+
+  app.post(
+    '/auth/register',
+    { schema: { tags: ['auth'], body: Registration, response: { 201: User, ...problems } } },
+    async (request, reply) => {
+      const result = await register(deps, request.body);
+      if (!result.ok) return sendProblem(reply, domainProblem(result.error));
+      try {
+        await opts.onRegistered(result.value, request);
+      } catch (error) {
+        await removeUser(deps, result.value.id);
+        throw error;
+      }
+      return reply.code(201).send(result.value);
+    },
+  );
+
+  app.post(
+    '/auth/login',
+    { schema: { tags: ['auth'], body: Credentials, response: { 200: AccessToken, ...problems } } },
+    async (request, reply) => {
+      const result = await login(deps, request.body);
+      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+    },
+  );
+
+  app.get(
+    '/auth/me',
+    { onRequest: guards.user, schema: { tags: ['auth'], security: [{ bearer: [] }], response: { 200: User, ...problems } } },
+    async (request, reply) => {
+      const result = await getUser(deps, request.principal);
+      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+    },
+  );
+
+  app.get('/auth/.well-known/jwks.json', { schema: { tags: ['auth'] } }, async () => ({ keys: [opts.publicJwk] }));
+
+  app.get(
+    '/internal/users/:id',
+    { onRequest: guards.service, schema: { tags: ['internal'], params: IdParams, response: { 200: User, ...problems } } },
+    async (request, reply) => {
+      const result = await getUser(deps, request.params.id);
+      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+    },
+  );
+}

@@ -1,0 +1,64 @@
+import { deposit, getAccount, getPayment, openAccount, pay, type BillingDeps } from '../../services/billing/index.ts';
+import type { ServiceApp } from '../../platform/http/app.ts';
+import { domainProblem } from '../../platform/http/errors.ts';
+import { sendProblem } from '../../platform/http/problem.ts';
+import type { Guards } from './guards.ts';
+import { Account, Deposit, IdempotencyHeaders, OpenAccount, OrderIdParams, Payment, PaymentRequest, problems } from './schemas.ts';
+
+export interface BillingRoutesOptions {
+  readonly deps: BillingDeps;
+  readonly guards: Guards;
+}
+
+const bearer = [{ bearer: [] }];
+
+export function billingRoutes(app: ServiceApp, { deps, guards }: BillingRoutesOptions): void {
+  app.get(
+    '/billing/account',
+    { onRequest: guards.user, schema: { tags: ['billing'], security: bearer, response: { 200: Account, ...problems } } },
+    async (request, reply) => {
+      const result = await getAccount(deps, request.principal);
+      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+    },
+  );
+
+  app.post(
+    '/billing/account/deposits',
+    {
+      onRequest: guards.user,
+      schema: { tags: ['billing'], security: bearer, headers: IdempotencyHeaders, body: Deposit, response: { 201: Account, ...problems } },
+    },
+    async (request, reply) => {
+      const result = await deposit(deps, {
+        userId: request.principal,
+        amount: request.body.amount,
+        idempotencyKey: request.headers['idempotency-key'],
+      });
+      return result.ok ? reply.code(201).send(result.value) : sendProblem(reply, domainProblem(result.error));
+    },
+  );
+
+  app.post(
+    '/internal/accounts',
+    { onRequest: guards.service, schema: { tags: ['internal'], body: OpenAccount, response: { 201: Account, ...problems } } },
+    async (request, reply) => reply.code(201).send(await openAccount(deps, request.body.userId)),
+  );
+
+  app.post(
+    '/internal/payments',
+    { onRequest: guards.service, schema: { tags: ['internal'], body: PaymentRequest, response: { 200: Payment, ...problems } } },
+    async (request, reply) => {
+      const result = await pay(deps, request.body);
+      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+    },
+  );
+
+  app.get(
+    '/internal/payments/:orderId',
+    { onRequest: guards.service, schema: { tags: ['internal'], params: OrderIdParams, response: { 200: Payment, ...problems } } },
+    async (request, reply) => {
+      const result = await getPayment(deps, request.params.orderId);
+      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+    },
+  );
+}

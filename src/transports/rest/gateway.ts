@@ -1,0 +1,45 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import proxy from '@fastify/http-proxy';
+import { problem, sendProblem } from '../../platform/http/problem.ts';
+
+export interface GatewayOptions {
+  readonly style: string;
+  /** base URL of each service */
+  readonly upstreams: { readonly auth: string; readonly billing: string; readonly order: string; readonly notification: string };
+  /** extra health facts per service (event consumers, dead letters) */
+  readonly health: () => Promise<Record<string, unknown>>;
+}
+
+/** The public prefixes; nothing else (/internal, /metrics) is reachable through the gateway. */
+const ROUTES = [
+  { prefix: '/auth', service: 'auth' },
+  { prefix: '/billing', service: 'billing' },
+  { prefix: '/orders', service: 'order' },
+  { prefix: '/notifications', service: 'notification' },
+] as const;
+
+/** One base URL for the whole API, as the ingress at arch.homework serves it. */
+export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: { level: 'warn' }, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true });
+  for (const route of ROUTES) {
+    await app.register(proxy, {
+      upstream: opts.upstreams[route.service],
+      prefix: route.prefix,
+      rewritePrefix: route.prefix,
+      replyOptions: {
+        onError: (reply) => {
+          void sendProblem(reply as never, problem('service-unavailable', `The ${route.service} service is unavailable.`, { service: route.service }));
+        },
+      },
+    });
+  }
+  app.get('/health', async (_request, reply) => {
+    const services = await opts.health();
+    const up = Object.values(services).every((s) => (s as { status?: string }).status === 'up');
+    return reply.code(up ? 200 : 503).send({ status: up ? 'ok' : 'degraded', style: opts.style, services });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem('not-found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+  );
+  return app;
+}

@@ -1,0 +1,76 @@
+import { createOrder, getOrder, listOrders, type Order as DomainOrder, type OrderDeps } from '../../services/order/index.ts';
+import type { ServiceApp } from '../../platform/http/app.ts';
+import { domainProblem } from '../../platform/http/errors.ts';
+import { problem, sendProblem } from '../../platform/http/problem.ts';
+import type { CallContext, Guards } from './guards.ts';
+import { IdParams, IdempotencyHeaders, InternalOrder, Order, OrderRequest, problems } from './schemas.ts';
+
+export interface OrderRoutesOptions {
+  readonly deps: OrderDeps;
+  readonly guards: Guards;
+  /**
+   * What placing an order sets off in this style, and the order to answer with: the RESTful style
+   * pays and notifies before answering; the event styles answer at once with the pending order.
+   */
+  readonly settle: (order: DomainOrder, ctx: CallContext) => Promise<DomainOrder>;
+}
+
+const bearer = [{ bearer: [] }];
+
+export function orderRoutes(app: ServiceApp, { deps, guards, settle }: OrderRoutesOptions): void {
+  /** orders whose settlement is running in this process: a replay of their key answers 409 */
+  const settling = new Set<string>();
+
+  app.post(
+    '/orders',
+    {
+      onRequest: guards.user,
+      schema: { tags: ['orders'], security: bearer, headers: IdempotencyHeaders, body: OrderRequest, response: { 201: Order, ...problems } },
+    },
+    async (request, reply) => {
+      const placed = await createOrder(deps, {
+        userId: request.principal,
+        amount: request.body.amount,
+        items: request.body.items,
+        idempotencyKey: request.headers['idempotency-key'],
+      });
+      if (!placed.ok) return sendProblem(reply, domainProblem(placed.error));
+      const { order } = placed.value;
+      if (settling.has(order.id)) {
+        return sendProblem(reply, problem('request-in-flight', `Order ${order.id} is still being placed.`));
+      }
+      settling.add(order.id);
+      try {
+        // A replayed key whose order is already final is answered as it was the first time.
+        const settled = order.status === 'pending' ? await settle(order, request) : order;
+        return reply.code(201).send(settled);
+      } finally {
+        settling.delete(order.id);
+      }
+    },
+  );
+
+  app.get(
+    '/orders/:id',
+    { onRequest: guards.user, schema: { tags: ['orders'], security: bearer, params: IdParams, response: { 200: Order, ...problems } } },
+    async (request, reply) => {
+      const result = await getOrder(deps, request.params.id, request.principal);
+      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+    },
+  );
+
+  app.get(
+    '/orders',
+    { onRequest: guards.user, schema: { tags: ['orders'], security: bearer, response: { 200: { type: 'array', items: Order }, ...problems } } },
+    async (request) => listOrders(deps, request.principal),
+  );
+
+  app.get(
+    '/internal/orders/:id',
+    { onRequest: guards.service, schema: { tags: ['internal'], params: IdParams, response: { 200: InternalOrder, ...problems } } },
+    async (request, reply) => {
+      const result = await getOrder(deps, request.params.id);
+      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+    },
+  );
+}
