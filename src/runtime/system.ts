@@ -57,6 +57,8 @@ export interface RunningSystem {
   /** each service's own base URL (internal routes, /metrics, /openapi.json) */
   readonly services: Readonly<Record<ServiceName, string>>;
   readonly metrics: Readonly<Record<ServiceName, ServiceMetrics>>;
+  /** the services' Fastify apps, for tests that inject requests */
+  readonly apps: Readonly<Record<ServiceName, ServiceApp>>;
   readonly dataDir: string;
   stop(): Promise<void>;
 }
@@ -146,7 +148,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     // The gateway stops first, so no new request reaches a service that is closing.
     cleanups.push(() => gateway.close());
 
-    return { style: opts.style, url, services, metrics, dataDir, stop };
+    return { style: opts.style, url, services, metrics, apps, dataDir, stop };
   } catch (error) {
     await stop();
     throw error;
