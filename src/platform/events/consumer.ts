@@ -1,0 +1,245 @@
+import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { ClosedConnectionError, millis } from '@nats-io/transport-node';
+import type { TSchema } from '@sinclair/typebox';
+import type { TypeCheck } from '@sinclair/typebox/compiler';
+import { decodeEnvelope, envelopeCheck } from './envelope.ts';
+import type { EventEnvelope } from './envelope.ts';
+import { fromNatsHeaders, toNatsHeaders, traceparentOf } from './trace.ts';
+import { errorMessage, silentLog } from './log.ts';
+import type { EventLog } from './log.ts';
+
+/** What a handler decided. It commits its effect (and inbox row) before returning 'ack'. */
+export type HandlerOutcome =
+  | { readonly type: 'ack' }
+  | { readonly type: 'retry'; readonly reason: string; /** ms; default: the consumer's backoff */ readonly delayMs?: number }
+  | { readonly type: 'dead'; readonly reason: string };
+
+export interface DeliveryContext {
+  /** 1 on first delivery */
+  readonly deliveryCount: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly subject: string;
+  readonly streamSequence: number;
+  /** from the message header, else the envelope */
+  readonly traceparent: string | undefined;
+}
+
+export type EventHandler<D> = (envelope: EventEnvelope<D>, ctx: DeliveryContext) => Promise<HandlerOutcome>;
+
+export interface ConsumerOptions<D> {
+  readonly js: JetStreamClient;
+  readonly stream: string;
+  /** an existing durable pull consumer (see ensureConsumer) */
+  readonly durable: string;
+  readonly handler: EventHandler<D>;
+  /** compiled check of the whole envelope, e.g. TypeCompiler.Compile(EnvelopeOf(OrderCreated)); default: envelope only */
+  readonly check?: TypeCheck<TSchema>;
+  /** default `dlq.<stream>.<durable>` */
+  readonly deadLetterSubject?: string;
+  /** handlers running at once; default 1. Above 1, events of one subject may be handled out of order. */
+  readonly concurrency?: number;
+  /** messages pulled ahead of the handlers; default 16. Their ack wait runs while they queue. */
+  readonly prefetch?: number;
+  readonly log?: EventLog;
+}
+
+export interface ConsumerStats {
+  readonly processed: number;
+  readonly retried: number;
+  readonly dead: number;
+  readonly lastDeadReason: string | undefined;
+  readonly lastError: string | undefined;
+}
+
+export interface RunningConsumer {
+  /** stops pulling, lets running handlers finish and naks what was pulled but not started */
+  stop(): Promise<void>;
+  stats(): ConsumerStats;
+}
+
+export const DEAD_REASON_HEADER = 'Interplay-Dead-Reason';
+export const ORIGINAL_SUBJECT_HEADER = 'Interplay-Original-Subject';
+
+export function deadLetterSubjectFor(stream: string, durable: string): string {
+  return `dlq.${stream}.${durable}`;
+}
+
+export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Promise<RunningConsumer> {
+  const { js, stream, durable, handler } = opts;
+  const check = opts.check ?? envelopeCheck;
+  const dlqSubject = opts.deadLetterSubject ?? deadLetterSubjectFor(stream, durable);
+  const concurrency = Math.max(1, opts.concurrency ?? 1);
+  const prefetch = Math.max(concurrency, opts.prefetch ?? 16);
+  const log = opts.log ?? silentLog;
+
+  let processed = 0;
+  let retried = 0;
+  let dead = 0;
+  let lastDeadReason: string | undefined;
+  let lastError: string | undefined;
+
+  // Fails fast when the durable does not exist; afterwards the iterator rides out reconnects itself.
+  let consumer: Consumer = await js.consumers.get(stream, durable);
+  let limits = readLimits(await consumer.info(true));
+
+  let stopped = false;
+  let interruptPause: (() => void) | undefined;
+  let messages: ConsumerMessages | undefined;
+  const running = new Set<Promise<void>>();
+
+  async function handle(m: JsMsg): Promise<void> {
+    const headers = fromNatsHeaders(m.headers);
+    const deliveryCount = m.info.deliveryCount;
+    const decoded = decodeEnvelope<D>(m.data, check);
+    if (!decoded.ok) return deadLetter(m, headers, decoded.error);
+    const envelope = decoded.value;
+    let outcome: HandlerOutcome;
+    try {
+      outcome = await handler(envelope, {
+        deliveryCount,
+        headers,
+        subject: m.subject,
+        streamSequence: m.seq,
+        traceparent: traceparentOf(headers) ?? envelope.traceparent,
+      });
+    } catch (err) {
+      outcome = { type: 'retry', reason: `handler threw: ${errorMessage(err)}` };
+    }
+    switch (outcome.type) {
+      case 'ack':
+        m.ack();
+        processed++;
+        return;
+      case 'retry':
+        // The broker would not deliver again after max_deliver; the message would sit unacked forever.
+        if (limits.maxDeliver > 0 && deliveryCount >= limits.maxDeliver) {
+          return deadLetter(m, headers, `gave up after ${deliveryCount} deliveries: ${outcome.reason}`);
+        }
+        m.nak(outcome.delayMs ?? retryDelay(deliveryCount));
+        retried++;
+        log.debug({ durable, seq: m.seq, deliveryCount, reason: outcome.reason }, 'event will be retried');
+        return;
+      case 'dead':
+        return deadLetter(m, headers, outcome.reason);
+      default: {
+        const unknown: never = outcome;
+        throw new Error(`unknown handler outcome ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  async function deadLetter(m: JsMsg, headers: Record<string, string>, reason: string): Promise<void> {
+    const oneLine = reason.replace(/[\r\n]+/g, ' ').slice(0, 500);
+    const copied = Object.fromEntries(Object.entries(headers).filter(([k]) => !k.toLowerCase().startsWith('nats-')));
+    const dlqHeaders = toNatsHeaders({
+      ...copied,
+      [DEAD_REASON_HEADER]: oneLine,
+      [ORIGINAL_SUBJECT_HEADER]: m.subject,
+      'Interplay-Original-Stream': m.info.stream,
+      'Interplay-Original-Sequence': String(m.seq),
+      'Interplay-Original-Msg-Id': headers['Nats-Msg-Id'] ?? '',
+      'Interplay-Consumer': durable,
+      'Interplay-Delivery-Count': String(m.info.deliveryCount),
+    });
+    try {
+      // The msg id makes a re-dead-lettering (after a crash before term) a duplicate, per consumer.
+      await js.publish(dlqSubject, m.data, { headers: dlqHeaders, msgID: `${stream}.${durable}.${m.seq}` });
+    } catch (err) {
+      lastError = `dead-letter publish failed: ${errorMessage(err)}`;
+      log.error({ durable, seq: m.seq, err: lastError }, 'could not dead-letter; will retry');
+      m.nak(retryDelay(m.info.deliveryCount));
+      retried++;
+      return;
+    }
+    // No reason on the TERM: servers before 2.10.4 ignore `+TERM <reason>` as an unknown ack and
+    // redeliver. The reason travels in the dead letter's header instead.
+    m.term();
+    dead++;
+    lastDeadReason = oneLine;
+    log.warn({ durable, seq: m.seq, subject: m.subject, reason: oneLine }, 'event dead-lettered');
+  }
+
+  function retryDelay(deliveryCount: number): number {
+    const { backoffMs } = limits;
+    if (backoffMs.length > 0) return backoffMs[Math.min(deliveryCount, backoffMs.length) - 1] ?? 0;
+    return Math.min(30_000, 250 * 2 ** (deliveryCount - 1));
+  }
+
+  async function runHandler(m: JsMsg): Promise<void> {
+    try {
+      await handle(m);
+    } catch (err) {
+      // Only our own bookkeeping can land here; the broker redelivers after ack wait.
+      lastError = errorMessage(err);
+      log.error({ durable, seq: m.seq, err: lastError }, 'event handling failed');
+    }
+  }
+
+  async function loop(): Promise<void> {
+    let attempt = 0;
+    while (!stopped) {
+      try {
+        messages = await consumer.consume({ max_messages: prefetch });
+        for await (const m of messages) {
+          attempt = 0;
+          if (stopped) {
+            m.nak(); // pulled but never started: hand it straight to another instance
+            continue;
+          }
+          const p = runHandler(m).finally(() => running.delete(p));
+          running.add(p);
+          if (running.size >= concurrency) await Promise.race(running);
+        }
+      } catch (err) {
+        if (err instanceof ClosedConnectionError) return;
+        lastError = errorMessage(err);
+        log.error({ durable, err: lastError }, 'consume failed; restarting');
+      }
+      if (stopped) return;
+      // The iterator ended on its own (consumer deleted, connection closed): look again after a pause.
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt++));
+        interruptPause = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      if (stopped) return;
+      try {
+        consumer = await js.consumers.get(stream, durable);
+        limits = readLimits(await consumer.info(true));
+      } catch (err) {
+        if (err instanceof ClosedConnectionError) return;
+        lastError = errorMessage(err);
+      }
+    }
+  }
+
+  const looping = loop();
+
+  return {
+    async stop() {
+      stopped = true;
+      interruptPause?.();
+      await messages?.close();
+      await looping;
+      await Promise.all(running);
+    },
+    stats() {
+      return { processed, retried, dead, lastDeadReason, lastError };
+    },
+  };
+}
+
+interface Limits {
+  /** -1: unlimited */
+  readonly maxDeliver: number;
+  readonly backoffMs: readonly number[];
+}
+
+function readLimits(info: { config: { max_deliver?: number; backoff?: number[] } }): Limits {
+  return {
+    maxDeliver: info.config.max_deliver ?? -1,
+    backoffMs: (info.config.backoff ?? []).map((ns) => millis(ns)),
+  };
+}

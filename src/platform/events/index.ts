@@ -1,0 +1,37 @@
+export { EnvelopeOf, EventEnvelope, envelopeCheck, newEnvelope, decodeEnvelope } from './envelope.ts';
+export { createEventTables, appendToOutbox, claimInbox } from './tables.ts';
+export { startOutboxRelay } from './relay.ts';
+export { STREAMS, ensureStream, ensureConsumer, InvalidConsumerDefinition } from './streams.ts';
+export {
+  startConsumer,
+  deadLetterSubjectFor,
+  DEAD_REASON_HEADER,
+  ORIGINAL_SUBJECT_HEADER,
+} from './consumer.ts';
+export {
+  newTraceparent,
+  childTraceparent,
+  parseTraceparent,
+  isTraceparent,
+  formatTraceparent,
+  toNatsHeaders,
+  fromNatsHeaders,
+  traceparentOf,
+} from './trace.ts';
+export { silentLog } from './log.ts';
+
+// EventEnvelope is both the schema (value) and the envelope type.
+export type { NewEnvelopeOptions, DecodeResult, EnvelopeOfStatic } from './envelope.ts';
+export type { OutboxTable, InboxTable, EventTables, OutboxEntry } from './tables.ts';
+export type { OutboxRelay, OutboxRelayOptions, OutboxRelayStats, SubjectTraffic } from './relay.ts';
+export type { StreamDefinition, ConsumerDefinition } from './streams.ts';
+export type {
+  HandlerOutcome,
+  DeliveryContext,
+  EventHandler,
+  ConsumerOptions,
+  ConsumerStats,
+  RunningConsumer,
+} from './consumer.ts';
+export type { Traceparent } from './trace.ts';
+export type { EventLog } from './log.ts';

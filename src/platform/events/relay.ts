@@ -1,0 +1,220 @@
+import type { Kysely } from 'kysely';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { EventTables, OutboxTable } from './tables.ts';
+import { toNatsHeaders } from './trace.ts';
+import { errorMessage, silentLog } from './log.ts';
+import type { EventLog } from './log.ts';
+
+export interface OutboxRelayOptions<DB extends EventTables> {
+  /** the service's own database; the relay only reads committed rows through it */
+  readonly db: Kysely<DB>;
+  readonly js: JetStreamClient;
+  /**
+   * ms between polls; default 1000. wake() covers the common case; the poll catches rows whose wake
+   * never came: committed before a restart, by another process on the same DB, or during a backoff.
+   */
+  readonly pollMs?: number;
+  /** rows read and published per round trip to the database; default 100 */
+  readonly batch?: number;
+  readonly log?: EventLog;
+  /** ms before retrying after a failed publish, doubled per failure; default 100 */
+  readonly retryMinMs?: number;
+  /** ms; cap of the doubling; default 5000 */
+  readonly retryMaxMs?: number;
+  /** ms to wait for the broker's ack of one publish; default 5000 */
+  readonly publishTimeoutMs?: number;
+  /** ms since epoch, for sent_at; default Date.now */
+  readonly now?: () => number;
+}
+
+export interface SubjectTraffic {
+  readonly messages: number;
+  /** payload bytes (the JSON envelope), headers excluded */
+  readonly bytes: number;
+}
+
+export interface OutboxRelayStats {
+  /** rows the broker acknowledged, duplicates included */
+  readonly published: number;
+  /** acks the broker flagged as duplicates of an earlier Nats-Msg-Id (a republish after a crash) */
+  readonly duplicates: number;
+  /** unsent rows seen at the end of the last pass */
+  readonly pending: number;
+  readonly lastError: string | undefined;
+  readonly bySubject: ReadonlyMap<string, SubjectTraffic>;
+}
+
+export interface OutboxRelay {
+  /** call after committing a transaction that appended to the outbox */
+  wake(): void;
+  /** stops polling and waits for the pass in flight; rows not yet marked stay for the next relay */
+  stop(): Promise<void>;
+  stats(): OutboxRelayStats;
+}
+
+export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOptions<DB>): OutboxRelay {
+  const db = opts.db as unknown as Kysely<EventTables>;
+  const { js } = opts;
+  const pollMs = opts.pollMs ?? 1_000;
+  const batch = opts.batch ?? 100;
+  const log = opts.log ?? silentLog;
+  const retryMinMs = opts.retryMinMs ?? 100;
+  const retryMaxMs = opts.retryMaxMs ?? 5_000;
+  const publishTimeoutMs = opts.publishTimeoutMs ?? 5_000;
+  const now = opts.now ?? Date.now;
+
+  let published = 0;
+  let duplicates = 0;
+  let pending = 0;
+  let lastError: string | undefined;
+  const bySubject = new Map<string, { messages: number; bytes: number }>();
+
+  let stopped = false;
+  let inFlight: Promise<void> | undefined;
+  let rerun = false;
+  let failures = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const schedule = (ms: number): void => {
+    clearTimeout(timer);
+    if (stopped) return;
+    timer = setTimeout(kick, ms);
+    timer.unref();
+  };
+
+  function kick(): void {
+    if (stopped) return;
+    if (inFlight) {
+      rerun = true;
+      return;
+    }
+    inFlight = pass()
+      .then((ok) => {
+        failures = ok ? 0 : failures + 1;
+      })
+      .catch((err: unknown) => {
+        // pass() handles its own errors; this is a last guard so the relay never crashes the process.
+        failures++;
+        lastError = errorMessage(err);
+      })
+      .finally(() => {
+        inFlight = undefined;
+        if (failures > 0) {
+          schedule(Math.min(retryMaxMs, retryMinMs * 2 ** (failures - 1)));
+        } else if (rerun) {
+          rerun = false;
+          schedule(0);
+        } else {
+          schedule(pollMs);
+        }
+      });
+  }
+
+  /** Publishes unsent rows until none are left; false after a failure (rows stay unsent). */
+  async function pass(): Promise<boolean> {
+    for (;;) {
+      let rows: OutboxTable[];
+      try {
+        rows = await db
+          .selectFrom('outbox')
+          .selectAll()
+          .where('sent_at', 'is', null)
+          .orderBy('id')
+          .limit(batch)
+          .execute();
+      } catch (err) {
+        return fail(err, 'outbox read failed');
+      }
+      if (rows.length === 0) {
+        pending = 0;
+        return true;
+      }
+      // Published back to back on one connection, so the stream keeps the rows' order.
+      const results = await Promise.allSettled(rows.map((row) => publish(row)));
+      const sentIds = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
+      if (sentIds.length > 0) {
+        try {
+          await db
+            .updateTable('outbox')
+            .set({ sent_at: now() })
+            .where('id', 'in', sentIds)
+            .where('sent_at', 'is', null)
+            .execute();
+        } catch (err) {
+          // Published but not marked: the next pass republishes and the broker dedupes by Nats-Msg-Id.
+          return fail(err, 'outbox mark failed');
+        }
+      }
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        pending = await countUnsent().catch(() => rows.length - sentIds.length);
+        return fail(failed.reason, 'publish failed');
+      }
+      if (rows.length < batch) {
+        pending = 0;
+        return true;
+      }
+    }
+  }
+
+  async function publish(row: OutboxTable): Promise<void> {
+    const ack = await js.publish(row.subject, row.payload, {
+      msgID: row.id,
+      headers: toNatsHeaders(parseHeaders(row)),
+      timeout: publishTimeoutMs,
+    });
+    published++;
+    if (ack.duplicate) duplicates++;
+    const traffic = bySubject.get(row.subject) ?? { messages: 0, bytes: 0 };
+    traffic.messages++;
+    traffic.bytes += Buffer.byteLength(row.payload);
+    bySubject.set(row.subject, traffic);
+  }
+
+  async function countUnsent(): Promise<number> {
+    const { n } = await db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('sent_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  function parseHeaders(row: OutboxTable): Record<string, string> | undefined {
+    try {
+      return JSON.parse(row.headers) as Record<string, string>;
+    } catch {
+      log.warn({ id: row.id }, 'outbox row has unparseable headers; publishing without them');
+      return undefined;
+    }
+  }
+
+  function fail(err: unknown, msg: string): false {
+    lastError = errorMessage(err);
+    log.warn({ err: lastError, failures: failures + 1 }, `outbox relay: ${msg}; will retry`);
+    return false;
+  }
+
+  kick();
+
+  return {
+    wake() {
+      // During a backoff the timer is already set; waking early would only hammer a broker that is down.
+      if (failures === 0) kick();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await inFlight;
+    },
+    stats() {
+      return {
+        published,
+        duplicates,
+        pending,
+        lastError,
+        bySubject: new Map([...bySubject].map(([subject, t]) => [subject, { ...t }])),
+      };
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, ReplayPolicy } from '@nats-io/jetstream';
+import type { ConsumerInfo, JetStreamManager, StreamInfo } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+
+export interface StreamDefinition {
+  readonly name: string;
+  readonly subjects: readonly string[];
+  /**
+   * ms; how long JetStream remembers a Nats-Msg-Id. A relay that dies between publish and marking
+   * a row sent is deduplicated by the server if it republishes within this window, and by the
+   * consumers' inbox after it. Default 120000 (the server's default).
+   */
+  readonly duplicateWindowMs: number;
+}
+
+const TWO_MINUTES = 120_000;
+
+/** One stream per source service, plus the dead letters. */
+export const STREAMS = {
+  AUTH: { name: 'AUTH', subjects: ['auth.>'], duplicateWindowMs: TWO_MINUTES },
+  ORDERS: { name: 'ORDERS', subjects: ['orders.>'], duplicateWindowMs: TWO_MINUTES },
+  BILLING: { name: 'BILLING', subjects: ['billing.>'], duplicateWindowMs: TWO_MINUTES },
+  DLQ: { name: 'DLQ', subjects: ['dlq.>'], duplicateWindowMs: TWO_MINUTES },
+} as const satisfies Record<string, StreamDefinition>;
+
+/** Adds the stream, or updates subjects and duplicate window if it exists. */
+export async function ensureStream(jsm: JetStreamManager, def: StreamDefinition): Promise<StreamInfo> {
+  const wanted = { subjects: [...def.subjects], duplicate_window: nanos(def.duplicateWindowMs) };
+  const existing = await infoOrUndefined(() => jsm.streams.info(def.name), JetStreamApiCodes.StreamNotFound);
+  if (existing) {
+    if (sameSubjects(existing.config.subjects, wanted.subjects) && existing.config.duplicate_window === wanted.duplicate_window) {
+      return existing;
+    }
+    return jsm.streams.update(def.name, { ...existing.config, ...wanted });
+  }
+  try {
+    return await jsm.streams.add({ name: def.name, ...wanted });
+  } catch (err) {
+    // Another process created it between our info and add.
+    const raced = await infoOrUndefined(() => jsm.streams.info(def.name), JetStreamApiCodes.StreamNotFound);
+    if (!raced) throw err;
+    return jsm.streams.update(def.name, { ...raced.config, ...wanted });
+  }
+}
+
+export interface ConsumerDefinition {
+  /** durable name: one per (consumer service, subject), e.g. `billing-order-created` */
+  readonly durable: string;
+  readonly filterSubject: string;
+  /** bound on delivered-but-unacked messages; the broker stops delivering beyond it */
+  readonly maxAckPending: number;
+  /** ms the broker waits for an ack before redelivering. With backoffMs the server uses backoffMs[0] instead. */
+  readonly ackWaitMs: number;
+  /** ms between redeliveries after ack timeouts; the consumer also uses it to delay naks of thrown errors */
+  readonly backoffMs?: readonly number[];
+  /** deliveries before the message is dead-lettered; must exceed backoffMs.length */
+  readonly maxDeliver: number;
+}
+
+export class InvalidConsumerDefinition extends Error {
+  override readonly name = 'InvalidConsumerDefinition';
+  readonly code = 'EVENTS.INVALID_CONSUMER_DEFINITION';
+}
+
+/** Adds the durable pull consumer, or updates its mutable settings if it exists. */
+export async function ensureConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  def: ConsumerDefinition,
+): Promise<ConsumerInfo> {
+  const backoff = def.backoffMs ?? [];
+  if (def.maxDeliver < 1 || (backoff.length > 0 && def.maxDeliver <= backoff.length)) {
+    throw new InvalidConsumerDefinition(
+      `consumer ${def.durable}: maxDeliver (${def.maxDeliver}) must be >= 1 and exceed backoffMs.length (${backoff.length})`,
+    );
+  }
+  const mutable = {
+    ack_wait: nanos(def.ackWaitMs),
+    max_deliver: def.maxDeliver,
+    max_ack_pending: def.maxAckPending,
+    ...(backoff.length > 0 ? { backoff: backoff.map(nanos) } : {}),
+  };
+  const existing = await infoOrUndefined(() => jsm.consumers.info(stream, def.durable), JetStreamApiCodes.ConsumerNotFound);
+  if (existing) {
+    // Changing the filter needs nats-server 2.10+; older servers reject it with a clear API error.
+    const filter = existing.config.filter_subject === def.filterSubject ? {} : { filter_subject: def.filterSubject };
+    return jsm.consumers.update(stream, def.durable, { ...mutable, ...filter });
+  }
+  try {
+    return await jsm.consumers.add(stream, {
+      durable_name: def.durable,
+      filter_subject: def.filterSubject,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      replay_policy: ReplayPolicy.Instant,
+      ...mutable,
+    });
+  } catch (err) {
+    const raced = await infoOrUndefined(() => jsm.consumers.info(stream, def.durable), JetStreamApiCodes.ConsumerNotFound);
+    if (!raced) throw err;
+    return jsm.consumers.update(stream, def.durable, mutable);
+  }
+}
+
+async function infoOrUndefined<T>(get: () => Promise<T>, notFound: number): Promise<T | undefined> {
+  try {
+    return await get();
+  } catch (err) {
+    if (err instanceof JetStreamApiError && err.code === notFound) return undefined;
+    throw err;
+  }
+}
+
+function sameSubjects(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  return a !== undefined && a.length === b.length && [...a].sort().join(' ') === [...b].sort().join(' ');
+}

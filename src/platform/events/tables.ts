@@ -1,0 +1,117 @@
+import { sql } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import type { EventEnvelope } from './envelope.ts';
+
+/** One event waiting for (or done with) the relay. Written in the same transaction as the state change. */
+export interface OutboxTable {
+  /** the envelope id (UUIDv7): orders rows by creation and doubles as Nats-Msg-Id */
+  id: string;
+  subject: string;
+  /** the JSON envelope, exactly the bytes that will be published */
+  payload: string;
+  /** JSON object of NATS headers, e.g. {"traceparent": "00-…"} */
+  headers: string;
+  /** ms since epoch */
+  created_at: number;
+  /** ms since epoch; null until the broker acknowledged it */
+  sent_at: number | null;
+}
+
+/** One processed event per consumer, inserted in the same transaction as the effect. */
+export interface InboxTable {
+  consumer: string;
+  event_id: string;
+  /** ms since epoch */
+  processed_at: number;
+}
+
+/** Include in a service's Kysely database interface: `interface OrderDb extends EventTables { orders: … }`. */
+export interface EventTables {
+  outbox: OutboxTable;
+  inbox: InboxTable;
+}
+
+/** Idempotent; portable DDL (SQLite now, PostgreSQL later). */
+export async function createEventTables(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('outbox')
+    .ifNotExists()
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('subject', 'text', (c) => c.notNull())
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('headers', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('sent_at', 'bigint')
+    .execute();
+  // Partial index: the relay only ever scans unsent rows, which stay few while sent rows pile up.
+  await db.schema
+    .createIndex('outbox_unsent')
+    .ifNotExists()
+    .on('outbox')
+    .column('id')
+    .where(sql.ref('sent_at'), 'is', null)
+    .execute();
+  await db.schema
+    .createTable('inbox')
+    .ifNotExists()
+    .addColumn('consumer', 'text', (c) => c.notNull())
+    .addColumn('event_id', 'text', (c) => c.notNull())
+    .addColumn('processed_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('inbox_pk', ['consumer', 'event_id'])
+    .execute();
+}
+
+// Services pass Kysely<TheirDb>; the helpers only touch the event tables, hence the narrowing cast.
+function events<DB extends EventTables>(db: Kysely<DB> | Transaction<DB>): Kysely<EventTables> {
+  return db as unknown as Kysely<EventTables>;
+}
+
+export interface OutboxEntry {
+  readonly subject: string;
+  readonly envelope: EventEnvelope;
+  /** extra NATS headers; the envelope's traceparent is added as a header when present */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** ms since epoch; default Date.now() */
+  readonly now?: number;
+}
+
+/** Call inside the service's transaction, next to the state change it announces (transactional outbox). */
+export async function appendToOutbox<DB extends EventTables>(
+  trx: Kysely<DB> | Transaction<DB>,
+  entry: OutboxEntry,
+): Promise<void> {
+  const { subject, envelope } = entry;
+  const headers = {
+    ...(envelope.traceparent === undefined ? {} : { traceparent: envelope.traceparent }),
+    ...entry.headers,
+  };
+  await events(trx)
+    .insertInto('outbox')
+    .values({
+      id: envelope.id,
+      subject,
+      payload: JSON.stringify(envelope),
+      headers: JSON.stringify(headers),
+      created_at: entry.now ?? Date.now(),
+      sent_at: null,
+    })
+    .execute();
+}
+
+/**
+ * Records that `consumer` processed `eventId`. Returns false when it already had: skip the effect and ack.
+ * Call inside the transaction that applies the effect, so both commit or neither does.
+ */
+export async function claimInbox<DB extends EventTables>(
+  trx: Kysely<DB> | Transaction<DB>,
+  consumer: string,
+  eventId: string,
+  now: number = Date.now(),
+): Promise<boolean> {
+  const result = await events(trx)
+    .insertInto('inbox')
+    .values({ consumer, event_id: eventId, processed_at: now })
+    .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
+    .executeTakeFirst();
+  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+}

@@ -1,0 +1,205 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+
+export class NatsServerNotFound extends Error {
+  override readonly name = 'NatsServerNotFound';
+  readonly code = 'RUNTIME.NATS_SERVER_NOT_FOUND';
+  constructor(searched: readonly string[], options?: ErrorOptions) {
+    super(
+      [
+        `nats-server was not found (looked in: ${searched.join(', ')}).`,
+        'Get one of:',
+        '  Debian/Ubuntu: apt-get install nats-server',
+        '  macOS:         brew install nats-server',
+        '  Docker:        docker compose up -d nats, then pass --nats nats://127.0.0.1:4222 (or set NATS_URL)',
+      ].join('\n'),
+      options,
+    );
+  }
+}
+
+export class NatsServerStartFailed extends Error {
+  override readonly name = 'NatsServerStartFailed';
+  readonly code = 'RUNTIME.NATS_SERVER_START_FAILED';
+}
+
+export interface PrivateNatsServerOptions {
+  /** path to the nats-server binary; default: NATS_SERVER_BIN, then PATH, /usr/sbin, /usr/local/bin, /opt/homebrew/bin */
+  readonly binary?: string;
+  /**
+   * ms to wait until the server accepts connections with JetStream ready; default 10000.
+   * An empty store starts in well under a second; the margin is for a loaded 2-core CI box
+   * where several test files start servers at once. A server that exits early fails at once.
+   */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface PrivateNatsServer {
+  readonly url: string;
+  /** HTTP monitoring endpoint (varz, jsz, healthz) */
+  readonly monitorUrl: string;
+  readonly storeDir: string;
+  /** SIGTERM, await exit, remove the store dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const EXTRA_DIRS = ['/usr/sbin', '/usr/local/bin', '/opt/homebrew/bin'];
+
+export function findNatsServer(binary?: string): string {
+  const explicit = binary ?? process.env['NATS_SERVER_BIN'];
+  const candidates = explicit
+    ? [explicit]
+    : [...(process.env['PATH'] ?? '').split(delimiter).filter((d) => d !== ''), ...EXTRA_DIRS].map((d) =>
+        join(d, 'nats-server'),
+      );
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // keep looking
+    }
+  }
+  throw new NatsServerNotFound(candidates);
+}
+
+export async function startPrivateNatsServer(opts: PrivateNatsServerOptions = {}): Promise<PrivateNatsServer> {
+  const binary = findNatsServer(opts.binary);
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 10_000;
+  // A free port can be taken between probing and binding; a fresh pair of ports usually fixes it.
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startOnce(binary, readyTimeoutMs);
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
+
+async function startOnce(binary: string, readyTimeoutMs: number): Promise<PrivateNatsServer> {
+  const [port, monitorPort] = [await freePort(), await freePort()];
+  const storeDir = mkdtempSync(join(tmpdir(), 'interplay-nats-'));
+  const args = ['-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir];
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderrTail = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderrTail = (stderrTail + chunk).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+
+  // Keep the server from outliving us when the parent forgets stop() or exits with process.exit().
+  // Nothing can run on SIGKILL; signal handling belongs to the CLI, which should call stop().
+  const onParentExit = (): void => {
+    child.kill('SIGKILL');
+    rmSync(storeDir, { recursive: true, force: true });
+  };
+  process.once('exit', onParentExit);
+  child.unref();
+  (child.stderr as { unref?: () => void } | null)?.unref?.();
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      process.removeListener('exit', onParentExit);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)))]);
+        clearTimeout(timer);
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGKILL');
+          await exited;
+        }
+      }
+      rmSync(storeDir, { recursive: true, force: true });
+    })();
+    return stopping;
+  };
+
+  const url = `nats://127.0.0.1:${port}`;
+  try {
+    await waitUntilReady(url, child, readyTimeoutMs, Promise.race([exited.then(() => undefined), spawnError]));
+  } catch (err) {
+    await stop();
+    throw new NatsServerStartFailed(
+      `nats-server (${binary} ${args.join(' ')}) did not become ready: ${(err as Error).message}\n${stderrTail}`,
+      { cause: err },
+    );
+  }
+  return { url, monitorUrl: `http://127.0.0.1:${monitorPort}`, storeDir, stop };
+}
+
+/** Polls until a client can connect and the JetStream API answers, or the child dies, or the deadline passes. */
+async function waitUntilReady(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  died: Promise<Error | undefined>,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let failure: Error | undefined;
+  let dead = false;
+  void died.then((err) => {
+    dead = true;
+    failure = err ?? new Error(`exited with code ${child.exitCode ?? child.signalCode}`);
+  });
+  while (Date.now() < deadline) {
+    if (dead) throw failure;
+    try {
+      const nc = await connect({ servers: url, timeout: 1_000, reconnect: false });
+      try {
+        await jetstreamManager(nc, { timeout: 1_000 });
+        return;
+      } finally {
+        await nc.close();
+      }
+    } catch (err) {
+      failure = err as Error;
+    }
+    await sleep(50);
+  }
+  throw new Error(`not ready after ${timeoutMs} ms (last error: ${failure?.message ?? 'none'})`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export interface ResolvedNats {
+  readonly url: string;
+  readonly source: 'explicit' | 'env' | 'private';
+  /** stops the private server; a no-op for a server we did not start */
+  stop(): Promise<void>;
+}
+
+/** An explicit URL, else NATS_URL, else a private nats-server that stop() removes. */
+export async function resolveNats(opts: { readonly url?: string } & PrivateNatsServerOptions = {}): Promise<ResolvedNats> {
+  const noop = async (): Promise<void> => {};
+  if (opts.url) return { url: opts.url, source: 'explicit', stop: noop };
+  const fromEnv = process.env['NATS_URL'];
+  if (fromEnv) return { url: fromEnv, source: 'env', stop: noop };
+  const server = await startPrivateNatsServer(opts);
+  return { url: server.url, source: 'private', stop: server.stop };
+}

@@ -1,0 +1,356 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { jetstream } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  appendToOutbox,
+  claimInbox,
+  createEventTables,
+  DEAD_REASON_HEADER,
+  ensureConsumer,
+  ensureStream,
+  newEnvelope,
+  newTraceparent,
+  ORIGINAL_SUBJECT_HEADER,
+  startConsumer,
+  startOutboxRelay,
+} from '../src/platform/events/index.ts';
+import type {
+  ConsumerDefinition,
+  EventEnvelope,
+  EventTables,
+  HandlerOutcome,
+  OutboxRelay,
+  RunningConsumer,
+} from '../src/platform/events/index.ts';
+import { eventually, setupNats } from './support/nats.ts';
+import type { TestNats } from './support/nats.ts';
+
+// A toy service database: the event tables plus one effect, a counter per key.
+interface ToyDb extends EventTables {
+  counters: { key: string; value: number };
+}
+interface Bump {
+  key: string;
+  poison?: boolean;
+}
+
+const dirs: string[] = [];
+const dbs: Kysely<ToyDb>[] = [];
+
+async function aToyDb(): Promise<Kysely<ToyDb>> {
+  const dir = mkdtempSync(join(tmpdir(), 'interplay-events-'));
+  dirs.push(dir);
+  const db = new Kysely<ToyDb>({ dialect: new SqliteDialect({ database: new Database(join(dir, 'toy.db')) }) });
+  dbs.push(db);
+  await createEventTables(db);
+  await createEventTables(db); // idempotent
+  await db.schema
+    .createTable('counters')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'integer', (c) => c.notNull())
+    .execute();
+  return db;
+}
+
+/** The effect, applied at most once per (consumer, event) — the shape every real handler takes. */
+async function bumpOnce(db: Kysely<ToyDb>, consumer: string, env: EventEnvelope<Bump>): Promise<'applied' | 'duplicate'> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await claimInbox(trx, consumer, env.id))) return 'duplicate';
+    await trx
+      .insertInto('counters')
+      .values({ key: env.data.key, value: 1 })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: sql`counters.value + 1` }))
+      .execute();
+    return 'applied';
+  });
+}
+
+async function counter(db: Kysely<ToyDb>, key: string): Promise<number> {
+  const row = await db.selectFrom('counters').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value ?? 0;
+}
+
+async function unsent(db: Kysely<ToyDb>): Promise<string[]> {
+  const rows = await db.selectFrom('outbox').select('id').where('sent_at', 'is', null).execute();
+  return rows.map((r) => r.id);
+}
+
+let nats: TestNats;
+const running: Array<OutboxRelay | RunningConsumer> = [];
+
+beforeAll(async () => {
+  nats = await setupNats();
+});
+afterEach(async () => {
+  for (const r of running.splice(0)) await r.stop();
+});
+afterAll(async () => {
+  for (const db of dbs) await db.destroy();
+  await nats?.teardown();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh stream (and dead-letter stream) with subjects of its own, so tests never see each other's events. */
+async function aStream(opts: { duplicateWindowMs?: number } = {}) {
+  const name = nats.unique('T');
+  const prefix = name.toLowerCase();
+  const dlq = nats.unique('DLQ');
+  await ensureStream(nats.jsm, { name, subjects: [`${prefix}.>`], duplicateWindowMs: opts.duplicateWindowMs ?? 120_000 });
+  await ensureStream(nats.jsm, { name, subjects: [`${prefix}.>`], duplicateWindowMs: opts.duplicateWindowMs ?? 120_000 });
+  await ensureStream(nats.jsm, { name: dlq, subjects: [`${dlq.toLowerCase()}.>`], duplicateWindowMs: 120_000 });
+  return { name, subject: `${prefix}.toy.bumped`, dlq, dlqSubject: `${dlq.toLowerCase()}.${name}` };
+}
+
+type Stream = Awaited<ReturnType<typeof aStream>>;
+
+async function aConsumer(
+  stream: Stream,
+  def: Partial<ConsumerDefinition>,
+  handler: (env: EventEnvelope<Bump>, deliveryCount: number) => Promise<HandlerOutcome>,
+  js: JetStreamClient = nats.js,
+): Promise<{ consumer: RunningConsumer }> {
+  const durable = def.durable ?? nats.unique('toy');
+  await ensureConsumer(nats.jsm, stream.name, {
+    durable,
+    filterSubject: stream.subject,
+    maxAckPending: 10,
+    ackWaitMs: 2_000,
+    maxDeliver: 5,
+    ...def,
+  });
+  const consumer = await startConsumer<Bump>({
+    js,
+    stream: stream.name,
+    durable,
+    deadLetterSubject: `${stream.dlqSubject}.${durable}`,
+    handler: (env, ctx) => handler(env, ctx.deliveryCount),
+  });
+  running.push(consumer);
+  return { consumer };
+}
+
+async function messagesIn(stream: string): Promise<number> {
+  return (await nats.jsm.streams.info(stream)).state.messages;
+}
+
+describe('outbox relay', () => {
+  it('publishes a committed row exactly once, marks it sent, and never publishes a rolled-back row', async () => {
+    const stream = await aStream();
+    const db = await aToyDb();
+    const committed = newEnvelope('toy.bumped', { key: 'a' }, { traceparent: newTraceparent() });
+    await db.transaction().execute((trx) => appendToOutbox(trx, { subject: stream.subject, envelope: committed }));
+    const rolledBack = newEnvelope('toy.bumped', { key: 'b' });
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await appendToOutbox(trx, { subject: stream.subject, envelope: rolledBack });
+        throw new Error('state change refused');
+      }),
+    ).rejects.toThrow('state change refused');
+
+    const relay = startOutboxRelay({ db, js: nats.js, pollMs: 5_000 });
+    running.push(relay);
+    relay.wake();
+    await eventually(async () => (await unsent(db)).length === 0, { what: 'the committed row to be marked sent' });
+
+    // A later row proves the relay ran passes after the rollback; the stream holds only committed events.
+    const later = newEnvelope('toy.bumped', { key: 'c' });
+    await db.transaction().execute((trx) => appendToOutbox(trx, { subject: stream.subject, envelope: later }));
+    relay.wake();
+    await eventually(async () => (await messagesIn(stream.name)) === 2, { what: 'the later row' });
+    const first = await nats.jsm.streams.getMessage(stream.name, { seq: 1 });
+    expect(first?.header.get('Nats-Msg-Id')).toBe(committed.id);
+    expect(first?.header.get('traceparent')).toBe(committed.traceparent);
+    expect(first?.json<EventEnvelope>()).toEqual(committed);
+    expect((await nats.jsm.streams.getMessage(stream.name, { seq: 2 }))?.json<EventEnvelope>().id).toBe(later.id);
+
+    // A second relay (a restart) finds nothing unsent and republishes nothing.
+    await relay.stop();
+    const restarted = startOutboxRelay({ db, js: nats.js, pollMs: 5_000 });
+    running.push(restarted);
+    const last = newEnvelope('toy.bumped', { key: 'd' });
+    await db.transaction().execute((trx) => appendToOutbox(trx, { subject: stream.subject, envelope: last }));
+    restarted.wake();
+    await eventually(async () => (await unsent(db)).length === 0, { what: 'the last row' });
+    expect(await messagesIn(stream.name)).toBe(3);
+    expect(restarted.stats()).toMatchObject({ published: 1, duplicates: 0, pending: 0 });
+    const traffic = relay.stats().bySubject.get(stream.subject);
+    expect(traffic?.messages).toBe(2);
+    expect(traffic?.bytes).toBe(Buffer.byteLength(JSON.stringify(committed)) + Buffer.byteLength(JSON.stringify(later)));
+  });
+
+  it('keeps rows unsent while the broker refuses them and publishes them once it accepts', async () => {
+    const db = await aToyDb();
+    const name = nats.unique('T');
+    const subject = `${name.toLowerCase()}.toy.bumped`;
+    const envelope = newEnvelope('toy.bumped', { key: 'a' });
+    await db.transaction().execute((trx) => appendToOutbox(trx, { subject, envelope }));
+
+    // No stream captures the subject yet: every publish fails, as with a broker that is down.
+    const relay = startOutboxRelay({ db, js: nats.js, pollMs: 5_000, retryMinMs: 20, retryMaxMs: 200, publishTimeoutMs: 500 });
+    running.push(relay);
+    await eventually(() => relay.stats().lastError !== undefined, { what: 'a publish failure' });
+    expect(await unsent(db)).toEqual([envelope.id]);
+    expect(relay.stats()).toMatchObject({ published: 0, pending: 1 });
+
+    await ensureStream(nats.jsm, { name, subjects: [`${name.toLowerCase()}.>`], duplicateWindowMs: 120_000 });
+    await eventually(async () => (await unsent(db)).length === 0, { what: 'the retry to succeed' });
+    expect(await messagesIn(name)).toBe(1);
+  });
+
+  it('applies the effect once when a relay dies between publishing and marking the row sent', async () => {
+    const stream = await aStream();
+    const producer = await aToyDb();
+    const consumerDb = await aToyDb();
+    const envelope = newEnvelope('toy.bumped', { key: 'a' });
+    await producer.transaction().execute((trx) => appendToOutbox(trx, { subject: stream.subject, envelope }));
+
+    // The first relay's last act: it published the row and died before marking it.
+    const row = await producer.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
+    await nats.js.publish(row.subject, row.payload, { msgID: row.id });
+
+    const seen: string[] = [];
+    const durable = nats.unique('toy');
+    const { consumer } = await aConsumer(stream, { durable }, async (env) => {
+      seen.push(await bumpOnce(consumerDb, durable, env));
+      return { type: 'ack' };
+    });
+    const relay = startOutboxRelay({ db: producer, js: nats.js, pollMs: 5_000 });
+    running.push(relay);
+    await eventually(async () => (await unsent(producer)).length === 0, { what: 'the second relay to mark the row' });
+    expect(relay.stats()).toMatchObject({ published: 1, duplicates: 1 });
+    expect(await messagesIn(stream.name)).toBe(1);
+
+    // Past the duplicate window the broker would store the republish again; the inbox still holds.
+    await nats.js.publish(row.subject, row.payload, { msgID: `${row.id}-after-window` });
+    await eventually(() => consumer.stats().processed === 2, { what: 'both copies to be handled' });
+    expect(seen).toEqual(['applied', 'duplicate']);
+    expect(await counter(consumerDb, 'a')).toBe(1);
+  });
+});
+
+describe('event consumer', () => {
+  it('applies the effect once when the consumer dies after committing but before acking', async () => {
+    const stream = await aStream();
+    const db = await aToyDb();
+    const durable = nats.unique('toy');
+    await ensureConsumer(nats.jsm, stream.name, {
+      durable,
+      filterSubject: stream.subject,
+      maxAckPending: 10,
+      ackWaitMs: 300,
+      maxDeliver: 5,
+    });
+    const envelope = newEnvelope('toy.bumped', { key: 'a' });
+    await nats.js.publish(stream.subject, JSON.stringify(envelope), { msgID: envelope.id });
+
+    // A process that commits the effect, then dies before its ack leaves.
+    const doomed = await nats.connect();
+    const first = await (await jetstream(doomed).consumers.get(stream.name, durable)).next({ expires: 5_000 });
+    expect(first?.info.deliveryCount).toBe(1);
+    expect(await bumpOnce(db, durable, first!.json<EventEnvelope<Bump>>())).toBe('applied');
+    await doomed.close();
+
+    const seen: Array<{ result: string; deliveryCount: number }> = [];
+    const { consumer } = await aConsumer(stream, { durable, ackWaitMs: 300 }, async (env, deliveryCount) => {
+      seen.push({ result: await bumpOnce(db, durable, env), deliveryCount });
+      return { type: 'ack' };
+    });
+    await eventually(() => consumer.stats().processed === 1, { what: 'the redelivery after ack wait' });
+    expect(seen).toEqual([{ result: 'duplicate', deliveryCount: 2 }]);
+    expect(await counter(db, 'a')).toBe(1);
+    await eventually(async () => (await nats.jsm.consumers.info(stream.name, durable)).num_ack_pending === 0, {
+      what: 'the ack to land',
+    });
+  });
+
+  it('dead-letters malformed events and refused ones with a reason and still handles the next good event', async () => {
+    const stream = await aStream();
+    const db = await aToyDb();
+    const durable = nats.unique('toy');
+    const { consumer } = await aConsumer(stream, { durable }, async (env) => {
+      if (env.data.key === 'unknown') return { type: 'dead', reason: 'no such toy' };
+      await bumpOnce(db, durable, env);
+      return { type: 'ack' };
+    });
+    await nats.js.publish(stream.subject, '{"id": not json');
+    const noId = { type: 'toy.bumped', occurredAt: new Date().toISOString(), data: { key: 'x' } };
+    await nats.js.publish(stream.subject, JSON.stringify(noId));
+    await nats.js.publish(stream.subject, JSON.stringify(newEnvelope('toy.bumped', { key: 'unknown' })));
+    await nats.js.publish(stream.subject, JSON.stringify(newEnvelope('toy.bumped', { key: 'good' })));
+
+    await eventually(() => consumer.stats().processed === 1 && consumer.stats().dead === 3, { what: 'all four events' });
+    expect(await counter(db, 'good')).toBe(1);
+    const dlqSubject = `${stream.dlqSubject}.${durable}`;
+    const dead = await Promise.all([1, 2, 3].map((seq) => nats.jsm.streams.getMessage(stream.dlq, { seq })));
+    expect(dead.map((m) => m?.subject)).toEqual([dlqSubject, dlqSubject, dlqSubject]);
+    expect(dead.map((m) => m?.header.get(DEAD_REASON_HEADER))).toEqual([
+      expect.stringMatching(/^not JSON/),
+      expect.stringMatching(/^invalid envelope: \/id/),
+      'no such toy',
+    ]);
+    expect(dead[0]?.header.get(ORIGINAL_SUBJECT_HEADER)).toBe(stream.subject);
+    expect(dead[0]?.string()).toBe('{"id": not json');
+    expect(consumer.stats().lastDeadReason).toBe('no such toy');
+    // Terminated, not pending: nothing comes back after ack wait.
+    await eventually(
+      async () => {
+        const info = await nats.jsm.consumers.info(stream.name, durable);
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      },
+      { timeoutMs: 3_000, what: 'no pending or unacked messages' },
+    );
+  });
+
+  it('dead-letters an event whose handler keeps failing after maxDeliver without holding back the next one', async () => {
+    const stream = await aStream();
+    const db = await aToyDb();
+    // Both are in the stream before the consumer starts, so the good one waits right behind the poison.
+    await nats.js.publish(stream.subject, JSON.stringify(newEnvelope('toy.bumped', { key: 'poison', poison: true })));
+    await nats.js.publish(stream.subject, JSON.stringify(newEnvelope('toy.bumped', { key: 'good' })));
+    const calls: string[] = [];
+    const durable = nats.unique('toy');
+    const { consumer } = await aConsumer(
+      stream,
+      { durable, maxDeliver: 3, backoffMs: [50, 100], ackWaitMs: 1_000 },
+      async (env, deliveryCount) => {
+        calls.push(`${env.data.key}#${deliveryCount}`);
+        if (env.data.poison) throw new Error('boom');
+        await bumpOnce(db, durable, env);
+        return { type: 'ack' };
+      },
+    );
+
+    await eventually(() => consumer.stats().dead === 1, { what: 'the poison event to be dead-lettered' });
+    expect(calls.filter((c) => c.startsWith('poison'))).toEqual(['poison#1', 'poison#2', 'poison#3']);
+    expect(calls.indexOf('good#1')).toBeLessThan(calls.indexOf('poison#2'));
+    expect(await counter(db, 'good')).toBe(1);
+    expect(consumer.stats()).toMatchObject({ processed: 1, retried: 2, dead: 1 });
+    const dead = await nats.jsm.streams.getMessage(stream.dlq, { seq: 1 });
+    expect(dead?.header.get(DEAD_REASON_HEADER)).toBe('gave up after 3 deliveries: handler threw: boom');
+    expect(dead?.header.get('Interplay-Delivery-Count')).toBe('3');
+  });
+});
+
+describe('streams and consumers', () => {
+  it('ensureStream and ensureConsumer create once and then update what changed', async () => {
+    const name = nats.unique('T');
+    const prefix = name.toLowerCase();
+    await ensureStream(nats.jsm, { name, subjects: [`${prefix}.a.>`], duplicateWindowMs: 60_000 });
+    const updated = await ensureStream(nats.jsm, { name, subjects: [`${prefix}.a.>`, `${prefix}.b.>`], duplicateWindowMs: 30_000 });
+    expect(updated.config.subjects).toEqual([`${prefix}.a.>`, `${prefix}.b.>`]);
+    expect(updated.config.duplicate_window).toBe(30_000 * 1_000_000);
+
+    const def = { durable: 'toy', filterSubject: `${prefix}.a.>`, maxAckPending: 10, ackWaitMs: 1_000, maxDeliver: 3 };
+    await ensureConsumer(nats.jsm, name, def);
+    const again = await ensureConsumer(nats.jsm, name, { ...def, maxAckPending: 20, maxDeliver: 4, backoffMs: [100, 200] });
+    expect(again.config).toMatchObject({ max_ack_pending: 20, max_deliver: 4, backoff: [100_000_000, 200_000_000] });
+    await expect(ensureConsumer(nats.jsm, name, { ...def, maxDeliver: 2, backoffMs: [100, 200] })).rejects.toThrow(
+      /must be >= 1 and exceed backoffMs.length/,
+    );
+  });
+});
