@@ -1,4 +1,5 @@
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -108,7 +109,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     };
     cleanups.push(() => Promise.all([...apis.values()].map((a) => a.close())));
 
-    const wiring = wiringFor(opts.style)({ dbs, metrics, apis: apisFor, natsUrl: opts.natsUrl });
+    const bus = opts.natsUrl ? { url: opts.natsUrl, ...(await busNamespace(dataDir, temporary)) } : undefined;
+    const wiring = wiringFor(opts.style)({ dbs, metrics, apis: apisFor, bus });
     const common = { clock: systemClock, ids: uuidV7 };
     const deps = {
       auth: { ...common, db: dbs.auth, hasher: opts.hasher ?? argon2idHasher, tokens: issuer, events: wiring.events.auth },
@@ -130,14 +132,14 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     orderRoutes(apps.order, { deps: deps.order, guards, settle: wiring.settle(deps.order) });
     notificationRoutes(apps.notification, { deps: deps.notification, guards });
 
+    // Consumers start before the services listen; a read-back that comes too early is retried.
+    await wiring.start(deps);
+    cleanups.push(() => wiring.stop());
     for (const service of SERVICES) {
       directory[service] = await apps[service].listen({ host, port: 0 });
       cleanups.push(() => apps[service].close());
     }
     const services = directory as Record<ServiceName, string>;
-
-    await wiring.start(deps);
-    cleanups.push(() => wiring.stop());
 
     const gateway: FastifyInstance = await buildGateway({
       style: opts.style,
@@ -152,6 +154,23 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/**
+ * Streams and subjects of this system are prefixed, so systems can share a NATS server. A kept data
+ * directory keeps its namespace (and so its durable consumers) across restarts; a temporary one
+ * gets a fresh namespace whose streams are removed on stop.
+ */
+async function busNamespace(dataDir: string, temporary: boolean): Promise<{ namespace: string; ephemeral: boolean }> {
+  const fresh = `ip${randomBytes(4).toString('hex')}`;
+  if (temporary) return { namespace: fresh, ephemeral: true };
+  const file = join(dataDir, 'bus-namespace');
+  try {
+    return { namespace: (await readFile(file, 'utf8')).trim(), ephemeral: false };
+  } catch {
+    await writeFile(file, `${fresh}\n`);
+    return { namespace: fresh, ephemeral: false };
   }
 }
 

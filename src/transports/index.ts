@@ -1,3 +1,5 @@
+import { collaborationWiring } from './collaboration/wiring.ts';
+import { notificationWiring } from './notification/wiring.ts';
 import { restWiring } from './rest/wiring.ts';
 import type { Style, StyleWiring, WiringContext } from './wiring.ts';
 
@@ -6,8 +8,9 @@ export function wiringFor(style: Style): (ctx: WiringContext) => StyleWiring {
     case 'rest':
       return restWiring;
     case 'notification':
+      return notificationWiring;
     case 'collaboration':
-      throw new Error(`the ${style} style is not wired yet`);
+      return collaborationWiring;
   }
 }
 export { STYLES, SERVICES } from './wiring.ts';

@@ -27,8 +27,14 @@ export interface WiringContext {
   readonly metrics: Readonly<Record<ServiceName, ServiceMetrics>>;
   /** internal HTTP calls as made by (and counted for) one service */
   readonly apis: (caller: ServiceName) => InternalApis;
-  /** NATS server URL; the event styles need one */
-  readonly natsUrl?: string;
+  /** the broker of the event styles */
+  readonly bus?: {
+    readonly url: string;
+    /** prefixes streams and subjects of this system */
+    readonly namespace: string;
+    /** remove the streams on stop */
+    readonly ephemeral: boolean;
+  };
 }
 
 /** The use-case dependencies of all four services, once the style's sinks are in place. */

@@ -23,6 +23,8 @@ export interface OutboxRelayOptions<DB extends EventTables> {
   readonly retryMaxMs?: number;
   /** ms to wait for the broker's ack of one publish; default 5000 */
   readonly publishTimeoutMs?: number;
+  /** called after the broker acknowledged a row, e.g. to count messages and bytes in metrics */
+  readonly onPublished?: (subject: string, bytes: number, duplicate: boolean) => void;
   /** ms since epoch, for sent_at; default Date.now */
   readonly now?: () => number;
 }
@@ -167,8 +169,10 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
     if (ack.duplicate) duplicates++;
     const traffic = bySubject.get(row.subject) ?? { messages: 0, bytes: 0 };
     traffic.messages++;
-    traffic.bytes += Buffer.byteLength(row.payload);
+    const bytes = Buffer.byteLength(row.payload);
+    traffic.bytes += bytes;
     bySubject.set(row.subject, traffic);
+    opts.onPublished?.(row.subject, bytes, ack.duplicate);
   }
 
   async function countUnsent(): Promise<number> {

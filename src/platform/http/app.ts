@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../services/kernel/index.ts';
 import { childTraceparent } from '../events/trace.ts';
 import type { ServiceMetrics } from '../metrics.ts';
+import { traceContext } from '../trace-context.ts';
 import { UpstreamUnavailable, domainProblem } from './errors.ts';
 import { problem, sendProblem, type ProblemType } from './problem.ts';
 
@@ -51,9 +52,11 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
 
   app.decorateRequest('traceparent', '');
   app.decorateRequest('principal', '');
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const incoming = request.headers.traceparent;
     request.traceparent = childTraceparent(typeof incoming === 'string' ? incoming : undefined);
+    // Everything the request sets off runs inside its trace (see platform/trace-context.ts).
+    traceContext.run({ traceparent: request.traceparent }, done);
   });
   app.addHook('onResponse', async (request, reply) => {
     opts.metrics.serverRequests.inc({

@@ -1,5 +1,6 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { ServiceMetrics } from '../metrics.ts';
+import { currentTraceparent } from '../trace-context.ts';
 import { UpstreamUnavailable } from './errors.ts';
 
 /** Where each service listens; filled in once the services are up, read on every call. */
@@ -61,7 +62,8 @@ export function serviceClient(opts: ServiceClientOptions): ServiceClient {
   async function call<T>(method: 'GET' | 'POST', c: CallOptions): Promise<Answer<T>> {
     const path = c.route.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(c.params?.[name] ?? ''));
     const headers: Record<string, string> = { authorization: `Bearer ${await opts.token()}` };
-    if (c.traceparent) headers.traceparent = c.traceparent;
+    const traceparent = c.traceparent || currentTraceparent();
+    if (traceparent) headers.traceparent = traceparent;
     if (c.body !== undefined) headers['content-type'] = 'application/json';
     const label = { target: opts.target, method, route: c.route };
     try {

@@ -1,0 +1,46 @@
+import type { Kysely } from 'kysely';
+import { claimInbox, type HandlerOutcome } from '../../platform/events/index.ts';
+import type { DeliveryChannel, Notification, Contact } from '../../services/notification/index.ts';
+
+class Undo {
+  constructor(readonly outcome: HandlerOutcome) {}
+}
+
+export const ACK: HandlerOutcome = { type: 'ack' };
+export const retry = (reason: string, delayMs?: number): HandlerOutcome => ({ type: 'retry', reason, delayMs });
+export const dead = (reason: string): HandlerOutcome => ({ type: 'dead', reason });
+
+/**
+ * Applies an event's effect at most once: the processed event id is recorded in the same
+ * transaction as the effect, and the ack comes after the commit. An effect that asks for a
+ * retry or the dead letters rolls back, the inbox row with it.
+ */
+export async function applyOnce<DB>(
+  db: Kysely<DB>,
+  consumer: string,
+  eventId: string,
+  effect: (trx: Kysely<DB>) => Promise<HandlerOutcome>,
+): Promise<HandlerOutcome> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      if (!(await claimInbox(trx as unknown as Kysely<any>, consumer, eventId))) return ACK;
+      const outcome = await effect(trx);
+      if (outcome.type !== 'ack') throw new Undo(outcome);
+      return outcome;
+    });
+  } catch (error) {
+    if (error instanceof Undo) return error.outcome;
+    throw error;
+  }
+}
+
+/** Holds deliveries made inside a transaction until it has committed. */
+export function afterCommit(channel: DeliveryChannel): DeliveryChannel & { flush(): void } {
+  const held: [Notification, Contact][] = [];
+  return {
+    deliver: (notification, contact) => void held.push([notification, contact]),
+    flush: () => {
+      for (const [n, c] of held.splice(0)) channel.deliver(n, c);
+    },
+  };
+}
