@@ -3,7 +3,9 @@ import { launchSystem } from '../runtime/launch.ts';
 import { NatsServerNotFound } from '../runtime/nats-server.ts';
 import type { Style } from '../transports/index.ts';
 import { UsageError } from './errors.ts';
-import { natsOption, parsePort, styleOption } from './options.ts';
+import { natsOption, parsePort, parseUrl, styleOption } from './options.ts';
+import { webhookChannel } from '../platform/delivery/webhook.ts';
+import type { DeliveryChannel } from '../services/notification/index.ts';
 
 interface UpFlags {
   readonly style: Style;
@@ -12,6 +14,7 @@ interface UpFlags {
   readonly data?: string;
   readonly nats?: string;
   readonly logLevel: string;
+  readonly webhook?: string;
 }
 
 export function registerUp(cli: Command): void {
@@ -23,9 +26,11 @@ export function registerUp(cli: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--data <dir>', 'keep the databases in this directory (default: a fresh temporary one, removed on exit)')
     .addOption(natsOption())
+    .option('--webhook <url>', 'deliver notifications by POSTing them to this URL (default: one JSON line each on stdout)', parseUrl)
     .addOption(new Option('--log-level <level>', 'service log level').choices(['fatal', 'error', 'warn', 'info', 'debug']).default('warn'))
     .action(async (flags: UpFlags) => {
-      const system = await launch(flags);
+      const webhook = flags.webhook ? webhookChannel({ url: flags.webhook }) : undefined;
+      const system = await launch(flags, webhook);
       process.stdout.write(`ready ${system.url}\n`);
       await new Promise<void>((resolve) => {
         const shutdown = () => resolve();
@@ -33,10 +38,11 @@ export function registerUp(cli: Command): void {
         process.once('SIGTERM', shutdown);
       });
       await system.stop();
+      await webhook?.close();
     });
 }
 
-async function launch(flags: UpFlags) {
+async function launch(flags: UpFlags, delivery?: DeliveryChannel) {
   try {
     return await launchSystem({
       style: flags.style,
@@ -45,6 +51,7 @@ async function launch(flags: UpFlags) {
       dataDir: flags.data,
       nats: flags.nats,
       logLevel: flags.logLevel,
+      delivery,
     });
   } catch (error) {
     throw asUsageError(error);

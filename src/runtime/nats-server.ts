@@ -45,6 +45,8 @@ export interface PrivateNatsServer {
   /** HTTP monitoring endpoint (varz, jsz, healthz) */
   readonly monitorUrl: string;
   readonly storeDir: string;
+  /** the server's process id, to measure its CPU and memory */
+  readonly pid: number;
   /** SIGTERM, await exit, remove the store dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -135,7 +137,7 @@ async function startOnce(binary: string, readyTimeoutMs: number): Promise<Privat
       { cause: err },
     );
   }
-  return { url, monitorUrl: `http://127.0.0.1:${monitorPort}`, storeDir, stop };
+  return { url, monitorUrl: `http://127.0.0.1:${monitorPort}`, storeDir, pid: child.pid ?? -1, stop };
 }
 
 /** Polls until a client can connect and the JetStream API answers, or the child dies, or the deadline passes. */
@@ -190,6 +192,8 @@ function sleep(ms: number): Promise<void> {
 export interface ResolvedNats {
   readonly url: string;
   readonly source: 'explicit' | 'env' | 'private';
+  /** process id of a private server; undefined for one we did not start */
+  readonly pid?: number;
   /** stops the private server; a no-op for a server we did not start */
   stop(): Promise<void>;
 }
@@ -201,5 +205,5 @@ export async function resolveNats(opts: { readonly url?: string } & PrivateNatsS
   const fromEnv = process.env['NATS_URL'];
   if (fromEnv) return { url: fromEnv, source: 'env', stop: noop };
   const server = await startPrivateNatsServer(opts);
-  return { url: server.url, source: 'private', stop: server.stop };
+  return { url: server.url, source: 'private', pid: server.pid, stop: server.stop };
 }

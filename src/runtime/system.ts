@@ -3,6 +3,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { AggregatorRegistry } from 'prom-client';
 import {
   SERVICE_AUDIENCE,
   TOKEN_ALG,
@@ -145,6 +146,12 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       style: opts.style,
       upstreams: services,
       health: async () => Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await probe(services[s])]))),
+      metrics: {
+        json: () => Promise.all(SERVICES.map((s) => metrics[s].registry.getMetricsAsJSON())).then((all) => all.flat()),
+        // Each registry labels its series with its service, so aggregating keeps them apart.
+        text: async () =>
+          AggregatorRegistry.aggregate(await Promise.all(SERVICES.map((s) => metrics[s].registry.getMetricsAsJSON()))).metrics(),
+      },
     });
     const url = await gateway.listen({ host, port: opts.port ?? 0 });
     // The gateway stops first, so no new request reaches a service that is closing.

@@ -8,6 +8,8 @@ export interface GatewayOptions {
   readonly upstreams: { readonly auth: string; readonly billing: string; readonly order: string; readonly notification: string };
   /** extra health facts per service (event consumers, dead letters) */
   readonly health: () => Promise<Record<string, unknown>>;
+  /** every service's metrics, in the Prometheus text format and as prom-client JSON */
+  readonly metrics: { text(): Promise<string>; json(): Promise<unknown> };
 }
 
 /** The public prefixes; nothing else (/internal, /metrics) is reachable through the gateway. */
@@ -37,6 +39,10 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     const services = await opts.health();
     const up = Object.values(services).every((s) => (s as { status?: string }).status === 'up');
     return reply.code(up ? 200 : 503).send({ status: up ? 'ok' : 'degraded', style: opts.style, services });
+  });
+  app.get('/metrics', async (request, reply) => {
+    if ((request.query as { format?: string }).format === 'json') return opts.metrics.json();
+    return reply.type('text/plain; version=0.0.4').send(await opts.metrics.text());
   });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, problem('not-found', `No route ${request.method} ${request.url.split('?')[0]}.`)),

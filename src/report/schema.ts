@@ -1,0 +1,111 @@
+import type { Style } from '../transports/index.ts';
+
+/** Latency percentiles in milliseconds, microsecond resolution, from an HDR histogram. */
+export interface Percentiles {
+  readonly count: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+}
+
+export interface RunConfig {
+  readonly style: Style;
+  readonly mode: 'open' | 'closed';
+  /** orders per second offered (open loop) */
+  readonly rate?: number;
+  readonly arrivals?: 'uniform' | 'poisson';
+  /** concurrent loops (closed loop) */
+  readonly connections?: number;
+  readonly users: number;
+  readonly seed: number;
+  /** fraction of orders the user cannot afford */
+  readonly insufficient: number;
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  readonly drainMs: number;
+  readonly maxInflight: number;
+  /** the command line as given */
+  readonly argv: readonly string[];
+}
+
+export interface Environment {
+  readonly node: string;
+  readonly natsServer: string | null;
+  readonly cpuModel: string;
+  readonly cpuCount: number;
+  readonly totalMemoryBytes: number;
+  readonly platform: string;
+  /** how the services run, e.g. "inproc: four services and the gateway in one child process" */
+  readonly topology: string;
+  readonly storage: string;
+  readonly startedAt: string;
+}
+
+export interface ProcessCost {
+  readonly cpuMs: number;
+  readonly cpuMsPerOrder: number;
+  readonly rssPeakBytes: number;
+}
+
+/** interplay/run@1: the result of one style's run. Every renderer reads only this. */
+export interface RunReport {
+  readonly schema: 'interplay/run@1';
+  readonly style: Style;
+  readonly config: RunConfig;
+  readonly environment: Environment;
+  readonly orders: {
+    /** accepted by POST /orders in the measured window */
+    readonly placed: number;
+    readonly paid: number;
+    readonly rejected: number;
+    /** accepted, with no notification delivered by the end of the drain */
+    readonly pending: number;
+    /** answered with an error, or not answered */
+    readonly failed: number;
+    /** sends skipped because --max-inflight requests were already open (open loop) */
+    readonly dropped: number;
+  };
+  /** per second over the measured window */
+  readonly throughput: { readonly offered: number; readonly accepted: number; readonly completed: number };
+  readonly latency: {
+    /** POST /orders, from the intended send time to its response */
+    readonly accept: Percentiles;
+    /** from the intended send time to the user's notification arriving at the bench's webhook */
+    readonly completion: Percentiles;
+  };
+  /** encoded HDR histograms (microseconds), so runs can be merged and re-rendered */
+  readonly histograms: { readonly accept: string; readonly completion: string };
+  /** service-to-service HTTP requests during the load, keyed "caller→target METHOD route" */
+  readonly readLoad: { readonly total: number; readonly perOrder: number; readonly byService: Readonly<Record<string, number>> };
+  readonly messages: {
+    readonly total: number;
+    readonly perOrder: number;
+    readonly bytesPerOrder: number;
+    readonly bySubject: Readonly<Record<string, { readonly messages: number; readonly bytes: number }>>;
+  };
+  /** CPU and peak memory; `byService` is per process, labelled with what runs in it */
+  readonly cost: { readonly cpuMsPerOrder: number; readonly rssPeakBytes: number; readonly byService: Readonly<Record<string, ProcessCost>> };
+  /** counts by kind: "http 503", "timeout", ... */
+  readonly errors: Readonly<Record<string, number>>;
+}
+
+export interface Ratios {
+  readonly acceptP99: number;
+  readonly completionP50: number;
+  readonly completionP99: number;
+  readonly throughputCompleted: number;
+  readonly readLoadPerOrder: number | null;
+  readonly messagesPerOrder: number | null;
+  readonly cpuMsPerOrder: number;
+}
+
+/** interplay/compare@1: the runs side by side, with each style's ratios against the REST run. */
+export interface CompareReport {
+  readonly schema: 'interplay/compare@1';
+  readonly createdAt: string;
+  readonly runs: readonly RunReport[];
+  /** style → its value divided by the REST run's; null where REST's value is 0 */
+  readonly ratios: Readonly<Partial<Record<Style, Ratios>>>;
+}

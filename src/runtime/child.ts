@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Style } from '../transports/index.ts';
+
+export interface ChildSystemOptions {
+  readonly style: Style;
+  readonly nats?: string;
+  /** where the notification service POSTs deliveries */
+  readonly webhook?: string;
+  /** ms to wait for the `ready` line; default 30000 (cold tsx start plus migrations) */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface ChildSystem {
+  readonly url: string;
+  readonly pid: number;
+  /** SIGTERM, then wait for a clean exit; resolves to the exit code */
+  stop(): Promise<number | null>;
+}
+
+const BIN = fileURLToPath(new URL('../../bin/interplay', import.meta.url));
+
+/**
+ * Runs `interplay up` as a child process, so a benchmark measures the system's CPU and memory
+ * apart from its own, as a user running `up` would see them.
+ */
+export async function startChildSystem(opts: ChildSystemOptions): Promise<ChildSystem> {
+  const args = ['up', '--style', opts.style, '--port', '0'];
+  if (opts.nats) args.push('--nats', opts.nats);
+  if (opts.webhook) args.push('--webhook', opts.webhook);
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await readyLine(child, opts.readyTimeoutMs ?? 30_000).catch(async (error: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`interplay up --style ${opts.style} did not start: ${error.message}\n${stderr.trim()}`);
+  });
+  return {
+    url,
+    pid: child.pid ?? -1,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+function readyLine(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => reject(new Error(`no "ready" line within ${timeoutMs} ms`)), timeoutMs);
+    lines.on('line', (line) => {
+      const match = /^ready (\S+)$/.exec(line);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with code ${code}`));
+    });
+  });
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { createRandom, type Random } from '../measure/random.ts';
+import { apiClient } from './http.ts';
+
+export interface WorkloadOptions {
+  /** users registered and funded before the load; default 50 */
+  readonly users: number;
+  /** fraction of orders the user cannot afford, which must end rejected; default 0.2 */
+  readonly insufficient: number;
+  /** seeds who orders what: the same sequence in every style */
+  readonly seed: number;
+}
+
+export interface PlannedOrder {
+  readonly user: number;
+  /** minor units */
+  readonly amount: number;
+  readonly affordable: boolean;
+}
+
+/** Every user's balance after setup, minor units. No affordable order can exhaust it in a run. */
+export const FUNDING = 1_000_000_000;
+/** Affordable orders cost 1.00 to 100.00; unaffordable ones more than a user can ever hold. */
+const AFFORDABLE = { min: 100, max: 10_000 } as const;
+
+/** What the load does: which user orders how much, drawn from a seeded generator. */
+export function orderPlan(opts: WorkloadOptions): { next(): PlannedOrder } {
+  const rng: Random = createRandom(opts.seed);
+  return {
+    next() {
+      const user = rng.int(opts.users);
+      const affordable = rng.next() >= opts.insufficient;
+      const amount = affordable
+        ? AFFORDABLE.min + rng.int(AFFORDABLE.max - AFFORDABLE.min + 1)
+        : FUNDING + 1 + rng.int(FUNDING);
+      return { user, amount, affordable };
+    },
+  };
+}
+
+export interface PreparedUsers {
+  /** bearer tokens, by user index */
+  readonly tokens: readonly string[];
+}
+
+/** registrations at once during setup: each costs an argon2id hash, and there are two cores */
+const SETUP_CONCURRENCY = 4;
+/** ms to wait for an account that an event style opens after registration */
+const ACCOUNT_TIMEOUT_MS = 30_000;
+
+/** Setup (not measured): registers and funds the users through the public API, one login each. */
+export async function prepareUsers(baseUrl: string, count: number): Promise<PreparedUsers> {
+  const run = randomUUID().slice(0, 8);
+  const tokens: string[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < count; i = next++) tokens[i] = await prepareUser(baseUrl, `bench-${run}-${i}@example.com`);
+  };
+  await Promise.all(Array.from({ length: Math.min(SETUP_CONCURRENCY, count) }, worker));
+  return { tokens };
+}
+
+async function prepareUser(baseUrl: string, email: string): Promise<string> {
+  const api = apiClient(baseUrl);
+  const password = 'bench-password-1';
+  const fail = (what: string, status: number) => {
+    throw new Error(`setup: ${what} for ${email} answered ${status}`);
+  };
+  const reg = await api.call('POST', '/auth/register', { body: { email, password, name: 'Bench User' } });
+  if (reg.status !== 201) fail('register', reg.status);
+  const login = await api.call('POST', '/auth/login', { body: { email, password } });
+  if (login.status !== 200) fail('login', login.status);
+  const token = login.body.accessToken as string;
+  const deadline = Date.now() + ACCOUNT_TIMEOUT_MS;
+  for (;;) {
+    const deposit = await api.call('POST', '/billing/account/deposits', {
+      token,
+      body: { amount: FUNDING },
+      headers: { 'idempotency-key': `fund-${email}` },
+    });
+    if (deposit.status === 201) return token;
+    // In the event styles the account opens a moment after registration.
+    if (deposit.status !== 404 || Date.now() > deadline) fail('deposit', deposit.status);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
