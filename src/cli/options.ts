@@ -39,3 +39,31 @@ export const natsOption = (): Option =>
   );
 
 export const stylesOf = (style: string): Style[] => (style === 'all' ? [...STYLES] : [style as Style]);
+
+/** "20s", "500ms", "2m" → ms. Strict: a bare number or another unit is refused. */
+export function parseDuration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('must be a duration such as 500ms, 20s or 2m.');
+  const n = Number(match[1]);
+  return Math.round(match[2] === 'ms' ? n : match[2] === 's' ? n * 1000 : n * 60_000);
+}
+
+export function positiveInt(max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > max) throw new InvalidArgumentError(`must be a whole number from 1 to ${max}.`);
+    return n;
+  };
+}
+
+export function parseRate(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 100_000) throw new InvalidArgumentError('must be a number of orders per second above 0, at most 100000.');
+  return n;
+}
+
+export function parseFraction(value: string): number {
+  const n = Number(value);
+  if (!/^\d*(\.\d+)?$/.test(value) || value === '' || n < 0 || n > 1) throw new InvalidArgumentError('must be a fraction from 0 to 1.');
+  return n;
+}

@@ -4,7 +4,7 @@ import type { ServiceApp } from '../../platform/http/app.ts';
 import { domainProblem } from '../../platform/http/errors.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
 import type { CallContext, Guards } from './guards.ts';
-import { AccessToken, Credentials, IdParams, Registration, User, problems } from './schemas.ts';
+import { AccessToken, Credentials, IdParams, Registration, User, problems, bearer, Jwks } from './schemas.ts';
 
 export interface AuthRoutesOptions {
   readonly deps: AuthDeps;
@@ -44,18 +44,22 @@ export function authRoutes(app: ServiceApp, opts: AuthRoutesOptions): void {
 
   app.get(
     '/auth/me',
-    { onRequest: guards.user, schema: { tags: ['auth'], security: [{ bearer: [] }], response: { 200: User, ...problems } } },
+    { onRequest: guards.user, schema: { tags: ['auth'], security: bearer, response: { 200: User, ...problems } } },
     async (request, reply) => {
       const result = await getUser(deps, request.principal);
       return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
     },
   );
 
-  app.get('/auth/.well-known/jwks.json', { schema: { tags: ['auth'] } }, async () => ({ keys: [opts.publicJwk] }));
+  app.get(
+    '/auth/.well-known/jwks.json',
+    { schema: { tags: ['auth'], description: 'the public key that verifies access tokens', response: { 200: Jwks } } },
+    async () => ({ keys: [opts.publicJwk] }) as never,
+  );
 
   app.get(
     '/internal/users/:id',
-    { onRequest: guards.service, schema: { tags: ['internal'], params: IdParams, response: { 200: User, ...problems } } },
+    { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, params: IdParams, response: { 200: User, ...problems } } },
     async (request, reply) => {
       const result = await getUser(deps, request.params.id);
       return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));

@@ -3,14 +3,13 @@ import type { ServiceApp } from '../../platform/http/app.ts';
 import { domainProblem } from '../../platform/http/errors.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
 import type { Guards } from './guards.ts';
-import { Account, Deposit, IdempotencyHeaders, OpenAccount, OrderIdParams, Payment, PaymentRequest, problems } from './schemas.ts';
+import { Account, Deposit, IdempotencyHeaders, OpenAccount, OrderIdParams, Payment, PaymentRequest, problems, bearer } from './schemas.ts';
 
 export interface BillingRoutesOptions {
   readonly deps: BillingDeps;
   readonly guards: Guards;
 }
 
-const bearer = [{ bearer: [] }];
 
 export function billingRoutes(app: ServiceApp, { deps, guards }: BillingRoutesOptions): void {
   app.get(
@@ -40,13 +39,13 @@ export function billingRoutes(app: ServiceApp, { deps, guards }: BillingRoutesOp
 
   app.post(
     '/internal/accounts',
-    { onRequest: guards.service, schema: { tags: ['internal'], body: OpenAccount, response: { 201: Account, ...problems } } },
+    { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, body: OpenAccount, response: { 201: Account, ...problems } } },
     async (request, reply) => reply.code(201).send(await openAccount(deps, request.body.userId)),
   );
 
   app.post(
     '/internal/payments',
-    { onRequest: guards.service, schema: { tags: ['internal'], body: PaymentRequest, response: { 200: Payment, ...problems } } },
+    { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, body: PaymentRequest, response: { 200: Payment, ...problems } } },
     async (request, reply) => {
       const result = await pay(deps, request.body);
       return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
@@ -55,7 +54,7 @@ export function billingRoutes(app: ServiceApp, { deps, guards }: BillingRoutesOp
 
   app.get(
     '/internal/payments/:orderId',
-    { onRequest: guards.service, schema: { tags: ['internal'], params: OrderIdParams, response: { 200: Payment, ...problems } } },
+    { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, params: OrderIdParams, response: { 200: Payment, ...problems } } },
     async (request, reply) => {
       const result = await getPayment(deps, request.params.orderId);
       return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));

@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import proxy from '@fastify/http-proxy';
+import { BODY_LIMIT } from '../../platform/http/app.ts';
 import { problem, sendProblem } from '../../platform/http/problem.ts';
 
 export interface GatewayOptions {
@@ -23,6 +24,12 @@ const ROUTES = [
 /** One base URL for the whole API, as the ingress at arch.homework serves it. */
 export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: { level: 'warn' }, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true });
+  // The gateway streams bodies through; refusing an oversized one here spares the upstream, which
+  // would close the connection mid-upload and turn a 413 into a proxy error.
+  app.addHook('onRequest', async (request, reply) => {
+    const length = Number(request.headers['content-length'] ?? 0);
+    if (length > BODY_LIMIT) return sendProblem(reply, problem('payload-too-large', `The body is ${length} bytes; at most ${BODY_LIMIT} are accepted.`));
+  });
   for (const route of ROUTES) {
     await app.register(proxy, {
       upstream: opts.upstreams[route.service],

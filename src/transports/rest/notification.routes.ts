@@ -3,7 +3,7 @@ import type { ServiceApp } from '../../platform/http/app.ts';
 import { domainProblem } from '../../platform/http/errors.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
 import type { Guards } from './guards.ts';
-import { Notification, OrderOutcome, problems } from './schemas.ts';
+import { Notification, OrderOutcome, problems, bearer } from './schemas.ts';
 
 export interface NotificationRoutesOptions {
   readonly deps: NotificationDeps;
@@ -15,14 +15,14 @@ export function notificationRoutes(app: ServiceApp, { deps, guards }: Notificati
     '/notifications',
     {
       onRequest: guards.user,
-      schema: { tags: ['notifications'], security: [{ bearer: [] }], response: { 200: { type: 'array', items: Notification }, ...problems } },
+      schema: { tags: ['notifications'], security: bearer, response: { 200: { type: 'array', items: Notification }, ...problems } },
     },
     async (request) => listNotifications(deps, request.principal),
   );
 
   app.post(
     '/internal/notifications',
-    { onRequest: guards.service, schema: { tags: ['internal'], body: OrderOutcome, response: { 201: Notification, ...problems } } },
+    { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, body: OrderOutcome, response: { 201: Notification, ...problems } } },
     async (request, reply) => {
       const result = await notifyOrderOutcome(deps, request.body, request);
       return result.ok ? reply.code(201).send(result.value) : sendProblem(reply, domainProblem(result.error));

@@ -3,7 +3,7 @@ import type { ServiceApp } from '../../platform/http/app.ts';
 import { domainProblem } from '../../platform/http/errors.ts';
 import { problem, sendProblem } from '../../platform/http/problem.ts';
 import type { CallContext, Guards } from './guards.ts';
-import { IdParams, IdempotencyHeaders, InternalOrder, Order, OrderRequest, problems } from './schemas.ts';
+import { IdParams, IdempotencyHeaders, InternalOrder, Order, OrderRequest, problems, bearer } from './schemas.ts';
 
 export interface OrderRoutesOptions {
   readonly deps: OrderDeps;
@@ -15,7 +15,6 @@ export interface OrderRoutesOptions {
   readonly settle: (order: DomainOrder, ctx: CallContext) => Promise<DomainOrder>;
 }
 
-const bearer = [{ bearer: [] }];
 
 export function orderRoutes(app: ServiceApp, { deps, guards, settle }: OrderRoutesOptions): void {
   /** orders whose settlement is running in this process: a replay of their key answers 409 */
@@ -67,7 +66,7 @@ export function orderRoutes(app: ServiceApp, { deps, guards, settle }: OrderRout
 
   app.get(
     '/internal/orders/:id',
-    { onRequest: guards.service, schema: { tags: ['internal'], params: IdParams, response: { 200: InternalOrder, ...problems } } },
+    { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, params: IdParams, response: { 200: InternalOrder, ...problems } } },
     async (request, reply) => {
       const result = await getOrder(deps, request.params.id);
       return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));

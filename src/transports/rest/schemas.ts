@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TUnsafe } from '@sinclair/typebox';
 import { MAX_AMOUNT } from '../../services/kernel/index.ts';
 
 /** Money: a positive integer of minor units; no floats, no strings, no coercion. */
@@ -16,8 +16,20 @@ export const Problem = Type.Object(
   },
   { additionalProperties: true, $id: undefined, description: 'RFC 9457 problem details' },
 );
+const problemResponse = {
+  description: 'RFC 9457 problem details',
+  content: { 'application/problem+json': { schema: Problem } },
+} as const;
 /** error answers, documented once for every route */
-export const problems = { '4xx': Problem, '5xx': Problem } as const;
+export const problems = { '4xx': problemResponse, '5xx': problemResponse } as const;
+
+/** public routes take a user's token; internal routes a service token (audience interplay-internal) */
+export const bearer = [{ bearer: [] }];
+
+/** A string enum as one `{type: string, enum}`, which client generators read better than anyOf of consts. */
+export function StringEnum<const T extends readonly string[]>(values: T, description?: string): TUnsafe<T[number]> {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+}
 
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
@@ -45,7 +57,10 @@ export const AccessToken = Type.Object({
   expiresIn: Type.Integer({ description: 'seconds' }),
 });
 
-export const Account = Type.Object({ userId: Id, balance: Type.Integer({ minimum: 0 }), currency: Type.String() });
+export const Account = Type.Object(
+  { userId: Id, balance: Type.Integer({ minimum: 0, description: 'minor units' }), currency: Type.String() },
+  { additionalProperties: false },
+);
 export const Deposit = Type.Object({ amount: Amount }, { additionalProperties: false });
 export const OpenAccount = Type.Object({ userId: Id }, { additionalProperties: false });
 export const PaymentRequest = Type.Object({ orderId: Id, userId: Id, amount: Amount }, { additionalProperties: false });
@@ -53,7 +68,7 @@ export const Payment = Type.Object({
   orderId: Id,
   userId: Id,
   amount: Amount,
-  status: Type.Union([Type.Literal('paid'), Type.Literal('rejected')]),
+  status: StringEnum(['paid', 'rejected'] as const),
   balanceAfter: Type.Integer({ minimum: 0 }),
   createdAt: Timestamp,
 });
@@ -67,7 +82,7 @@ export const OrderRequest = Type.Object(
   { amount: Amount, items: Type.Optional(Type.Array(OrderLine, { maxItems: 100 })) },
   { additionalProperties: false },
 );
-export const OrderStatus = Type.Union([Type.Literal('pending'), Type.Literal('paid'), Type.Literal('rejected')]);
+export const OrderStatus = StringEnum(['pending', 'paid', 'rejected'] as const);
 export const Order = Type.Object({
   id: Id,
   userId: Id,
@@ -87,7 +102,7 @@ export const OrderOutcome = Type.Object(
 export const Notification = Type.Object({
   id: Id,
   orderId: Id,
-  type: Type.Union([Type.Literal('order.paid'), Type.Literal('order.rejected')]),
+  type: StringEnum(['order.paid', 'order.rejected'] as const),
   message: Type.String(),
   createdAt: Timestamp,
 });
@@ -95,3 +110,5 @@ export type NotificationBody = Static<typeof Notification>;
 
 export const IdParams = Type.Object({ id: Id });
 export const OrderIdParams = Type.Object({ orderId: Id });
+
+export const Jwks = Type.Object({ keys: Type.Array(Type.Object({ kty: Type.String(), crv: Type.String(), x: Type.String(), kid: Type.String(), alg: Type.String(), use: Type.String() })) });

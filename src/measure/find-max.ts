@@ -1,0 +1,65 @@
+import type { RunReport } from '../report/schema.ts';
+import { benchStyle, type BenchOptions } from './bench.ts';
+
+export interface FindMaxOptions extends Omit<BenchOptions, 'rate' | 'mode'> {
+  /** ms; the p99 completion latency a rate must stay under */
+  readonly sloMs: number;
+  /** orders per second of the first step */
+  readonly startRate: number;
+  /** each step offers this many times the previous one; default 1.5 */
+  readonly factor?: number;
+  /** at most this many steps; default 10 */
+  readonly maxSteps?: number;
+  readonly onStep?: (step: RampStep) => void;
+}
+
+export interface RampStep {
+  readonly rate: number;
+  readonly held: boolean;
+  /** why the rate was not held */
+  readonly reason?: string;
+  readonly completionP99: number;
+  readonly completed: number;
+}
+
+export interface FindMaxResult {
+  readonly schema: 'interplay/find-max@1';
+  readonly style: string;
+  readonly sloMs: number;
+  /** the highest rate held, or null when even the first step was not */
+  readonly maxRate: number | null;
+  readonly steps: readonly RampStep[];
+  /** the run at the highest rate held */
+  readonly run: RunReport | null;
+}
+
+/** A rate is held when every order completed within the SLO at p99, and nothing piled up. */
+export function judge(run: RunReport, sloMs: number): string | undefined {
+  const { orders, throughput, latency } = run;
+  if (orders.failed > 0) return `${orders.failed} orders failed`;
+  if (orders.dropped > 0) return `${orders.dropped} sends dropped at the in-flight cap`;
+  if (orders.pending > 0) return `${orders.pending} orders still pending after the drain`;
+  if (latency.completion.p99 > sloMs) return `p99 completion ${latency.completion.p99.toFixed(1)} ms > ${sloMs} ms`;
+  // Completions falling behind arrivals is a backlog that grows with the run's length.
+  if (throughput.completed < 0.95 * throughput.offered) {
+    return `completed ${throughput.completed.toFixed(1)}/s of ${throughput.offered.toFixed(1)}/s offered`;
+  }
+  return undefined;
+}
+
+/** Ramps the open-loop rate geometrically until a step is not held. */
+export async function findMax(opts: FindMaxOptions): Promise<FindMaxResult> {
+  const steps: RampStep[] = [];
+  let best: RunReport | null = null;
+  let rate = opts.startRate;
+  for (let i = 0; i < (opts.maxSteps ?? 10); i++, rate = Math.round(rate * (opts.factor ?? 1.5))) {
+    const run = await benchStyle({ ...opts, mode: 'open', rate });
+    const reason = judge(run, opts.sloMs);
+    const step = { rate, held: reason === undefined, ...(reason ? { reason } : {}), completionP99: run.latency.completion.p99, completed: run.throughput.completed };
+    steps.push(step);
+    opts.onStep?.(step);
+    if (reason) break;
+    best = run;
+  }
+  return { schema: 'interplay/find-max@1', style: opts.style, sloMs: opts.sloMs, maxRate: best?.config.rate ?? null, steps, run: best };
+}
