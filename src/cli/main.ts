@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { EXIT_USAGE, UsageError } from './errors.ts';
+import { registerBench, registerCompare } from './bench.ts';
 import { registerScenario } from './scenario.ts';
 import { registerUp } from './up.ts';
 
@@ -13,6 +14,8 @@ export function program(): Command {
     .exitOverride();
   registerUp(cli);
   registerScenario(cli);
+  registerBench(cli);
+  registerCompare(cli);
   return cli;
 }
 

@@ -91,14 +91,15 @@ export interface RunReport {
   readonly errors: Readonly<Record<string, number>>;
 }
 
+/** each: this style's value divided by the REST run's; null where REST's value is 0 */
 export interface Ratios {
-  readonly acceptP99: number;
-  readonly completionP50: number;
-  readonly completionP99: number;
-  readonly throughputCompleted: number;
+  readonly acceptP99: number | null;
+  readonly completionP50: number | null;
+  readonly completionP99: number | null;
+  readonly throughputCompleted: number | null;
   readonly readLoadPerOrder: number | null;
   readonly messagesPerOrder: number | null;
-  readonly cpuMsPerOrder: number;
+  readonly cpuMsPerOrder: number | null;
 }
 
 /** interplay/compare@1: the runs side by side, with each style's ratios against the REST run. */

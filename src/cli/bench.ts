@@ -1,0 +1,102 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { benchStyle } from '../measure/bench.ts';
+import { findMax, type FindMaxResult } from '../measure/find-max.ts';
+import { compareRuns, defaultReportDir, renderCompareTable, renderRunTable, writeReports, writeRunReport } from '../report/index.ts';
+import type { RunReport } from '../report/schema.ts';
+import { STYLES, type Style } from '../transports/index.ts';
+import { addLoadFlags, benchOptions, type LoadFlags } from './load-flags.ts';
+import { progress } from './progress.ts';
+import { asUsageError } from './up.ts';
+import { UsageError } from './errors.ts';
+
+export function registerBench(cli: Command): void {
+  addLoadFlags(
+    cli
+      .command('bench')
+      .description('load one style with the order workload and report latency, throughput, read load, messages and cost')
+      .addOption(new Option('--style <style>', 'interaction style').choices([...STYLES]).default('rest')),
+  ).action(async (flags: LoadFlags & { style: Style }) => {
+    const results = await runStyles([flags.style], flags);
+    await emit(results, flags, false);
+  });
+}
+
+export function registerCompare(cli: Command): void {
+  addLoadFlags(
+    cli
+      .command('compare')
+      .description('run the same load against every style in turn and print them side by side, with ratios against rest')
+      .option('--styles <list>', 'comma-separated styles to compare', parseStyles, [...STYLES]),
+  ).action(async (flags: LoadFlags & { styles: Style[] }) => {
+    const results = await runStyles(flags.styles, flags);
+    await emit(results, flags, true);
+  });
+}
+
+function parseStyles(value: string): Style[] {
+  const styles = value.split(',').map((s) => s.trim());
+  const bad = styles.filter((s) => !(STYLES as readonly string[]).includes(s));
+  if (bad.length > 0 || styles.length === 0) throw new InvalidArgumentError(`must be a comma-separated list of ${STYLES.join(', ')}.`);
+  return [...new Set(styles)] as Style[];
+}
+
+interface Outcome {
+  readonly run: RunReport | null;
+  readonly ramp?: FindMaxResult;
+}
+
+async function runStyles(styles: readonly Style[], flags: LoadFlags): Promise<Outcome[]> {
+  if (flags.findMax && flags.connections !== undefined) throw new UsageError('--find-max ramps the open loop; it cannot go with --connections');
+  const out = flags.json ? process.stderr : process.stdout;
+  const argv = process.argv.slice(2);
+  const outcomes: Outcome[] = [];
+  for (const style of styles) {
+    const live = progress(out, style);
+    const base = { ...benchOptions(flags, argv), style, onPhase: live.phase, onTick: live.tick };
+    try {
+      if (flags.findMax) {
+        const ramp = await findMax({
+          ...base,
+          sloMs: flags.slo,
+          startRate: flags.rate,
+          onStep: (s) => {
+            live.done();
+            out.write(`${style}: ${s.rate}/s ${s.held ? 'held' : `not held: ${s.reason}`}\n`);
+          },
+        });
+        outcomes.push({ run: ramp.run, ramp });
+      } else {
+        outcomes.push({ run: await benchStyle(base) });
+      }
+    } catch (error) {
+      throw asUsageError(error);
+    } finally {
+      live.done();
+    }
+  }
+  return outcomes;
+}
+
+async function emit(outcomes: readonly Outcome[], flags: LoadFlags, asComparison: boolean): Promise<void> {
+  const runs = outcomes.flatMap((o) => (o.run ? [o.run] : []));
+  const dir = flags.out ?? defaultReportDir(new Date());
+  const color = Boolean(process.stdout.isTTY) && !flags.json;
+  const ramps = outcomes.flatMap((o) => (o.ramp ? [o.ramp] : []));
+  const text: string[] = [];
+  if (asComparison || runs.length !== 1) {
+    const compare = compareRuns(runs, new Date().toISOString());
+    if (runs.length > 0) await writeReports(dir, compare);
+    text.push(runs.length > 0 ? renderCompareTable(compare, { color }) : '');
+    if (flags.json) process.stdout.write(`${JSON.stringify(ramps.length ? { ...compare, findMax: ramps } : compare, null, 2)}\n`);
+  } else {
+    const run = runs[0]!;
+    await writeRunReport(dir, run);
+    text.push(renderRunTable(run, { color }));
+    if (flags.json) process.stdout.write(`${JSON.stringify(ramps.length ? { ...run, findMax: ramps[0] } : run, null, 2)}\n`);
+  }
+  for (const ramp of ramps) {
+    text.push(`${ramp.style}: highest rate held with p99 completion under ${ramp.sloMs} ms: ${ramp.maxRate ?? 'none'}${ramp.maxRate ? '/s' : ''}`);
+  }
+  if (runs.length > 0) text.push(`reports written to ${dir}`);
+  (flags.json ? process.stderr : process.stdout).write(`${text.join('\n')}\n`);
+}

@@ -1,0 +1,59 @@
+import { Option, type Command } from 'commander';
+import type { BenchOptions } from '../measure/bench.ts';
+import { natsOption, parseDuration, parseFraction, parseRate, positiveInt } from './options.ts';
+
+export interface LoadFlags {
+  readonly users: number;
+  readonly rate: number;
+  readonly connections?: number;
+  readonly arrivals: 'uniform' | 'poisson';
+  readonly duration: number;
+  readonly warmup: number;
+  readonly drain: number;
+  readonly maxInflight: number;
+  readonly seed: number;
+  readonly insufficient: number;
+  readonly nats?: string;
+  readonly out?: string;
+  readonly json?: boolean;
+  readonly findMax?: boolean;
+  readonly slo: number;
+}
+
+/** The load options `bench` and `compare` share. */
+export function addLoadFlags(command: Command): Command {
+  return command
+    .addOption(new Option('--users <n>', 'users registered and funded before the load').argParser(positiveInt(100_000)).default(50))
+    .addOption(new Option('--rate <n>', 'open loop: orders per second on a fixed schedule').argParser(parseRate).default(100))
+    .addOption(new Option('--connections <n>', 'closed loop instead: this many loops, each sending when its last order was answered').argParser(positiveInt(10_000)))
+    .addOption(new Option('--arrivals <kind>', 'open-loop spacing of arrivals').choices(['uniform', 'poisson']).default('uniform'))
+    .addOption(new Option('--duration <time>', 'measured window, e.g. 20s').argParser(parseDuration).default(20_000, '20s'))
+    .addOption(new Option('--warmup <time>', 'sent before the window and left out of the statistics').argParser(parseDuration).default(3_000, '3s'))
+    .addOption(new Option('--drain <time>', 'how long to wait after the window for accepted orders to finish').argParser(parseDuration).default(30_000, '30s'))
+    .addOption(new Option('--max-inflight <n>', 'open loop: sends due beyond this many open requests are dropped and counted').argParser(positiveInt(100_000)).default(1000))
+    .addOption(new Option('--seed <n>', 'seeds who orders what; the same sequence in every style').argParser(positiveInt(2 ** 31)).default(1))
+    .addOption(new Option('--insufficient <fraction>', 'fraction of orders the user cannot afford').argParser(parseFraction).default(0.2))
+    .addOption(natsOption())
+    .option('--out <dir>', 'write run.json, compare.json and summary.md here (default reports/<timestamp>)')
+    .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
+    .option('--find-max', 'ramp the open-loop rate from --rate up, ×1.5 a step, and report the highest rate held')
+    .addOption(new Option('--slo <time>', 'with --find-max: the p99 completion latency a rate must stay under').argParser(parseDuration).default(100, '100ms'));
+}
+
+export function benchOptions(flags: LoadFlags, argv: readonly string[]): Omit<BenchOptions, 'style'> {
+  return {
+    mode: flags.connections === undefined ? 'open' : 'closed',
+    rate: flags.rate,
+    connections: flags.connections,
+    arrivals: flags.arrivals,
+    users: flags.users,
+    seed: flags.seed,
+    insufficient: flags.insufficient,
+    durationMs: flags.duration,
+    warmupMs: flags.warmup,
+    drainMs: flags.drain,
+    maxInflight: flags.maxInflight,
+    nats: flags.nats,
+    argv,
+  };
+}

@@ -1,0 +1,36 @@
+import { STYLES } from '../transports/wiring.ts';
+import { ReportError } from './errors.ts';
+import type { CompareReport, Ratios, RunReport } from './schema.ts';
+
+/**
+ * Puts runs side by side in style order, with each style's ratios against the `rest` run
+ * (`rest` itself included, as ×1). No `rest` run, no ratios.
+ */
+export function compareRuns(runs: readonly RunReport[], createdAt: string): CompareReport {
+  const seen = new Set<string>();
+  for (const run of runs) {
+    if (seen.has(run.style)) throw new ReportError('REPORT.DUPLICATE_STYLE', `Two runs of style ${run.style}; compare one run per style.`);
+    seen.add(run.style);
+  }
+  const sorted = [...runs].sort((a, b) => STYLES.indexOf(a.style) - STYLES.indexOf(b.style));
+  const rest = sorted.find((r) => r.style === 'rest');
+  const ratios = rest ? Object.fromEntries(sorted.map((run) => [run.style, ratiosOf(run, rest)])) : {};
+  return { schema: 'interplay/compare@1', createdAt, runs: sorted, ratios };
+}
+
+function ratiosOf(run: RunReport, rest: RunReport): Ratios {
+  return {
+    acceptP99: ratio(run.latency.accept.p99, rest.latency.accept.p99),
+    completionP50: ratio(run.latency.completion.p50, rest.latency.completion.p50),
+    completionP99: ratio(run.latency.completion.p99, rest.latency.completion.p99),
+    throughputCompleted: ratio(run.throughput.completed, rest.throughput.completed),
+    readLoadPerOrder: ratio(run.readLoad.perOrder, rest.readLoad.perOrder),
+    messagesPerOrder: ratio(run.messages.perOrder, rest.messages.perOrder),
+    cpuMsPerOrder: ratio(run.cost.cpuMsPerOrder, rest.cost.cpuMsPerOrder),
+  };
+}
+
+/** value / base; null where the base is 0, so "REST sends no messages" never reads as ×∞ */
+function ratio(value: number, base: number): number | null {
+  return base === 0 ? null : value / base;
+}

@@ -1,0 +1,128 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ReportErrorCode } from './errors.ts';
+import { defaultReportDir, readReports, writeReports, writeRunReport } from './files.ts';
+import { aCompare, aRun } from './test-builders.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'interplay-report-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** every file under `root`, relative, sorted */
+async function filesUnder(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(root.length + 1))
+    .sort();
+}
+
+const failsWith = async (promise: Promise<unknown>, code: ReportErrorCode): Promise<void> => {
+  await expect(promise).rejects.toMatchObject({ name: 'ReportError', code });
+};
+
+describe('writeReports and readReports', () => {
+  it('round-trips a comparison: write, read, deep equal', async () => {
+    const compare = aCompare();
+    await writeReports(dir, compare);
+    expect(await readReports(dir)).toEqual(compare);
+  });
+
+  it('writes a run.json per style, compare.json and summary.md, and no temp files', async () => {
+    const written = await writeReports(dir, aCompare());
+    expect(await filesUnder(dir)).toEqual(
+      ['collaboration/run.json', 'compare.json', 'notification/run.json', 'rest/run.json', 'summary.md'].map((f) => join(f)),
+    );
+    expect(written.at(-1)).toBe(join(dir, 'compare.json'));
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('## interplay: rest vs notification vs collaboration');
+  });
+
+  it('replaces reports already in the directory', async () => {
+    await writeReports(dir, aCompare([aRun({ style: 'rest', orders: { placed: 1 } })]));
+    const second = aCompare([aRun({ style: 'rest', orders: { placed: 2 } })]);
+    await writeReports(dir, second);
+    expect(await readReports(dir)).toEqual(second);
+  });
+
+  it('leaves no temp file behind when a write fails', async () => {
+    // A directory where compare.json should go makes the final rename fail.
+    await mkdir(join(dir, 'compare.json'));
+    await expect(writeReports(dir, aCompare())).rejects.toThrow();
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('builds a comparison from <style>/run.json files when compare.json is missing', async () => {
+    const compare = aCompare();
+    await writeReports(dir, compare);
+    await rm(join(dir, 'compare.json'));
+    const read = await readReports(dir);
+    expect(read.runs).toEqual(compare.runs);
+    expect(read.ratios).toEqual(compare.ratios);
+    expect(read.createdAt).toBe('2026-11-25T13:05:00.000Z');
+  });
+
+  it('reads back a single-style bench written by writeRunReport', async () => {
+    const run = aRun({ style: 'notification' });
+    await writeRunReport(dir, run);
+    expect(await filesUnder(dir)).toEqual(['run.json', 'summary.md']);
+    const read = await readReports(dir);
+    expect(read.runs).toEqual([run]);
+    expect(read.ratios).toEqual({});
+  });
+});
+
+describe('readReports errors', () => {
+  it('REPORT.DIR_NOT_FOUND for a missing directory', async () => {
+    await failsWith(readReports(join(dir, 'nope')), 'REPORT.DIR_NOT_FOUND');
+  });
+
+  it('REPORT.DIR_NOT_FOUND for a file given as the directory', async () => {
+    await writeFile(join(dir, 'file'), '');
+    await failsWith(readReports(join(dir, 'file')), 'REPORT.DIR_NOT_FOUND');
+  });
+
+  it('REPORT.NO_REPORTS for a directory without reports', async () => {
+    await mkdir(join(dir, 'rest'));
+    await failsWith(readReports(dir), 'REPORT.NO_REPORTS');
+  });
+
+  it('REPORT.BAD_JSON, naming the file, for a truncated report', async () => {
+    await writeFile(join(dir, 'compare.json'), '{"schema": "interplay/compare@1", "runs": [');
+    await failsWith(readReports(dir), 'REPORT.BAD_JSON');
+    await expect(readReports(dir)).rejects.toThrow(join(dir, 'compare.json'));
+  });
+
+  it('REPORT.UNKNOWN_SCHEMA for a newer schema version', async () => {
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ ...aRun(), schema: 'interplay/run@2' }));
+    await failsWith(readReports(dir), 'REPORT.UNKNOWN_SCHEMA');
+  });
+
+  it('REPORT.UNKNOWN_SCHEMA for JSON that is no interplay report', async () => {
+    await writeFile(join(dir, 'compare.json'), '{"name": "package.json"}');
+    await failsWith(readReports(dir), 'REPORT.UNKNOWN_SCHEMA');
+  });
+
+  it('REPORT.UNKNOWN_SCHEMA for a run where a comparison belongs', async () => {
+    await writeFile(join(dir, 'compare.json'), JSON.stringify(aRun()));
+    await failsWith(readReports(dir), 'REPORT.UNKNOWN_SCHEMA');
+  });
+
+  it('REPORT.INVALID, naming the field, for a run missing what the tables show', async () => {
+    const { orders: _orders, ...broken } = aRun();
+    await writeFile(join(dir, 'run.json'), JSON.stringify(broken));
+    await failsWith(readReports(dir), 'REPORT.INVALID');
+    await expect(readReports(dir)).rejects.toThrow('orders.placed is not a number');
+  });
+});
+
+describe('defaultReportDir', () => {
+  it('is reports/<UTC timestamp to the second> with no colons', () => {
+    expect(defaultReportDir(new Date('2026-11-25T13:05:00.789Z'))).toBe(join('reports', '2026-11-25T13-05-00Z'));
+  });
+});

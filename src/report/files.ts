@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { compareRuns } from './compare.ts';
+import { ReportError } from './errors.ts';
+import { renderMarkdown } from './markdown.ts';
+import { parseReport, parseRunReport } from './parse.ts';
+import type { CompareReport, RunReport } from './schema.ts';
+
+const RUN_FILE = 'run.json';
+const COMPARE_FILE = 'compare.json';
+const SUMMARY_FILE = 'summary.md';
+
+/**
+ * Saves a comparison as `<style>/run.json` per run, `summary.md` and `compare.json`, each
+ * written atomically. compare.json goes last, so when it exists the set is complete.
+ * @returns the paths written, in order
+ */
+export async function writeReports(dir: string, compare: CompareReport): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  for (const run of compare.runs) {
+    await mkdir(join(dir, run.style), { recursive: true });
+    written.push(await writeAtomic(join(dir, run.style, RUN_FILE), json(run)));
+  }
+  written.push(await writeAtomic(join(dir, SUMMARY_FILE), renderMarkdown(compare)));
+  written.push(await writeAtomic(join(dir, COMPARE_FILE), json(compare)));
+  return written;
+}
+
+/** Saves one style's bench as `run.json` and `summary.md`. @returns the paths written */
+export async function writeRunReport(dir: string, run: RunReport): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  return [await writeAtomic(join(dir, RUN_FILE), json(run)), await writeAtomic(join(dir, SUMMARY_FILE), renderMarkdown(run))];
+}
+
+/**
+ * Reads saved reports back as a comparison: from compare.json, else from `<style>/run.json`
+ * files, else from a single run.json. Ratios are recomputed from the runs, so they always
+ * agree with them; createdAt is the saved one, or the latest run start when there is none.
+ */
+export async function readReports(dir: string): Promise<CompareReport> {
+  const info = await stat(dir).catch((cause: unknown) => {
+    if (!isMissing(cause)) throw cause;
+    throw new ReportError('REPORT.DIR_NOT_FOUND', `No report directory ${dir}.`, { path: dir, cause });
+  });
+  if (!info.isDirectory()) throw new ReportError('REPORT.DIR_NOT_FOUND', `${dir} is not a directory.`, { path: dir });
+
+  const comparePath = join(dir, COMPARE_FILE);
+  const compareText = await readIfExists(comparePath);
+  if (compareText !== undefined) {
+    const report = parseReport(compareText, comparePath);
+    if (report.schema !== 'interplay/compare@1') {
+      throw new ReportError('REPORT.UNKNOWN_SCHEMA', `${comparePath} has schema "${report.schema}" where interplay/compare@1 belongs.`, {
+        path: comparePath,
+      });
+    }
+    return compareRuns(report.runs, report.createdAt);
+  }
+
+  const runs: RunReport[] = [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name, RUN_FILE);
+    const text = await readIfExists(path);
+    if (text !== undefined) runs.push(parseRunReport(text, path));
+  }
+  if (runs.length === 0) {
+    const path = join(dir, RUN_FILE);
+    const text = await readIfExists(path);
+    if (text !== undefined) runs.push(parseRunReport(text, path));
+  }
+  if (runs.length === 0) {
+    throw new ReportError('REPORT.NO_REPORTS', `${dir} holds no ${COMPARE_FILE}, */${RUN_FILE} or ${RUN_FILE}.`, { path: dir });
+  }
+  const latestStart = runs.map((r) => r.environment.startedAt).sort().at(-1) ?? '';
+  return compareRuns(runs, latestStart);
+}
+
+/** `reports/2026-11-25T13-05-00Z`: UTC, to the second, with no characters a filesystem refuses */
+export function defaultReportDir(now: Date): string {
+  return join('reports', now.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-'));
+}
+
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+/**
+ * Writes a temp file beside the target, flushes it and renames it over the target, so a
+ * crash leaves the old file or the new one, never half of one. @returns `path`
+ */
+async function writeAtomic(path: string, text: string): Promise<string> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const file = await open(temp, 'wx');
+    try {
+      await file.writeFile(text, 'utf8');
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, path);
+    return path;
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
+const isMissing = (err: unknown): boolean => {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+};
