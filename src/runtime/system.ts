@@ -144,6 +144,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
 
     const gateway: FastifyInstance = await buildGateway({
       style: opts.style,
+      logLevel: opts.logLevel,
       upstreams: services,
       health: async () => Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await probe(services[s])]))),
       metrics: {

@@ -38,6 +38,8 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+    // Errors raised before routing (a malformed URL) bypass setErrorHandler.
+    frameworkErrors: (error, _request, reply) => void sendProblem(reply, problem('invalid-input', error.message)),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {

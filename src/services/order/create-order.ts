@@ -21,7 +21,8 @@ export interface PlacedOrder {
 
 const fingerprint = (input: OrderRequest): string =>
   createHash('sha256')
-    .update(JSON.stringify({ amount: input.amount, items: input.items ?? null }))
+        // Lines are rebuilt field by field: the same order with its keys in another order is the same request.
+    .update(JSON.stringify({ amount: input.amount, items: input.items?.map(({ sku, quantity }) => ({ sku, quantity })) ?? null }))
     .digest('base64url');
 
 /** Creates a pending order; paying it is the choreography's job, and differs per style. */

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import proxy from '@fastify/http-proxy';
 import { BODY_LIMIT } from '../../platform/http/app.ts';
 import { problem, sendProblem } from '../../platform/http/problem.ts';
@@ -11,6 +11,8 @@ export interface GatewayOptions {
   readonly health: () => Promise<Record<string, unknown>>;
   /** every service's metrics, in the Prometheus text format and as prom-client JSON */
   readonly metrics: { text(): Promise<string>; json(): Promise<unknown> };
+  /** pino level; default 'warn' */
+  readonly logLevel?: string;
 }
 
 /** The public prefixes; nothing else (/internal, /metrics) is reachable through the gateway. */
@@ -23,7 +25,19 @@ const ROUTES = [
 
 /** One base URL for the whole API, as the ingress at arch.homework serves it. */
 export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: 'warn' }, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true });
+  const app = Fastify({
+    logger: { level: opts.logLevel ?? 'warn' },
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    // Errors raised before routing (a malformed URL) bypass setErrorHandler.
+    frameworkErrors: (error, _request, reply) => void sendProblem(reply, problem('invalid-input', error.message)),
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return sendProblem(reply, { ...problem('invalid-input', error.message), status });
+    request.log.error({ err: error }, 'gateway error');
+    return sendProblem(reply, problem('internal'));
+  });
   // The gateway streams bodies through; refusing an oversized one here spares the upstream, which
   // would close the connection mid-upload and turn a 413 into a proxy error.
   app.addHook('onRequest', async (request, reply) => {

@@ -40,8 +40,9 @@ export function orderRoutes(app: ServiceApp, { deps, guards, settle }: OrderRout
       }
       settling.add(order.id);
       try {
-        // A replayed key whose order is already final is answered as it was the first time.
-        const settled = order.status === 'pending' ? await settle(order, request) : order;
+        // Every step of settling is idempotent per order, so a replayed key resumes a settlement
+        // that stopped half-way (say, paid but not yet notified) and repeats nothing that was done.
+        const settled = await settle(order, request);
         return reply.code(201).send(settled);
       } finally {
         settling.delete(order.id);

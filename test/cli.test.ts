@@ -1,0 +1,157 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { aRegistration } from './support/builders.ts';
+
+const BIN = fileURLToPath(new URL('../bin/interplay', import.meta.url));
+
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A real `interplay` process; output is collected as it comes. */
+function interplay(args: readonly string[]): { child: ChildProcess; output: { stdout: string; stderr: string }; exited: Promise<Exit> } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const output = { stdout: '', stderr: '' };
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  const exited = new Promise<Exit>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal, ...output }));
+  });
+  return { child, output, exited };
+}
+
+const run = (args: readonly string[]) => interplay(args).exited;
+
+/** Polls `probe` until it returns something, or fails after `timeoutMs`. */
+async function eventually<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Direct children of a process, from /proc (Linux). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so read after the last ')'.
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** running, and not a zombie waiting to be reaped */
+function isAlive(pid: number): boolean {
+  try {
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+  } catch {
+    return false;
+  }
+}
+
+describe('bin/interplay', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--help prints the commands and exits 0', async () => {
+    const exit = await run(['--help']);
+
+    expect(exit.code).toBe(0);
+    expect(exit.stdout).toMatch(/Usage: interplay/);
+    expect(exit.stdout).toMatch(/\bup\b/);
+    expect(exit.stdout).toMatch(/\bscenario\b/);
+  });
+
+  it.each([
+    [['up', '--style', 'bogus'], /--style/],
+    [['up', '--port', '99999'], /--port/],
+    [['scenario', '--base-url', 'ftp://x'], /--base-url/],
+  ])('%j exits 2 with one line on stderr naming the option, and starts nothing', async (args, option) => {
+    const exit = await run(args);
+
+    expect(exit.code).toBe(2);
+    expect(exit.stdout).toBe('');
+    const lines = exit.stderr.trimEnd().split('\n');
+    expect(lines, exit.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(option);
+  });
+
+  it('scenario --style rest exits 0 and prints ten ✓ steps', async () => {
+    const exit = await run(['scenario', '--style', 'rest']);
+
+    expect(exit.code, exit.stderr).toBe(0);
+    const passed = exit.stdout.split('\n').filter((line) => /^\s+✓ /.test(line));
+    expect(passed, exit.stdout).toHaveLength(10);
+    expect(exit.stdout).not.toContain('✗');
+    expect(exit.stdout).toMatch(/10 passed, 0 failed/);
+  });
+
+  it('up --port 0 --data DIR serves the API; on SIGTERM it exits 0, leaves no process behind, and the four databases stay readable', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'interplay-cli-'));
+    dirs.push(data);
+    const up = interplay(['up', '--port', '0', '--data', data]);
+    let code: number | null = null;
+    try {
+      const url = await eventually('the ready line', 30_000, () => /^ready (http:\/\/127\.0\.0\.1:\d+)$/m.exec(up.output.stdout)?.[1]);
+
+      const health = await fetch(`${url}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ status: 'ok', style: 'rest' });
+      const registration = aRegistration();
+      const registered = await fetch(`${url}/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(registration),
+      });
+      expect(registered.status).toBe(201);
+      const children = childrenOf(up.child.pid ?? -1);
+
+      up.child.kill('SIGTERM');
+      const exit = await up.exited;
+      code = exit.code;
+
+      expect(exit.code, exit.stderr).toBe(0);
+      expect(children.filter(isAlive)).toEqual([]);
+      await expect(fetch(`${url}/health`)).rejects.toThrow();
+      expect(readdirSync(data).filter((f) => f.endsWith('.sqlite')).sort()).toEqual([
+        'auth.sqlite',
+        'billing.sqlite',
+        'notification.sqlite',
+        'order.sqlite',
+      ]);
+      const auth = new Database(join(data, 'auth.sqlite'), { readonly: true });
+      const billing = new Database(join(data, 'billing.sqlite'), { readonly: true });
+      try {
+        expect(auth.pragma('integrity_check', { simple: true })).toBe('ok');
+        expect(auth.prepare('SELECT email FROM users').all()).toEqual([{ email: registration.email }]);
+        expect(billing.prepare('SELECT balance FROM accounts').all()).toEqual([{ balance: 0 }]);
+      } finally {
+        auth.close();
+        billing.close();
+      }
+    } finally {
+      if (code === null && up.child.exitCode === null) up.child.kill('SIGKILL');
+    }
+  });
+});
