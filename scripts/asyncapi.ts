@@ -7,8 +7,8 @@
  *
  * Keys are sorted and examples use fixed ids and times: the output is byte-identical between runs.
  */
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { stableJson, staleFiles, syncGenerated } from './generated-docs.ts';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { AuthEvent, User } from '../src/services/auth/index.ts';
@@ -287,14 +287,8 @@ export function generateAsyncApi(): Record<EventStyle, string> {
 }
 
 /** The files that differ from what the code generates now (missing files included). */
-export async function staleAsyncApiFiles(generated: Record<EventStyle, string>): Promise<string[]> {
-  const stale: string[] = [];
-  for (const style of EVENT_STYLES) {
-    const committed = await readFile(asyncApiPath(style), 'utf8').catch(() => undefined);
-    if (committed !== generated[style]) stale.push(asyncApiPath(style));
-  }
-  return stale;
-}
+export const staleAsyncApiFiles = (generated: Record<EventStyle, string>): Promise<string[]> =>
+  staleFiles(new Map(EVENT_STYLES.map((s) => [asyncApiPath(s), generated[s]])));
 
 function readFields(doc: StyleDoc, c: ConsumerDoc<string, string>): string {
   const data: TSchema | undefined = c.needs === undefined ? doc.payload(c.channel).schema['properties']?.data : doc.needs[c.needs];
@@ -320,38 +314,16 @@ function clean(schema: TSchema): unknown {
 /** Conventional order at the top of a document; every other object has its keys sorted. */
 const TOP_LEVEL = ['asyncapi', 'info', 'defaultContentType', 'servers', 'channels', 'operations', 'components'];
 
-function render(document: unknown): string {
-  return `${JSON.stringify(sorted(document, true), null, 2)}\n`;
-}
-
-function sorted(value: unknown, topLevel = false): unknown {
-  if (Array.isArray(value)) return value.map((v) => sorted(v));
-  if (value === null || typeof value !== 'object') return value;
-  const rank = (key: string) => (topLevel && TOP_LEVEL.includes(key) ? TOP_LEVEL.indexOf(key) : TOP_LEVEL.length);
-  const keys = Object.keys(value).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(keys.map((k) => [k, sorted((value as Record<string, unknown>)[k])]));
-}
+const render = (document: unknown): string => stableJson(document, TOP_LEVEL);
 
 async function main(): Promise<number> {
   const generated = generateAsyncApi();
-  const stale = await staleAsyncApiFiles(generated);
-  const shown = (file: string) => relative(process.cwd(), file);
-  if (process.argv.includes('--check')) {
-    if (stale.length === 0) {
-      process.stdout.write('docs/asyncapi is up to date\n');
-      return 0;
-    }
-    process.stderr.write(`stale AsyncAPI documents (run npm run asyncapi):\n${stale.map((f) => `  ${shown(f)}\n`).join('')}`);
-    return 1;
-  }
-  await mkdir(ASYNCAPI_DIR, { recursive: true });
-  for (const style of EVENT_STYLES) {
-    if (stale.includes(asyncApiPath(style))) await writeFile(asyncApiPath(style), generated[style]);
-  }
-  process.stdout.write(
-    EVENT_STYLES.map((s) => `${stale.includes(asyncApiPath(s)) ? 'wrote    ' : 'unchanged'} ${shown(asyncApiPath(s))}\n`).join(''),
-  );
-  return 0;
+  return syncGenerated({
+    what: 'AsyncAPI documents',
+    command: 'npm run asyncapi',
+    generated: new Map(EVENT_STYLES.map((s) => [asyncApiPath(s), generated[s]])),
+    argv: process.argv,
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -7,12 +7,12 @@
  * The documents are byte-identical between runs: keys are sorted, and anything that depends
  * on the run (the servers a system happened to listen on) is left out.
  */
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { silentChannel } from '../src/platform/delivery/log.ts';
 import { startSystem } from '../src/runtime/system.ts';
 import { SERVICES, type ServiceName } from '../src/transports/index.ts';
+import { stableJson, staleFiles, syncGenerated } from './generated-docs.ts';
 
 export const OPENAPI_DIR = fileURLToPath(new URL('../docs/openapi/', import.meta.url));
 
@@ -37,29 +37,15 @@ export async function generateOpenApi(): Promise<Record<ServiceName, string>> {
 
 /** Stable text of one document: run-specific fields removed, keys sorted, two-space indent, final newline. */
 export function renderDocument(document: unknown): string {
-  return `${JSON.stringify(stable(withoutServers(document), true), null, 2)}\n`;
+  return stableJson(withoutServers(document), TOP_LEVEL);
 }
 
 /** The files that differ from what the routes generate now (missing files included). */
-export async function staleOpenApiFiles(generated: Record<ServiceName, string>): Promise<string[]> {
-  const stale: string[] = [];
-  for (const service of SERVICES) {
-    const committed = await readFile(openApiPath(service), 'utf8').catch(() => undefined);
-    if (committed !== generated[service]) stale.push(openApiPath(service));
-  }
-  return stale;
-}
+export const staleOpenApiFiles = (generated: Record<ServiceName, string>): Promise<string[]> =>
+  staleFiles(new Map(SERVICES.map((s) => [openApiPath(s), generated[s]])));
 
 /** Conventional reading order for the top of a document; every other object has its keys sorted. */
 const TOP_LEVEL = ['openapi', 'info', 'tags', 'paths', 'components'];
-
-function stable(value: unknown, topLevel = false): unknown {
-  if (Array.isArray(value)) return value.map((v) => stable(v));
-  if (value === null || typeof value !== 'object') return value;
-  const rank = (key: string) => (topLevel && TOP_LEVEL.includes(key) ? TOP_LEVEL.indexOf(key) : TOP_LEVEL.length);
-  const keys = Object.keys(value).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(keys.map((k) => [k, stable((value as Record<string, unknown>)[k])]));
-}
 
 /** `servers` (at the top, on a path or on an operation) names where one run listened. */
 function withoutServers(document: unknown): unknown {
@@ -83,26 +69,13 @@ function withoutServers(document: unknown): unknown {
 }
 
 async function main(): Promise<number> {
-  const check = process.argv.includes('--check');
   const generated = await generateOpenApi();
-  const stale = await staleOpenApiFiles(generated);
-  const shown = (file: string) => relative(process.cwd(), file);
-  if (check) {
-    if (stale.length === 0) {
-      process.stdout.write('docs/openapi is up to date\n');
-      return 0;
-    }
-    process.stderr.write(`stale OpenAPI documents (run npm run openapi):\n${stale.map((f) => `  ${shown(f)}\n`).join('')}`);
-    return 1;
-  }
-  await mkdir(OPENAPI_DIR, { recursive: true });
-  for (const service of SERVICES) {
-    if (stale.includes(openApiPath(service))) await writeFile(openApiPath(service), generated[service]);
-  }
-  process.stdout.write(
-    SERVICES.map((s) => `${stale.includes(openApiPath(s)) ? 'wrote    ' : 'unchanged'} ${shown(openApiPath(s))}\n`).join(''),
-  );
-  return 0;
+  return syncGenerated({
+    what: 'OpenAPI documents',
+    command: 'npm run openapi',
+    generated: new Map(SERVICES.map((s) => [openApiPath(s), generated[s]])),
+    argv: process.argv,
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
