@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { aRegistration } from './support/builders.ts';
+import { writeReports } from '../src/report/index.ts';
+import { aCompare, aRun } from '../src/report/test-builders.ts';
 
 const BIN = fileURLToPath(new URL('../bin/interplay', import.meta.url));
 
@@ -95,6 +97,37 @@ describe('bin/interplay', () => {
     const lines = exit.stderr.trimEnd().split('\n');
     expect(lines, exit.stderr).toHaveLength(1);
     expect(lines[0]).toMatch(option);
+  });
+
+  it.each([
+    [['bench', '--duration', '20'], /--duration/],
+    [['bench', '--rate', '0'], /--rate/],
+    [['compare', '--styles', 'rest,soap'], /--styles/],
+    [['compare', '--insufficient', '1.5'], /--insufficient/],
+    [['bench', '--find-max', '--connections', '4'], /--find-max/],
+  ])('%j exits 2 with one line on stderr before starting anything', async (args, option) => {
+    const exit = await run(args);
+
+    expect(exit.code).toBe(2);
+    const lines = exit.stderr.trimEnd().split('\n');
+    expect(lines, exit.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(option);
+  });
+
+  it('report DIR renders saved reports again; a missing directory exits 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'interplay-report-'));
+    dirs.push(dir);
+    await writeReports(dir, aCompare([aRun({ style: 'rest' }), aRun({ style: 'collaboration' })]));
+
+    const table = await run(['report', dir]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^ *rest *│/m);
+    expect(table.stdout).toMatch(/^ *collaboration *│/m);
+    const markdown = await run(['report', dir, '--format', 'markdown']);
+    expect(markdown.stdout).toMatch(/^\| collaboration \|/m);
+    const missing = await run(['report', join(dir, 'nothing-here')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
   it('scenario --style rest exits 0 and prints ten ✓ steps', async () => {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { EXIT_USAGE, UsageError } from './errors.ts';
 import { registerBench, registerCompare } from './bench.ts';
+import { registerReport } from './report.ts';
 import { registerScenario } from './scenario.ts';
 import { registerUp } from './up.ts';
 
@@ -16,6 +17,7 @@ export function program(): Command {
   registerScenario(cli);
   registerBench(cli);
   registerCompare(cli);
+  registerReport(cli);
   return cli;
 }
 
