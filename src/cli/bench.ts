@@ -1,9 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { benchStyle } from '../measure/bench.ts';
-import { findMax, type FindMaxResult } from '../measure/find-max.ts';
+import type { FindMaxResult } from '../measure/find-max.ts';
 import { compareRuns, defaultReportDir, renderCompareTable, renderRunTable, writeReports, writeRunReport } from '../report/index.ts';
 import type { RunReport } from '../report/schema.ts';
-import { STYLES, type Style } from '../transports/index.ts';
+import { STYLES, type Style } from '../transports/wiring.ts';
 import { addLoadFlags, benchOptions, type LoadFlags } from './load-flags.ts';
 import { progress } from './progress.ts';
 import { asUsageError } from './up.ts';
@@ -49,6 +48,9 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags): Promise<Ou
   if (flags.findMax && flags.connections !== undefined) throw new UsageError('--find-max ramps the open loop; it cannot go with --connections');
   const out = flags.json ? process.stderr : process.stdout;
   const argv = process.argv.slice(2);
+  // Loaded here, not at the top: --help and bad flags answer without loading the system.
+  const { benchStyle } = await import('../measure/bench.ts');
+  const { findMax } = await import('../measure/find-max.ts');
   const outcomes: Outcome[] = [];
   for (const style of styles) {
     const live = progress(out, style);

@@ -1,10 +1,8 @@
 import { Command } from 'commander';
-import { launchSystem } from '../runtime/launch.ts';
-import { runCourseScenario, type ScenarioResult, type StepResult } from '../scenarios/course.ts';
+import type { ScenarioResult, StepResult } from '../scenarios/course.ts';
 import { EXIT_FAILED } from './errors.ts';
 import { natsOption, parseUrl, styleOrAllOption, stylesOf } from './options.ts';
 import { asUsageError } from './up.ts';
-import { silentChannel } from '../platform/delivery/log.ts';
 
 interface ScenarioFlags {
   readonly style: string;
@@ -20,6 +18,8 @@ export function registerScenario(cli: Command): void {
     .option('--base-url <url>', 'run against this running system instead (for example http://arch.homework)', parseUrl)
     .addOption(natsOption())
     .action(async (flags: ScenarioFlags) => {
+      const { launchSystem } = await import('../runtime/launch.ts');
+      const { silentChannel } = await import('../platform/delivery/log.ts');
       const results: ScenarioResult[] = [];
       if (flags.baseUrl) {
         results.push(await runAndPrint(`${flags.baseUrl}`, flags.baseUrl));
@@ -42,6 +42,7 @@ export function registerScenario(cli: Command): void {
 async function runAndPrint(label: string, baseUrl: string): Promise<ScenarioResult> {
   const out = process.stdout;
   out.write(`\ninterplay scenario · ${label} · ${baseUrl}\n\n`);
+  const { runCourseScenario } = await import('../scenarios/course.ts');
   const result = await runCourseScenario({ baseUrl, onStep: (step) => out.write(renderStep(step)) });
   const passed = result.steps.filter((s) => s.ok).length;
   const failed = result.steps.length - passed;

@@ -1,10 +1,7 @@
 import { Command, Option } from 'commander';
-import { launchSystem } from '../runtime/launch.ts';
-import { NatsServerNotFound } from '../runtime/nats-server.ts';
-import type { Style } from '../transports/index.ts';
+import type { Style } from '../transports/wiring.ts';
 import { UsageError } from './errors.ts';
 import { natsOption, parsePort, parseUrl, styleOption } from './options.ts';
-import { webhookChannel } from '../platform/delivery/webhook.ts';
 import type { DeliveryChannel } from '../services/notification/index.ts';
 
 interface UpFlags {
@@ -29,6 +26,7 @@ export function registerUp(cli: Command): void {
     .option('--webhook <url>', 'deliver notifications by POSTing them to this URL (default: one JSON line each on stdout)', parseUrl)
     .addOption(new Option('--log-level <level>', 'service log level').choices(['fatal', 'error', 'warn', 'info', 'debug']).default('warn'))
     .action(async (flags: UpFlags) => {
+      const { webhookChannel } = await import('../platform/delivery/webhook.ts');
       const webhook = flags.webhook ? webhookChannel({ url: flags.webhook }) : undefined;
       const system = await launch(flags, webhook);
       process.stdout.write(`ready ${system.url}\n`);
@@ -43,6 +41,8 @@ export function registerUp(cli: Command): void {
 }
 
 async function launch(flags: UpFlags, delivery?: DeliveryChannel) {
+  // Loaded here, not at the top: --help and bad flags answer without loading the system.
+  const { launchSystem } = await import('../runtime/launch.ts');
   try {
     return await launchSystem({
       style: flags.style,
@@ -60,7 +60,9 @@ async function launch(flags: UpFlags, delivery?: DeliveryChannel) {
 
 /** Failures a user can fix (no nats-server, a port in use) become one line and exit code 2. */
 export function asUsageError(error: unknown): unknown {
-  if (error instanceof NatsServerNotFound) return new UsageError(error.message, { cause: error });
+  if ((error as { code?: string } | undefined)?.code === 'RUNTIME.NATS_SERVER_NOT_FOUND') {
+    return new UsageError((error as Error).message, { cause: error });
+  }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') return new UsageError(`the port is already in use: ${(error as Error).message}`, { cause: error });
   if (code === 'EACCES') return new UsageError(`not allowed to listen there: ${(error as Error).message}`, { cause: error });
