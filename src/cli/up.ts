@@ -27,7 +27,12 @@ export function registerUp(cli: Command): void {
     .addOption(new Option('--log-level <level>', 'service log level').choices(['fatal', 'error', 'warn', 'info', 'debug']).default('warn'))
     .action(async (flags: UpFlags) => {
       const { webhookChannel } = await import('../platform/delivery/webhook.ts');
-      const webhook = flags.webhook ? webhookChannel({ url: flags.webhook }) : undefined;
+      const webhook = flags.webhook
+        ? webhookChannel({
+            url: flags.webhook,
+            onGiveUp: (orderId, reason) => process.stderr.write(`interplay: notification of order ${orderId} not delivered: ${reason}\n`),
+          })
+        : undefined;
       const system = await launch(flags, webhook);
       process.stdout.write(`ready ${system.url}\n`);
       await new Promise<void>((resolve) => {
