@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { NatsServerNotFound, resolveNats } from './nats-server.ts';
 import { startSystem, type RunningSystem, type SystemOptions } from './system.ts';
 
@@ -14,7 +15,9 @@ export interface LaunchedSystem extends RunningSystem {
 /** Starts the system of one style, with a broker when the style needs one; stop() removes both. */
 export async function launchSystem(opts: LaunchOptions): Promise<LaunchedSystem> {
   if (opts.style === 'rest') return startSystem(opts);
-  const nats = await resolveNats({ url: opts.nats });
+  // With a kept data directory, a private broker keeps its store there too: events published
+  // but not yet consumed when the system stops are delivered after the next start.
+  const nats = await resolveNats({ url: opts.nats, ...(opts.dataDir ? { storeDir: join(opts.dataDir, 'nats') } : {}) });
   try {
     const system = await startSystem({ ...opts, natsUrl: nats.url });
     return {

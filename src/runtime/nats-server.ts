@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -38,6 +38,11 @@ export interface PrivateNatsServerOptions {
    * where several test files start servers at once. A server that exits early fails at once.
    */
   readonly readyTimeoutMs?: number;
+  /**
+   * keep JetStream's store here, and keep it on stop, so events published but not yet consumed
+   * survive a restart; default a temporary directory, removed on stop
+   */
+  readonly storeDir?: string;
 }
 
 export interface PrivateNatsServer {
@@ -78,7 +83,7 @@ export async function startPrivateNatsServer(opts: PrivateNatsServerOptions = {}
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOnce(binary, readyTimeoutMs);
+      return await startOnce(binary, readyTimeoutMs, opts.storeDir);
     } catch (err) {
       lastError = err;
     }
@@ -86,9 +91,13 @@ export async function startPrivateNatsServer(opts: PrivateNatsServerOptions = {}
   throw lastError;
 }
 
-async function startOnce(binary: string, readyTimeoutMs: number): Promise<PrivateNatsServer> {
+async function startOnce(binary: string, readyTimeoutMs: number, keptStore?: string): Promise<PrivateNatsServer> {
   const [port, monitorPort] = [await freePort(), await freePort()];
-  const storeDir = mkdtempSync(join(tmpdir(), 'interplay-nats-'));
+  if (keptStore) mkdirSync(keptStore, { recursive: true });
+  const storeDir = keptStore ?? mkdtempSync(join(tmpdir(), 'interplay-nats-'));
+  const removeStore = (): void => {
+    if (!keptStore) rmSync(storeDir, { recursive: true, force: true });
+  };
   const args = ['-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir];
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderrTail = '';
@@ -102,7 +111,7 @@ async function startOnce(binary: string, readyTimeoutMs: number): Promise<Privat
   // Nothing can run on SIGKILL; signal handling belongs to the CLI, which should call stop().
   const onParentExit = (): void => {
     child.kill('SIGKILL');
-    rmSync(storeDir, { recursive: true, force: true });
+    removeStore();
   };
   process.once('exit', onParentExit);
   child.unref();
@@ -122,7 +131,7 @@ async function startOnce(binary: string, readyTimeoutMs: number): Promise<Privat
           await exited;
         }
       }
-      rmSync(storeDir, { recursive: true, force: true });
+      removeStore();
     })();
     return stopping;
   };
