@@ -8,8 +8,10 @@ export interface FindMaxOptions extends Omit<BenchOptions, 'rate' | 'mode'> {
   readonly startRate: number;
   /** each step offers this many times the previous one; default 1.5 */
   readonly factor?: number;
-  /** at most this many steps; default 10 */
+  /** at most this many steps up; default 10 */
   readonly maxSteps?: number;
+  /** bisections between the last rate held and the first not held; default 2 */
+  readonly refineSteps?: number;
   readonly onStep?: (step: RampStep) => void;
 }
 
@@ -47,12 +49,12 @@ export function judge(run: RunReport, sloMs: number): string | undefined {
   return undefined;
 }
 
-/** Ramps the open-loop rate geometrically until a step is not held twice in a row. */
+/** Ramps the open-loop rate geometrically until a rate is not held, then bisects between the last rate held and that one. */
 export async function findMax(opts: FindMaxOptions): Promise<FindMaxResult> {
   const steps: RampStep[] = [];
   let best: RunReport | null = null;
-  let rate = opts.startRate;
-  for (let i = 0; i < (opts.maxSteps ?? 10); i++, rate = Math.round(rate * (opts.factor ?? 1.5))) {
+  let failed: number | undefined;
+  const attempt = async (rate: number): Promise<boolean> => {
     let run = await benchStyle({ ...opts, mode: 'open', rate });
     let reason = judge(run, opts.sloMs);
     if (reason) {
@@ -64,8 +66,20 @@ export async function findMax(opts: FindMaxOptions): Promise<FindMaxResult> {
     const step = { rate, held: reason === undefined, ...(reason ? { reason } : {}), completionP99: run.latency.completion.p99, completed: run.throughput.completed };
     steps.push(step);
     opts.onStep?.(step);
-    if (reason) break;
-    best = run;
+    if (reason) failed = rate;
+    else best = run;
+    return reason === undefined;
+  };
+
+  let rate = opts.startRate;
+  for (let i = 0; i < (opts.maxSteps ?? 10) && (await attempt(rate)); i++) rate = Math.round(rate * (opts.factor ?? 1.5));
+  // Narrow the gap between the last rate held and the first one not held.
+  for (let i = 0; i < (opts.refineSteps ?? 2) && failed !== undefined; i++) {
+    const low = (best as RunReport | null)?.config.rate ?? 0;
+    const mid = Math.round((low + failed) / 2);
+    if (mid <= low || mid >= failed) break;
+    await attempt(mid);
   }
-  return { schema: 'interplay/find-max@1', style: opts.style, sloMs: opts.sloMs, maxRate: best?.config.rate ?? null, steps, run: best };
+  const held = best as RunReport | null;
+  return { schema: 'interplay/find-max@1', style: opts.style, sloMs: opts.sloMs, maxRate: held?.config.rate ?? null, steps, run: held };
 }
