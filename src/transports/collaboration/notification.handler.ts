@@ -1,6 +1,6 @@
 import { localContacts, notifyOrderOutcome, rememberContact, type NotificationDeps } from '../../services/notification/index.ts';
 import type { EventHandler } from '../../platform/events/index.ts';
-import { ACK, afterCommit, applyOnce, retry } from '../events/once.ts';
+import { ACK, afterCommit, applyOnce, notYet } from '../events/once.ts';
 import type { Needs } from './events.ts';
 
 /** user.registered {user} → keep the contact data locally. */
@@ -16,7 +16,7 @@ export const rememberContactOnUserRegistered =
 /** order.finished {order} → notify, with the contact from the local copy. */
 export const notifyOnOrderFinished =
   (deps: NotificationDeps, durable: string): EventHandler<Needs['finishedOrder']> =>
-  async (event) => {
+  async (event, ctx) => {
     const delivery = afterCommit(deps.delivery);
     const outcome = await applyOnce(deps.db, durable, event.id, async (trx) => {
       const { id, userId, amount, status } = event.data.order;
@@ -24,7 +24,7 @@ export const notifyOnOrderFinished =
       const contacts = localContacts({ db: trx });
       const notified = await notifyOrderOutcome({ ...deps, db: trx, delivery, contacts }, { orderId: id, userId, amount, status });
       // The contact arrives with user.registered, on another consumer; it may not be here yet.
-      return notified.ok ? ACK : retry(notified.error.code, 250);
+      return notified.ok ? ACK : notYet(notified.error.code, ctx.deliveryCount);
     });
     delivery.flush();
     return outcome;

@@ -11,6 +11,13 @@ export const retry = (reason: string, delayMs?: number): HandlerOutcome => ({ ty
 export const dead = (reason: string): HandlerOutcome => ({ type: 'dead', reason });
 
 /**
+ * What another event has not brought yet (an account, a contact): ask again after 0.25, 0.5, 1, 2, 4 s,
+ * so the other consumer has several seconds to catch up before the deliveries run out.
+ */
+export const notYet = (reason: string, deliveryCount: number): HandlerOutcome =>
+  retry(reason, Math.min(250 * 2 ** (deliveryCount - 1), 5_000));
+
+/**
  * Applies an event's effect at most once: the processed event id is recorded in the same
  * transaction as the effect, and the ack comes after the commit. An effect that asks for a
  * retry or the dead letters rolls back, the inbox row with it.

@@ -1,7 +1,7 @@
 import { openAccount, pay, type BillingDeps } from '../../services/billing/index.ts';
 import type { EventHandler } from '../../platform/events/index.ts';
 import type { InternalApis } from '../rest/clients.ts';
-import { ACK, applyOnce, dead, retry } from '../events/once.ts';
+import { ACK, applyOnce, dead, notYet } from '../events/once.ts';
 import type { Static } from '@sinclair/typebox';
 import type { ThinData } from './events.ts';
 
@@ -26,6 +26,6 @@ export const payOnOrderCreated =
       const paid = await pay({ ...deps, db: trx }, { orderId: order.id, userId: order.userId, amount: order.amount });
       if (paid.ok) return ACK;
       // The account is opened by another event; it may simply not have been handled yet.
-      return retry(paid.error.code, 250);
+      return notYet(paid.error.code, ctx.deliveryCount);
     });
   };
