@@ -119,12 +119,19 @@ class JsonResponseHandler implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     if (!this.#settle()) return;
-    const headers = util.parseHeaders(this.#rawHeaders);
-    const type = headers['content-type'];
-    const isJson = typeof type === 'string' && type.includes('json') && this.#chunks.length > 0;
+    const raw = this.#rawHeaders;
+    const isJson = this.#chunks.length > 0 && (contentType(raw)?.includes('json') ?? false);
     try {
       const data: unknown = isJson ? JSON.parse(Buffer.concat(this.#chunks).toString('utf8')) : undefined;
-      this.#resolve({ status: this.#status, data, headers });
+      // Most callers never look at the headers: they are parsed only when read.
+      let headers: Record<string, string | string[] | undefined> | undefined;
+      this.#resolve({
+        status: this.#status,
+        data,
+        get headers() {
+          return (headers ??= util.parseHeaders(raw));
+        },
+      });
     } catch (err) {
       this.#reject(err as Error);
     }
@@ -146,4 +153,13 @@ function abortError(): Error {
   const err = new Error('request aborted');
   err.name = 'AbortError';
   return err;
+}
+
+/** The content-type value from undici's raw [name, value, …] header list, without parsing the rest. */
+function contentType(raw: readonly Buffer[]): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i];
+    if (name && name.length === 12 && name.toString('latin1').toLowerCase() === 'content-type') return raw[i + 1]?.toString('latin1');
+  }
+  return undefined;
 }
