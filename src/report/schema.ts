@@ -67,7 +67,10 @@ export interface RunReport {
     /** sends skipped because --max-inflight requests were already open (open loop) */
     readonly dropped: number;
   };
-  /** per second over the measured window */
+  /**
+   * per second over the measured window: orders scheduled, orders accepted (201), and notifications
+   * delivered during the window (of any order: with a backlog this is how fast orders really finish)
+   */
   readonly throughput: { readonly offered: number; readonly accepted: number; readonly completed: number };
   readonly latency: {
     /** POST /orders, from the intended send time to its response */
