@@ -111,7 +111,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     cleanups.push(() => Promise.all([...apis.values()].map((a) => a.close())));
 
     const bus = opts.natsUrl ? { url: opts.natsUrl, ...(await busNamespace(dataDir, temporary)) } : undefined;
-    const wiring = wiringFor(opts.style)({ dbs, metrics, apis: apisFor, bus });
+    const wiring = wiringFor(opts.style)({ dbs, metrics, apis: apisFor, bus, logLevel: opts.logLevel });
     const common = { clock: systemClock, ids: uuidV7 };
     const deps = {
       auth: { ...common, db: dbs.auth, hasher: opts.hasher ?? argon2idHasher, tokens: issuer, events: wiring.events.auth },

@@ -27,6 +27,8 @@ export interface WiringContext {
   readonly metrics: Readonly<Record<ServiceName, ServiceMetrics>>;
   /** internal HTTP calls as made by (and counted for) one service */
   readonly apis: (caller: ServiceName) => InternalApis;
+  /** pino level of the services' own logs */
+  readonly logLevel?: string;
   /** the broker of the event styles */
   readonly bus?: {
     readonly url: string;

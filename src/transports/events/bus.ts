@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import pino from 'pino';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
@@ -52,6 +53,8 @@ export interface EventBusOptions {
   readonly ephemeral: boolean;
   /** every service database that publishes or consumes: each gets the outbox and inbox tables */
   readonly databases: readonly Kysely<any>[];
+  /** pino level of the relays' and consumers' logs (dead letters are warnings); default 'warn' */
+  readonly logLevel?: string;
 }
 
 export interface EventBus {
@@ -78,6 +81,8 @@ const RELAY_POLL_MS = 500;
 
 export function eventBus(opts: EventBusOptions): EventBus {
   const ns = opts.namespace;
+  // Dead letters, retries after errors and broker trouble go to stderr, so they show in `up`'s output.
+  const log = pino({ base: { component: 'events' }, level: opts.logLevel ?? 'warn' }, pino.destination({ dest: 2, sync: false }));
   const streams: Record<Source | 'DLQ', StreamDefinition> = {
     AUTH: { name: `${ns}_AUTH`, subjects: [`${ns}.auth.>`], duplicateWindowMs: 120_000 },
     ORDERS: { name: `${ns}_ORDERS`, subjects: [`${ns}.orders.>`], duplicateWindowMs: 120_000 },
@@ -120,6 +125,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
           startOutboxRelay({
             db,
             js,
+            log: log.child({ service }),
             pollMs: RELAY_POLL_MS,
             onPublished: (subject, bytes, duplicate) => {
               if (duplicate) return;
@@ -141,6 +147,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
           check: sub.check,
           deadLetterSubject: `${ns}.dlq.${sub.durable}`,
           concurrency: CONSUMER_CONCURRENCY,
+          log: log.child({ service: sub.service }),
           prefetch: CONSUMER_CONCURRENCY * 4,
           handler: (envelope, ctx) =>
             traceContext.run({ traceparent: childTraceparent(ctx.traceparent) }, async () => {

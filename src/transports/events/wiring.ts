@@ -24,7 +24,7 @@ export interface EventStyle {
 export function eventStyleWiring(style: EventStyle): (ctx: WiringContext) => StyleWiring {
   return (ctx) => {
     if (!ctx.bus) throw new Error(`the ${style.name} style needs a NATS server`);
-    const bus = eventBus({ ...ctx.bus, metrics: ctx.metrics, databases: Object.values(ctx.dbs) });
+    const bus = eventBus({ ...ctx.bus, metrics: ctx.metrics, databases: Object.values(ctx.dbs), logLevel: ctx.logLevel });
     return {
       events: {
         auth: bus.publisher('auth', ctx.dbs.auth, style.encode.auth),
