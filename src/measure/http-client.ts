@@ -91,7 +91,7 @@ class JsonResponseHandler implements Dispatcher.DispatchHandler {
     this.#reject = reject;
     this.#signal = signal;
     if (signal?.aborted) queueMicrotask(() => this.handleEvent());
-    else signal?.addEventListener('abort', this, { once: true });
+    else if (signal) watch(signal, this);
   }
 
   /** The signal's abort: rejects at once, even while the request still waits in the pool's queue. */
@@ -144,7 +144,7 @@ class JsonResponseHandler implements Dispatcher.DispatchHandler {
   #settle(): boolean {
     if (this.#settled) return false;
     this.#settled = true;
-    this.#signal?.removeEventListener('abort', this);
+    if (this.#signal) watchers.get(this.#signal)?.delete(this);
     return true;
   }
 }
@@ -162,4 +162,24 @@ function contentType(raw: readonly Buffer[]): string | undefined {
     if (name && name.length === 12 && name.toString('latin1').toLowerCase() === 'content-type') return raw[i + 1]?.toString('latin1');
   }
   return undefined;
+}
+
+/**
+ * Requests waiting on each abort signal. One listener per signal and a Set of requests, because
+ * EventTarget removes listeners in linear time: with thousands of requests in flight on one
+ * signal, adding and removing a listener per request made the generator's CPU grow with its backlog.
+ */
+const watchers = new WeakMap<AbortSignal, Set<{ handleEvent(): void }>>();
+
+function watch(signal: AbortSignal, handler: { handleEvent(): void }): void {
+  let waiting = watchers.get(signal);
+  if (!waiting) {
+    const set = new Set<{ handleEvent(): void }>();
+    watchers.set(signal, set);
+    signal.addEventListener('abort', () => {
+      for (const h of [...set]) h.handleEvent();
+    }, { once: true });
+    waiting = set;
+  }
+  waiting.add(handler);
 }
