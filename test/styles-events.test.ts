@@ -114,6 +114,29 @@ describe.each(['notification', 'collaboration'] as const)('the %s style', (style
     expect(delivered.filter((n) => n.orderId === order.id)).toHaveLength(1);
   });
 
+  it("carries the caller's trace through every event of an order", async () => {
+    const token = await fundedUser(5_000);
+    const traceId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    const placed = await api().call('POST', '/orders', {
+      token,
+      body: { amount: 1_000 },
+      headers: { traceparent: `00-${traceId}-1122334455667788-01` },
+    });
+    expect(placed.status).toBe(201);
+    const id = placed.body.id as string;
+    await eventually(() => delivered.some((n) => n.orderId === id), { what: `the notification of order ${id}` });
+
+    const tracesOf = (service: string) => {
+      const db = new Database(join(system.dataDir, `${service}.sqlite`), { readonly: true });
+      const rows = db.prepare('SELECT subject, payload FROM outbox WHERE payload LIKE ?').all(`%${id}%`) as { subject: string; payload: string }[];
+      db.close();
+      return rows.map((r) => [r.subject.split('.').slice(1).join('.'), (JSON.parse(r.payload) as { traceparent?: string }).traceparent?.split('-')[1]]);
+    };
+    const events = [...tracesOf('order'), ...tracesOf('billing')];
+    expect(events).toHaveLength(3);
+    for (const [subject, trace] of events) expect(trace, subject).toBe(traceId);
+  });
+
   it('sends a malformed event to the dead letters and goes on with the next order', async () => {
     const db = new Database(join(system.dataDir, 'order.sqlite'), { readonly: true });
     const { subject } = db.prepare(`SELECT subject FROM outbox WHERE subject LIKE '%.orders.order.created' LIMIT 1`).get() as {
