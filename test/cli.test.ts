@@ -114,6 +114,22 @@ describe('bin/interplay', () => {
     expect(lines[0]).toMatch(option);
   });
 
+  it('bench --json prints the run@1 result on stdout, progress on stderr, and writes run.json and summary.md', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'interplay-bench-'));
+    dirs.push(dir);
+    const exit = await run(['bench', '--style', 'rest', '--rate', '20', '--duration', '2s', '--warmup', '0s', '--drain', '5s', '--users', '2', '--out', dir, '--json']);
+
+    expect(exit.code, exit.stderr).toBe(0);
+    const result = JSON.parse(exit.stdout);
+    expect(result).toMatchObject({ schema: 'interplay/run@1', style: 'rest', config: { rate: 20, users: 2 } });
+    expect(result.orders.placed).toBeGreaterThan(30);
+    expect(result.orders.paid + result.orders.rejected).toBe(result.orders.placed);
+    expect(exit.stderr).toMatch(/rest: (load|measure)/);
+    const saved = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    expect(saved.orders).toEqual(result.orders);
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toMatch(/\| rest \|/);
+  });
+
   it('report DIR renders saved reports again; a missing directory exits 2', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'interplay-report-'));
     dirs.push(dir);
