@@ -20,8 +20,11 @@ interface Exit {
 }
 
 /** A real `interplay` process; output is collected as it comes. */
-function interplay(args: readonly string[]): { child: ChildProcess; output: { stdout: string; stderr: string }; exited: Promise<Exit> } {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+function interplay(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): { child: ChildProcess; output: { stdout: string; stderr: string }; exited: Promise<Exit> } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
   const output = { stdout: '', stderr: '' };
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
@@ -32,7 +35,7 @@ function interplay(args: readonly string[]): { child: ChildProcess; output: { st
   return { child, output, exited };
 }
 
-const run = (args: readonly string[]) => interplay(args).exited;
+const run = (args: readonly string[], env?: Readonly<Record<string, string>>) => interplay(args, env).exited;
 
 /** Polls `probe` until it returns something, or fails after `timeoutMs`. */
 async function eventually<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
@@ -128,6 +131,15 @@ describe('bin/interplay', () => {
     const saved = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
     expect(saved.orders).toEqual(result.orders);
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toMatch(/\| rest \|/);
+  });
+
+  it('an event style without a nats-server exits 2 with one line that says how to get one', async () => {
+    const exit = await run(['scenario', '--style', 'notification'], { NATS_SERVER_BIN: '/nonexistent/nats-server', NATS_URL: '' });
+
+    expect(exit.code).toBe(2);
+    const lines = exit.stderr.trimEnd().split('\n');
+    expect(lines, exit.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/nats-server was not found.*apt-get install nats-server.*brew install nats-server.*--nats/);
   });
 
   it('report DIR renders saved reports again; a missing directory exits 2', async () => {

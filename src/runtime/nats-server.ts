@@ -11,14 +11,10 @@ export class NatsServerNotFound extends Error {
   override readonly name = 'NatsServerNotFound';
   readonly code = 'RUNTIME.NATS_SERVER_NOT_FOUND';
   constructor(searched: readonly string[], options?: ErrorOptions) {
+    // One line, as the CLI prints it.
     super(
-      [
-        `nats-server was not found (looked in: ${searched.join(', ')}).`,
-        'Get one of:',
-        '  Debian/Ubuntu: apt-get install nats-server',
-        '  macOS:         brew install nats-server',
-        '  Docker:        docker compose up -d nats, then pass --nats nats://127.0.0.1:4222 (or set NATS_URL)',
-      ].join('\n'),
+      `nats-server was not found (looked in: ${searched.join(', ')}); install it (Debian/Ubuntu: apt-get install nats-server, ` +
+        'macOS: brew install nats-server) or run docker compose up -d nats and pass --nats nats://127.0.0.1:4222 (or set NATS_URL)',
       options,
     );
   }
