@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { EXIT_USAGE, UsageError } from './errors.ts';
+import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
 import { registerBench, registerCompare } from './bench.ts';
 import { registerReport } from './report.ts';
 import { registerScenario } from './scenario.ts';
@@ -36,6 +36,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`interplay: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    throw error;
+    // A run that failed (a child system that died, a scrape that timed out): one line, exit 1.
+    // INTERPLAY_DEBUG=1 shows the stack.
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    process.stderr.write(`interplay: ${message}\n`);
+    if (process.env['INTERPLAY_DEBUG']) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    return EXIT_FAILED;
   }
 }

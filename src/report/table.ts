@@ -63,8 +63,11 @@ const painter = (color: boolean): Paint =>
  * ───────┼──────────────────────┼────────────
  *  rest  │   1    2    3        │   4    5
  */
+const LABEL_WIDTH = Math.max('style'.length, RATIO_SECTION.tag.length, ...RUN_SECTIONS.map((x) => x.tag.length));
+
 function section<T>(s: Section<T>, rows: readonly Row<T>[], paint: Paint): string[] {
-  const labelWidth = Math.max(s.tag.length, 'style'.length, ...rows.map((r) => r.label.length));
+  // Every block's first column is as wide as the widest tag any block has, so the blocks line up.
+  const labelWidth = Math.max(LABEL_WIDTH, ...rows.map((r) => r.label.length));
   const groups = s.groups.map((g) => {
     const cells = rows.map((r) => g.columns.map((c) => c.cell(r.value)));
     const widths = g.columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => (row[i] ?? '').length)));
