@@ -6,7 +6,6 @@ export class UsageError extends Error {
   }
 }
 
-export const EXIT_OK = 0;
 /** the run itself failed: a scenario step, a gate */
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { NatsServerNotFound, resolveNats } from './nats-server.ts';
+import { resolveNats } from './nats-server.ts';
 import { startSystem, type RunningSystem, type SystemOptions } from './system.ts';
 
 export interface LaunchOptions extends Omit<SystemOptions, 'natsUrl'> {
@@ -34,4 +34,3 @@ export async function launchSystem(opts: LaunchOptions): Promise<LaunchedSystem>
   }
 }
 
-export { NatsServerNotFound };

@@ -1,7 +1,7 @@
 export { EnvelopeOf, EventEnvelope, envelopeCheck, newEnvelope, decodeEnvelope } from './envelope.ts';
 export { createEventTables, appendToOutbox, claimInbox } from './tables.ts';
 export { startOutboxRelay } from './relay.ts';
-export { STREAMS, ensureStream, ensureConsumer, InvalidConsumerDefinition } from './streams.ts';
+export { streamsFor, ensureStream, ensureConsumer, InvalidConsumerDefinition } from './streams.ts';
 export {
   startConsumer,
   deadLetterSubjectFor,

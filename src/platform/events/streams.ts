@@ -15,13 +15,18 @@ export interface StreamDefinition {
 
 const TWO_MINUTES = 120_000;
 
-/** One stream per source service, plus the dead letters. */
-export const STREAMS = {
-  AUTH: { name: 'AUTH', subjects: ['auth.>'], duplicateWindowMs: TWO_MINUTES },
-  ORDERS: { name: 'ORDERS', subjects: ['orders.>'], duplicateWindowMs: TWO_MINUTES },
-  BILLING: { name: 'BILLING', subjects: ['billing.>'], duplicateWindowMs: TWO_MINUTES },
-  DLQ: { name: 'DLQ', subjects: ['dlq.>'], duplicateWindowMs: TWO_MINUTES },
-} as const satisfies Record<string, StreamDefinition>;
+/**
+ * One stream per source service, plus the dead letters, all under one namespace (streams
+ * `<ns>_AUTH`…, subjects `<ns>.auth.>`…), so several systems can share a NATS server.
+ */
+export function streamsFor(ns: string): Record<'AUTH' | 'ORDERS' | 'BILLING' | 'DLQ', StreamDefinition> {
+  const stream = (name: string, prefix: string): StreamDefinition => ({
+    name: `${ns}_${name}`,
+    subjects: [`${ns}.${prefix}.>`],
+    duplicateWindowMs: TWO_MINUTES,
+  });
+  return { AUTH: stream('AUTH', 'auth'), ORDERS: stream('ORDERS', 'orders'), BILLING: stream('BILLING', 'billing'), DLQ: stream('DLQ', 'dlq') };
+}
 
 /** Adds the stream, or updates subjects and duplicate window if it exists. */
 export async function ensureStream(jsm: JetStreamManager, def: StreamDefinition): Promise<StreamInfo> {

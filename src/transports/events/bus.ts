@@ -14,10 +14,10 @@ import {
   newEnvelope,
   startConsumer,
   startOutboxRelay,
+  streamsFor,
   type EventHandler,
   type OutboxRelay,
   type RunningConsumer,
-  type StreamDefinition,
 } from '../../platform/events/index.ts';
 import type { ServiceMetrics } from '../../platform/metrics.ts';
 import { currentTraceparent, traceContext } from '../../platform/trace-context.ts';
@@ -83,12 +83,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
   const ns = opts.namespace;
   // Dead letters, retries after errors and broker trouble go to stderr, so they show in `up`'s output.
   const log = pino({ base: { component: 'events' }, level: opts.logLevel ?? 'warn' }, pino.destination({ dest: 2, sync: false }));
-  const streams: Record<Source | 'DLQ', StreamDefinition> = {
-    AUTH: { name: `${ns}_AUTH`, subjects: [`${ns}.auth.>`], duplicateWindowMs: 120_000 },
-    ORDERS: { name: `${ns}_ORDERS`, subjects: [`${ns}.orders.>`], duplicateWindowMs: 120_000 },
-    BILLING: { name: `${ns}_BILLING`, subjects: [`${ns}.billing.>`], duplicateWindowMs: 120_000 },
-    DLQ: { name: `${ns}_DLQ`, subjects: [`${ns}.dlq.>`], duplicateWindowMs: 120_000 },
-  };
+  const streams = streamsFor(ns);
   const publishers = new Map<ServiceName, Kysely<any>>();
   const relays = new Map<ServiceName, OutboxRelay>();
   const subscriptions: Subscription<any>[] = [];
