@@ -5,8 +5,7 @@ import type { RunReport } from '../report/schema.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
 import { addLoadFlags, benchOptions, type LoadFlags } from './load-flags.ts';
 import { progress } from './progress.ts';
-import { asUsageError } from './up.ts';
-import { UsageError } from './errors.ts';
+import { asUsageError, UsageError } from './errors.ts';
 
 export function registerBench(cli: Command): void {
   addLoadFlags(

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import type { ScenarioResult, StepResult } from '../scenarios/course.ts';
-import { EXIT_FAILED } from './errors.ts';
+import { asUsageError, EXIT_FAILED } from './errors.ts';
 import { natsOption, parseUrl, styleOrAllOption, stylesOf } from './options.ts';
-import { asUsageError } from './up.ts';
 
 interface ScenarioFlags {
   readonly style: string;

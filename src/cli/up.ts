@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Style } from '../transports/wiring.ts';
-import { UsageError } from './errors.ts';
+import { asUsageError } from './errors.ts';
 import { natsOption, parsePort, parseUrl, styleOption } from './options.ts';
 import type { DeliveryChannel } from '../services/notification/index.ts';
 
@@ -61,15 +61,4 @@ async function launch(flags: UpFlags, delivery?: DeliveryChannel) {
   } catch (error) {
     throw asUsageError(error);
   }
-}
-
-/** Failures a user can fix (no nats-server, a port in use) become one line and exit code 2. */
-export function asUsageError(error: unknown): unknown {
-  if ((error as { code?: string } | undefined)?.code === 'RUNTIME.NATS_SERVER_NOT_FOUND') {
-    return new UsageError((error as Error).message, { cause: error });
-  }
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'EADDRINUSE') return new UsageError(`the port is already in use: ${(error as Error).message}`, { cause: error });
-  if (code === 'EACCES') return new UsageError(`not allowed to listen there: ${(error as Error).message}`, { cause: error });
-  return error;
 }

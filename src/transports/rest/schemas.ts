@@ -14,7 +14,7 @@ export const Problem = Type.Object(
     detail: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
   },
-  { additionalProperties: true, $id: undefined, description: 'RFC 9457 problem details' },
+  { additionalProperties: true, description: 'RFC 9457 problem details' },
 );
 const problemResponse = {
   description: 'RFC 9457 problem details',
@@ -72,7 +72,6 @@ export const Payment = Type.Object({
   balanceAfter: Type.Integer({ minimum: 0 }),
   createdAt: Timestamp,
 });
-export type PaymentBody = Static<typeof Payment>;
 
 export const OrderLine = Type.Object(
   { sku: Type.String({ minLength: 1, maxLength: 64 }), quantity: Type.Integer({ minimum: 1, maximum: 1000 }) },
@@ -93,7 +92,6 @@ export const Order = Type.Object({
 });
 /** the internal view adds the version that thin events refer to */
 export const InternalOrder = Type.Composite([Order, Type.Object({ version: Type.Integer({ minimum: 1 }) })]);
-export type InternalOrderBody = Static<typeof InternalOrder>;
 
 export const OrderOutcome = Type.Object(
   { orderId: Id, userId: Id, amount: Amount, status: OrderStatus },
@@ -106,7 +104,6 @@ export const Notification = Type.Object({
   message: Type.String(),
   createdAt: Timestamp,
 });
-export type NotificationBody = Static<typeof Notification>;
 
 export const IdParams = Type.Object({ id: Id });
 export const OrderIdParams = Type.Object({ orderId: Id });
