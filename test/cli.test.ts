@@ -195,14 +195,12 @@ describe('bin/interplay', () => {
       expect(exit.code, exit.stderr).toBe(0);
       expect(children.filter(isAlive)).toEqual([]);
       await expect(fetch(`${url}/health`)).rejects.toThrow();
-      expect(readdirSync(data).filter((f) => f.endsWith('.sqlite')).sort()).toEqual([
-        'auth.sqlite',
-        'billing.sqlite',
-        'notification.sqlite',
-        'order.sqlite',
-      ]);
-      const auth = new Database(join(data, 'auth.sqlite'), { readonly: true });
-      const billing = new Database(join(data, 'billing.sqlite'), { readonly: true });
+      // One directory per service, each with its own database.
+      for (const service of ['auth', 'billing', 'order', 'notification']) {
+        expect(readdirSync(join(data, service)).filter((f) => f.endsWith('.sqlite'))).toEqual([`${service}.sqlite`]);
+      }
+      const auth = new Database(join(data, 'auth', 'auth.sqlite'), { readonly: true });
+      const billing = new Database(join(data, 'billing', 'billing.sqlite'), { readonly: true });
       try {
         expect(auth.pragma('integrity_check', { simple: true })).toBe('ok');
         expect(auth.prepare('SELECT email FROM users').all()).toEqual([{ email: registration.email }]);
