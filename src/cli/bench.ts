@@ -6,6 +6,7 @@ import { STYLES, type Style } from '../transports/wiring.ts';
 import { addLoadFlags, benchOptions, type LoadFlags } from './load-flags.ts';
 import { progress } from './progress.ts';
 import { asUsageError, UsageError } from './errors.ts';
+import { stopEverythingOnSignal } from './signals.ts';
 
 export function registerBench(cli: Command): void {
   addLoadFlags(
@@ -47,6 +48,7 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags): Promise<Ou
   if (flags.findMax && flags.connections !== undefined) throw new UsageError('--find-max ramps the open loop; it cannot go with --connections');
   const out = flags.json ? process.stderr : process.stdout;
   const argv = process.argv.slice(2);
+  stopEverythingOnSignal();
   // Loaded here, not at the top: --help and bad flags answer without loading the system.
   const { benchStyle } = await import('../measure/bench.ts');
   const { findMax } = await import('../measure/find-max.ts');

@@ -4,6 +4,7 @@ import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
 import { registerBench, registerCompare } from './bench.ts';
 import { registerReport } from './report.ts';
 import { registerScenario } from './scenario.ts';
+import { registerService } from './service.ts';
 import { registerUp } from './up.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -18,6 +19,7 @@ export function program(): Command {
   registerBench(cli);
   registerCompare(cli);
   registerReport(cli);
+  registerService(cli);
   return cli;
 }
 

@@ -10,6 +10,7 @@ import type { ServiceMetrics } from '../platform/metrics.ts';
 import { buildGateway } from '../transports/rest/gateway.ts';
 import { removeStreams } from '../transports/events/bus.ts';
 import { SERVICES, type ServiceName, type Style } from '../transports/index.ts';
+import { hold } from './resources.ts';
 import { composeService, type ComposedService } from './service.ts';
 
 export interface SystemOptions {
@@ -58,10 +59,12 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const bus = opts.natsUrl ? { url: opts.natsUrl, namespace: await busNamespace(dataDir, temporary) } : undefined;
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
+    unhold();
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
     if (bus && temporary) await removeStreams(bus.url, bus.namespace).catch(() => undefined);
     if (temporary) await rm(dataDir, { recursive: true, force: true });
   };
+  const unhold = hold(stop);
 
   try {
     const serviceSecret = opts.serviceSecret ?? process.env['INTERPLAY_SERVICE_SECRET'] ?? newServiceSecret();
