@@ -86,9 +86,6 @@ export const LATENCY_COST_SECTION: Section<RunReport> = {
 
 export const RUN_SECTIONS: readonly Section<RunReport>[] = [LOAD_SECTION, LATENCY_COST_SECTION];
 
-/** the tag of the per-process block, for renderers that size their first column before they see runs */
-export const PROCESS_TAG = 'CPU by process';
-
 /**
  * CPU per order and peak RSS of each measured process (a service, the gateway, nats-server), so a
  * reader sees where each style spends its CPU. Its columns are the processes the runs measured.
@@ -97,7 +94,7 @@ export function processSection(runs: readonly RunReport[]): Section<RunReport> {
   const names = [...new Set(runs.flatMap((r) => Object.keys(r.cost.byService)))];
   return {
     title: 'CPU by process',
-    tag: PROCESS_TAG,
+    tag: 'CPU by process',
     groups: names.map((name) => ({
       title: name,
       columns: [

@@ -1,5 +1,5 @@
 import { STYLES } from '../transports/wiring.ts';
-import { PROCESS_TAG, RATIO_SECTION, RUN_SECTIONS, ratioRows, runRows, runSections } from './columns.ts';
+import { RATIO_SECTION, ratioRows, runRows, runSections } from './columns.ts';
 import type { Row, Section } from './columns.ts';
 import { errorList, factsAcross, hasErrors, loadFacts, perStyle } from './format.ts';
 import type { CompareReport, RunReport } from './schema.ts';
@@ -27,7 +27,7 @@ export function renderCompareTable(compare: CompareReport, options: TableOptions
     compare.runs.length < 2
       ? []
       : Object.keys(compare.ratios).length > 0
-        ? section(RATIO_SECTION, ratioRows(compare.ratios, STYLES), paint, width)
+        ? section(RATIO_SECTION, ratioRows(compare.ratios, STYLES), paint, width, labelWidth(compare.runs))
         : [[' no rest run, so no ratios']];
   return render(compare.runs, extra, options);
 }
@@ -40,7 +40,7 @@ export function renderTable(report: RunReport | CompareReport, options: TableOpt
 function render(runs: readonly RunReport[], extra: readonly string[][], options: TableOptions): string {
   const paint = painter(options.color ?? false);
   const width = options.width ?? TABLE_WIDTH;
-  const blocks: string[][] = [caption(runs, width), ...runSections(runs).flatMap((s) => section(s, runRows(runs), paint, width)), ...extra];
+  const blocks: string[][] = [caption(runs, width), ...runSections(runs).flatMap((s) => section(s, runRows(runs), paint, width, labelWidth(runs))), ...extra];
   const errors = runs.filter(hasErrors).flatMap((r) => pack(`  ${paint.bold(r.style)}: `, errorList(r.errors).split(', '), ', ', width));
   if (errors.length > 0) blocks.push([` ${paint.bold('errors')}`, ...errors]);
   return `${blocks.map((lines) => lines.join('\n')).join('\n\n')}\n`;
@@ -80,8 +80,9 @@ const painter = (color: boolean): Paint =>
 /** the text as the terminal shows it, without ANSI codes */
 export const visible = (s: string): string => s.replace(/\x1b\[\d+m/g, '');
 
-/** Every block's first column is as wide as the widest tag any block has, so the blocks line up. */
-const LABEL_WIDTH = Math.max('style'.length, PROCESS_TAG.length, RATIO_SECTION.tag.length, ...RUN_SECTIONS.map((x) => x.tag.length));
+/** Every block's first column is as wide as the widest tag or style of the blocks shown, so they line up. */
+const labelWidth = (runs: readonly RunReport[]): number =>
+  Math.max('style'.length, RATIO_SECTION.tag.length, ...runSections(runs).map((x) => x.tag.length), ...runs.map((r) => r.style.length));
 
 /**
  * A section as blocks, each with a title row of column groups, a header row and one row per style:
@@ -94,8 +95,7 @@ const LABEL_WIDTH = Math.max('style'.length, PROCESS_TAG.length, RATIO_SECTION.t
  * Groups go side by side while the line fits in `width`; the next group starts a new block below
  * (a group wider than `width` on its own still gets a block: columns are never split from their group).
  */
-function section<T>(s: Section<T>, rows: readonly Row<T>[], paint: Paint, width: number): string[][] {
-  const labelWidth = Math.max(LABEL_WIDTH, ...rows.map((r) => r.label.length));
+function section<T>(s: Section<T>, rows: readonly Row<T>[], paint: Paint, width: number, labelWidth: number): string[][] {
   const groups = s.groups.map((g) => {
     const cells = rows.map((r) => g.columns.map((c) => c.cell(r.value)));
     const widths = g.columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => (row[i] ?? '').length)));
