@@ -1,12 +1,13 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { FindMaxResult } from '../measure/find-max.ts';
-import { compareRuns, defaultReportDir, renderCompareTable, renderRunTable, writeReports, writeRunReport } from '../report/index.ts';
+import { compareRuns, defaultReportDir, renderCompareTable, renderRunTable, verdict, writeReports, writeRunReport } from '../report/index.ts';
 import type { RunReport } from '../report/schema.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
 import { addLoadFlags, benchOptions, type LoadFlags } from './load-flags.ts';
 import { progress } from './progress.ts';
-import { asUsageError, UsageError } from './errors.ts';
+import { asUsageError, EXIT_FAILED, UsageError } from './errors.ts';
 import { stopEverythingOnSignal } from './signals.ts';
+import { noColorFlag, terminalOf, type Terminal } from './terminal.ts';
 
 export function registerBench(cli: Command): void {
   addLoadFlags(
@@ -14,9 +15,9 @@ export function registerBench(cli: Command): void {
       .command('bench')
       .description('load one style with the order workload and report latency, throughput, read load, messages and cost')
       .addOption(new Option('--style <style>', 'interaction style').choices([...STYLES]).default('rest')),
-  ).action(async (flags: LoadFlags & { style: Style }) => {
-    const results = await runStyles([flags.style], flags);
-    await emit(results, flags, false);
+  ).action(async (flags: LoadFlags & { style: Style }, command: Command) => {
+    const terminal = terminalFor(flags, command);
+    await emit(await runStyles([flags.style], flags, terminal), flags, false, terminal);
   });
 }
 
@@ -25,10 +26,10 @@ export function registerCompare(cli: Command): void {
     cli
       .command('compare')
       .description('run the same load against every style in turn and print them side by side, with ratios against rest')
-      .option('--styles <list>', 'comma-separated styles to compare', parseStyles, [...STYLES]),
-  ).action(async (flags: LoadFlags & { styles: Style[] }) => {
-    const results = await runStyles(flags.styles, flags);
-    await emit(results, flags, true);
+      .addOption(new Option('--styles <list>', 'comma-separated styles to compare').argParser(parseStyles).default([...STYLES], STYLES.join(','))),
+  ).action(async (flags: LoadFlags & { styles: Style[] }, command: Command) => {
+    const terminal = terminalFor(flags, command);
+    await emit(await runStyles(flags.styles, flags, terminal), flags, true, terminal);
   });
 }
 
@@ -44,7 +45,11 @@ interface Outcome {
   readonly ramp?: FindMaxResult;
 }
 
-async function runStyles(styles: readonly Style[], flags: LoadFlags): Promise<Outcome[]> {
+/** the stream that carries the text (stderr with --json, whose stdout carries the result) and what it can show */
+const terminalFor = (flags: LoadFlags, command: Command): Terminal =>
+  terminalOf(flags.json ? process.stderr : process.stdout, { noColor: noColorFlag(command) });
+
+async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: Terminal): Promise<Outcome[]> {
   if (flags.findMax && flags.connections !== undefined) throw new UsageError('--find-max ramps the open loop; it cannot go with --connections');
   const out = flags.json ? process.stderr : process.stdout;
   const argv = process.argv.slice(2);
@@ -54,7 +59,7 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags): Promise<Ou
   const { findMax } = await import('../measure/find-max.ts');
   const outcomes: Outcome[] = [];
   for (const style of styles) {
-    const live = progress(out, style);
+    const live = progress(out, terminal, style);
     const base = { ...benchOptions(flags, argv), style, onPhase: live.phase, onTick: live.tick };
     try {
       if (flags.findMax) {
@@ -80,21 +85,21 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags): Promise<Ou
   return outcomes;
 }
 
-async function emit(outcomes: readonly Outcome[], flags: LoadFlags, asComparison: boolean): Promise<void> {
+async function emit(outcomes: readonly Outcome[], flags: LoadFlags, asComparison: boolean, terminal: Terminal): Promise<void> {
   const runs = outcomes.flatMap((o) => (o.run ? [o.run] : []));
   const dir = flags.out ?? defaultReportDir(new Date());
-  const color = Boolean(process.stdout.isTTY) && !flags.json;
+  const table = { color: terminal.color, width: terminal.width };
   const ramps = outcomes.flatMap((o) => (o.ramp ? [o.ramp] : []));
   const text: string[] = [];
   if (asComparison || runs.length !== 1) {
     const compare = compareRuns(runs, new Date().toISOString());
     if (runs.length > 0) await writeReports(dir, compare);
-    text.push(runs.length > 0 ? renderCompareTable(compare, { color }) : '');
+    text.push(runs.length > 0 ? renderCompareTable(compare, table) : '');
     if (flags.json) process.stdout.write(`${JSON.stringify(ramps.length ? { ...compare, findMax: ramps } : compare, null, 2)}\n`);
   } else {
     const run = runs[0]!;
     await writeRunReport(dir, run);
-    text.push(renderRunTable(run, { color }));
+    text.push(renderRunTable(run, table));
     if (flags.json) process.stdout.write(`${JSON.stringify(ramps.length ? { ...run, findMax: ramps[0] } : run, null, 2)}\n`);
   }
   for (const ramp of ramps) {
@@ -102,4 +107,10 @@ async function emit(outcomes: readonly Outcome[], flags: LoadFlags, asComparison
   }
   if (runs.length > 0) text.push(`reports written to ${dir}`);
   (flags.json ? process.stderr : process.stdout).write(`${text.join('\n')}\n`);
+  // Last, after everything is printed and saved, so the final line on stderr says why the exit code is 1.
+  const judged = verdict(runs, ramps);
+  if (!judged.ok) {
+    process.stderr.write(`interplay: ${judged.reason}\n`);
+    process.exitCode = EXIT_FAILED;
+  }
 }

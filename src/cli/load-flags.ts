@@ -48,7 +48,7 @@ export function addLoadFlags(command: Command): Command {
         'with --topology external: serve the delivery sink here; start the system with --webhook http://HOST:PORT/deliveries so completions can be timed',
       ).argParser(parseHostPort),
     )
-    .option('--out <dir>', 'write run.json, compare.json and summary.md here (default reports/<timestamp>)')
+    .option('--out <dir>', 'where the reports go (default reports/<timestamp>): bench writes run.json and summary.md; compare <style>/run.json, compare.json and summary.md')
     .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
     .option('--find-max', 'ramp the open-loop rate from --rate up, ×1.5 a step, and report the highest rate held')
     .addOption(new Option('--slo <time>', 'with --find-max: the p99 completion latency a rate must stay under').argParser(parseDuration).default(100, '100ms'));

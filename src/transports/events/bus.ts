@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pino from 'pino';
+import { logDestination } from '../../platform/logs.ts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
@@ -83,7 +84,7 @@ const RELAY_POLL_MS = 500;
 export function eventBus(opts: EventBusOptions): EventBus {
   const ns = opts.namespace;
   // Dead letters, retries after errors and broker trouble go to stderr, so they show in `up`'s output.
-  const log = pino({ base: { component: 'events', service: opts.service }, level: opts.logLevel ?? 'warn' }, pino.destination({ dest: 2, sync: false }));
+  const log = pino({ base: { component: 'events', service: opts.service }, level: opts.logLevel ?? 'warn' }, logDestination());
   const streams = streamsFor(ns);
   const subscriptions: Subscription<any>[] = [];
   const consumers = new Map<string, RunningConsumer>();

@@ -3,6 +3,7 @@ import proxy from '@fastify/http-proxy';
 import { BalancedPool } from 'undici';
 import { BODY_LIMIT } from '../../platform/http/app.ts';
 import { problem, sendProblem } from '../../platform/http/problem.ts';
+import { logDestination } from '../../platform/logs.ts';
 import { systemHealth, systemMetrics } from './gateway-status.ts';
 
 export interface GatewayOptions {
@@ -26,7 +27,7 @@ const ROUTES = [
 /** One base URL for the whole API, as the ingress at arch.homework serves it. */
 export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: opts.logLevel ?? 'warn' },
+    logger: { level: opts.logLevel ?? 'warn', stream: logDestination() },
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     // Errors raised before routing (a malformed URL) bypass setErrorHandler.
