@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 /** One stable `type` per kind of failure (RFC 9457). */
 export const PROBLEMS = {
   'invalid-input': { status: 400, title: 'The request is not valid' },
+  'invalid-cursor': { status: 400, title: 'The cursor is not one this list issued' },
   'malformed-json': { status: 400, title: 'The body is not valid JSON' },
   unauthorized: { status: 401, title: 'A valid bearer token is required' },
   'invalid-credentials': { status: 401, title: 'The email or password is wrong' },
