@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, fieldsOf, startRestSystem, type Reply, type TestSystem, type TestUser } from './support/system.ts';
-
-/** the target of a `Link: <…>; rel="next"` header, or undefined on the last page */
-const nextLink = (reply: Reply): string | undefined => /<([^>]+)>;\s*rel="next"/.exec(reply.headers.get('link') ?? '')?.[1];
+import { allPages, expectProblem, fieldsOf, startRestSystem, type TestSystem, type TestUser } from './support/system.ts';
 
 describe('HTTP lists: GET /orders and GET /notifications page with a cursor', () => {
   let ts: TestSystem;
@@ -25,17 +22,7 @@ describe('HTTP lists: GET /orders and GET /notifications page with a cursor', ()
   }, 60_000);
   afterAll(() => ts?.stop());
 
-  /** follows the Link headers from `first`, returning every page's items */
-  const readAll = async <T>(first: string): Promise<T[][]> => {
-    const pages: T[][] = [];
-    for (let path: string | undefined = first; path !== undefined; ) {
-      const reply: Reply<T[]> = await ts.call<T[]>('GET', path, { token: user.token });
-      expect(reply.status, reply.text).toBe(200);
-      pages.push(reply.body);
-      path = nextLink(reply);
-    }
-    return pages;
-  };
+  const readAll = <T>(first: string) => allPages<T>(ts, user.token, first);
 
   it('a user with 250 orders reads them all, each exactly once, newest first, across pages of 100', async () => {
     const pages = await readAll<{ id: string; createdAt: string }>('/orders?limit=100');

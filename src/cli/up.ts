@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
 import type { Style } from '../transports/wiring.ts';
-import { asUsageError } from './errors.ts';
+import { UsageError, asUsageError } from './errors.ts';
 import { natsOption, parsePort, parseUrl, styleOption } from './options.ts';
 import type { DeliveryChannel } from '../services/notification/index.ts';
+import type { OverloadLimits } from '../platform/http/overload.ts';
 
 interface UpFlags {
   readonly style: Style;
@@ -26,6 +27,9 @@ export function registerUp(cli: Command): void {
     .option('--webhook <url>', 'deliver notifications by POSTing them to this URL (default: one JSON line each on stdout)', parseUrl)
     .addOption(new Option('--log-level <level>', 'service log level').choices(['fatal', 'error', 'warn', 'info', 'debug']).default('warn'))
     .action(async (flags: UpFlags) => {
+      const { overloadLimitsFromEnv } = await import('../platform/http/overload.ts');
+      const overload = overloadLimitsFromEnv();
+      if (!overload.ok) throw new UsageError(overload.error);
       const { webhookChannel } = await import('../platform/delivery/webhook.ts');
       const webhook = flags.webhook
         ? webhookChannel({
@@ -33,7 +37,7 @@ export function registerUp(cli: Command): void {
             onGiveUp: (orderId, reason) => process.stderr.write(`interplay: notification of order ${orderId} not delivered: ${reason}\n`),
           })
         : undefined;
-      const system = await launch(flags, webhook);
+      const system = await launch(flags, overload.value, webhook);
       process.stdout.write(`ready ${system.url}\n`);
       await new Promise<void>((resolve) => {
         const shutdown = () => resolve();
@@ -45,7 +49,7 @@ export function registerUp(cli: Command): void {
     });
 }
 
-async function launch(flags: UpFlags, delivery?: DeliveryChannel) {
+async function launch(flags: UpFlags, overload: OverloadLimits, delivery?: DeliveryChannel) {
   // Loaded here, not at the top: --help and bad flags answer without loading the system.
   const { launchSystem } = await import('../runtime/launch.ts');
   try {
@@ -56,6 +60,7 @@ async function launch(flags: UpFlags, delivery?: DeliveryChannel) {
       dataDir: flags.data,
       nats: flags.nats,
       logLevel: flags.logLevel,
+      overload,
       delivery,
     });
   } catch (error) {

@@ -21,6 +21,7 @@ import { notificationMigrations, type DeliveryChannel } from '../services/notifi
 import { orderMigrations } from '../services/order/index.ts';
 import { migrate, openSqlite } from '../platform/db.ts';
 import { createServiceApp, type ServiceApp } from '../platform/http/app.ts';
+import type { OverloadLimits } from '../platform/http/overload.ts';
 import { requireToken, type TokenPolicy } from '../platform/http/tokens.ts';
 import { serviceMetrics, type ServiceMetrics } from '../platform/metrics.ts';
 import { logChannel } from '../platform/delivery/log.ts';
@@ -50,6 +51,8 @@ export interface SystemOptions {
   readonly hasher?: PasswordHasher;
   /** pino level of the services' own logs; default 'warn' */
   readonly logLevel?: string;
+  /** when the gateway and the services shed new requests with 503; default DEFAULT_OVERLOAD_LIMITS */
+  readonly overload?: OverloadLimits;
 }
 
 export interface RunningSystem {
@@ -121,7 +124,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     };
 
     const app = (service: ServiceName) =>
-      createServiceApp({ service, metrics: metrics[service], logLevel: opts.logLevel, health: () => wiring.health(service) });
+      createServiceApp({ service, metrics: metrics[service], logLevel: opts.logLevel, overload: opts.overload, health: () => wiring.health(service) });
     const apps: Record<ServiceName, ServiceApp> = {
       auth: await app('auth'),
       billing: await app('billing'),
@@ -145,6 +148,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const gateway: FastifyInstance = await buildGateway({
       style: opts.style,
       logLevel: opts.logLevel,
+      overload: opts.overload,
       upstreams: services,
       health: async () => Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await probe(services[s])]))),
       metrics: {

@@ -16,6 +16,7 @@ export const PROBLEMS = {
   'unsupported-media-type': { status: 415, title: 'The body must be application/json' },
   'idempotency-key-mismatch': { status: 422, title: 'The Idempotency-Key was used with a different body' },
   'balance-limit': { status: 422, title: 'The balance would exceed the largest amount stored' },
+  'service-overloaded': { status: 503, title: 'The service is overloaded; retry after the Retry-After seconds' },
   'service-unavailable': { status: 503, title: 'A service this request needs is unavailable' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
