@@ -6,3 +6,5 @@ export { noEvents } from './ports.ts';
 export type { Clock, Ids, EventSink } from './ports.ts';
 export { MAX_AMOUNT, CURRENCY, isAmount, formatMoney } from './money.ts';
 export { systemClock, uuidV7 } from './system.ts';
+export { PAGE_LIMIT, decodeCursor, encodeCursor, readPage } from './page.ts';
+export type { Page, PagePosition, PageRequest } from './page.ts';
