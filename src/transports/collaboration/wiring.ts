@@ -12,7 +12,7 @@ import { settleOnPaymentCompleted } from './order.handler.ts';
 export const collaborationWiring = eventStyleWiring({
   name: 'collaboration',
   encode: { auth: encodeAuth, billing: encodeBilling, order: encodeOrder },
-  contacts: (_ctx, dbs) => localContacts({ db: dbs.notification }),
+  contacts: () => localContacts(),
   subscriptions: (deps) => [
     { service: 'billing', durable: 'billing-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered,
       check: checks.account, handler: openAccountOnUserRegistered(deps.billing, 'billing-user-registered') },

@@ -94,12 +94,12 @@ export function eventBus(opts: EventBusOptions): EventBus {
   return {
     publisher<DB, E>(service: ServiceName, db: Kysely<DB>, encode: (event: E) => OutgoingMessage): EventSink<DB, E> {
       publishers.set(service, db);
-      return async (trx, event) => {
+      return async (tx, event) => {
         const message = encode(event);
         const envelope = newEnvelope(message.type, message.data, { traceparent: childTraceparent(currentTraceparent()) });
-        await appendToOutbox(trx as unknown as Kysely<any>, { subject: `${ns}.${message.subject}`, envelope });
-        // The relay's read waits for this transaction's connection, so it sees the row once committed.
-        relays.get(service)?.wake();
+        await appendToOutbox(tx.trx as unknown as Kysely<any>, { subject: `${ns}.${message.subject}`, envelope });
+        // Woken only once the row is committed and so visible to the relay's own reads.
+        tx.afterCommit(() => relays.get(service)?.wake());
       };
     },
 
