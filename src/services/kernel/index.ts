@@ -3,7 +3,7 @@ export type { Result } from './result.ts';
 export { DomainError } from './errors.ts';
 export { withTx } from './tx.ts';
 export { noEvents } from './ports.ts';
-export type { Clock, Ids, EventSink } from './ports.ts';
+export type { Clock, Ids, EventSink, UnitOfWork } from './ports.ts';
 export { MAX_AMOUNT, CURRENCY, isAmount, formatMoney } from './money.ts';
 export { systemClock, uuidV7 } from './system.ts';
 export { PAGE_LIMIT, decodeCursor, encodeCursor, readPage } from './page.ts';
