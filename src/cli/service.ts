@@ -68,6 +68,12 @@ Prints "ready <url>" on stdout once it listens; SIGINT or SIGTERM stops it clean
     )
     .action(async (name: ProcessKind, flags: ServiceFlags) => {
       const config = await validate(name, flags);
+      const { exitWithSupervisor, readyLine } = await import('../runtime/supervised.ts');
+      // Stops when its supervisor is gone (even SIGKILLed), and on SIGINT or SIGTERM.
+      let stopAll = async (): Promise<void> => {};
+      const exit = exitWithSupervisor(() => stopAll());
+      process.once('SIGINT', () => void exit());
+      process.once('SIGTERM', () => void exit());
       const { runProcess } = await import('../runtime/run-service.ts');
       const { webhookChannel } = await import('../platform/delivery/webhook.ts');
       const delivery =
@@ -80,10 +86,11 @@ Prints "ready <url>" on stdout once it listens; SIGINT or SIGTERM stops it clean
       const running = await runProcess({ ...config, delivery }).catch((error) => {
         throw asUsageError(error);
       });
-      process.stdout.write(`ready ${running.url}\n`);
-      await untilStopped();
-      await running.stop();
-      await delivery?.close();
+      stopAll = async () => {
+        await running.stop();
+        await delivery?.close();
+      };
+      process.stdout.write(`${readyLine(running.url)}\n`);
     });
 }
 
@@ -137,19 +144,4 @@ async function writableDirectory(dir: string): Promise<void> {
   } catch (error) {
     throw new UsageError(`the data directory ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-}
-
-/**
- * Resolves on SIGINT or SIGTERM, or when the supervisor that started this process is gone (its
- * IPC channel closed, even by SIGKILL), so a service never outlives its supervisor.
- */
-function untilStopped(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-    if (process.send) {
-      process.once('disconnect', () => resolve());
-      process.channel?.unref();
-    }
-  });
 }

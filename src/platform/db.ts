@@ -1,5 +1,17 @@
 import Database from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Migration, type SqliteDialectConfig } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  type Migration,
+  type SqliteDialectConfig,
+} from 'kysely';
 
 /** How many distinct SQL texts keep a prepared statement; the services issue a few dozen. */
 const STATEMENT_CACHE_SIZE = 256;
@@ -56,6 +68,20 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.#config);
+  }
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+/**
+ * SQLite runs DDL inside transactions; Kysely's adapter says it does not only because one
+ * connection needs no migration lock. Replicas starting at once on a fresh file each run the
+ * migrator: inside one BEGIN IMMEDIATE transaction the second waits, then finds them applied.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
   }
 }
 
