@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { ReportError, readReports, renderCompareTable, renderMarkdown } from '../report/index.ts';
+import { ReportError, readReports, renderCompareTable, renderMarkdown, writeHtmlReport } from '../report/index.ts';
 import { UsageError } from './errors.ts';
 
 export function registerReport(cli: Command): void {
@@ -8,10 +8,15 @@ export function registerReport(cli: Command): void {
     .description('render saved reports again (from compare.json or <style>/run.json) without re-running the load')
     .argument('<dir>', 'a directory written by bench or compare')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'markdown', 'json']).default('table'))
-    .action(async (dir: string, flags: { format: 'table' | 'markdown' | 'json' }) => {
+    .option('--html', 'write DIR/report.html (charts and tables in one offline file) and print its path instead')
+    .action(async (dir: string, flags: { format: 'table' | 'markdown' | 'json'; html?: boolean }) => {
       const compare = await readReports(dir).catch((error: unknown) => {
         throw error instanceof ReportError ? new UsageError(error.message, { cause: error }) : error;
       });
+      if (flags.html) {
+        process.stdout.write(`${await writeHtmlReport(dir, compare)}\n`);
+        return;
+      }
       const out =
         flags.format === 'json'
           ? `${JSON.stringify(compare, null, 2)}\n`

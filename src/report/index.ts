@@ -1,10 +1,11 @@
 export { compareRuns } from './compare.ts';
 export { ReportError } from './errors.ts';
-export { defaultReportDir, readReports, writeReports, writeRunReport } from './files.ts';
+export { defaultReportDir, readReports, writeHtmlReport, writeReports, writeRunReport } from './files.ts';
+export { renderHtml } from './html.ts';
 export { renderMarkdown } from './markdown.ts';
 export { parseReport, parseRunReport } from './parse.ts';
 export { renderCompareTable, renderRunTable } from './table.ts';
 
 export type { ReportErrorCode } from './errors.ts';
 export type { TableOptions } from './table.ts';
-export type { CompareReport, Environment, Percentiles, ProcessCost, Ratios, RunConfig, RunReport } from './schema.ts';
+export type { CompareReport, Environment, Percentiles, ProcessCost, Ratios, RunConfig, RunReport, TimelineSecond } from './schema.ts';
