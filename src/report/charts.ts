@@ -38,7 +38,11 @@ const CONFIG = {
 const frame = (title: string, description: string) =>
   ({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, description, background: 'transparent', config: CONFIG }) as const;
 
-const styleColor = { field: 'style', type: 'nominal', title: 'style', scale: { domain: [...STYLES], range: STYLE_COLORS } } as const;
+/** the styles present, each in its own colour whichever others are missing */
+const styleColor = (present: readonly string[]) => {
+  const styles = STYLES.filter((s) => present.includes(s));
+  return { field: 'style', type: 'nominal', title: 'style', scale: { domain: styles, range: styles.map((s) => STYLE_COLORS[STYLES.indexOf(s)] ?? '#888') } } as const;
+};
 
 /** latency (log ms) by percentile on a "nines" axis, one line per style */
 export function latencyCurveSpec(title: string, points: readonly CurvePoint[]): TopLevelSpec {
@@ -62,7 +66,7 @@ export function latencyCurveSpec(title: string, points: readonly CurvePoint[]): 
         },
       },
       y: { field: 'plotted', type: 'quantitative', title: 'ms (log scale)', scale: { type: 'log' } },
-      color: styleColor,
+      color: styleColor(points.map((p) => p.style)),
     },
   };
 }
@@ -107,10 +111,14 @@ export function timelineSpec(title: string, yTitle: string, points: readonly Ser
       },
       {
         data: { values: [...points] },
-        transform: [{ calculate: logY ? `max(datum.value, ${LOG_FLOOR_MS})` : 'datum.value', as: 'plotted' }],
+        // Each value is a whole second's, so it is drawn at the middle of that second.
+        transform: [
+          { calculate: logY ? `max(datum.value, ${LOG_FLOOR_MS})` : 'datum.value', as: 'plotted' },
+          { calculate: 'datum.t + 0.5', as: 'middle' },
+        ],
         mark: { type: 'line', strokeWidth: 2, point: { size: 16 } },
         encoding: {
-          x: { field: 't', type: 'quantitative', title: 'seconds since the load started' },
+          x: { field: 'middle', type: 'quantitative', title: 'seconds since the load started' },
           y: { field: 'plotted', type: 'quantitative', title: yTitle, ...(logY ? { scale: { type: 'log' } } : {}) },
           color: { field: 'series', type: 'nominal', title: null, sort: series, scale: { domain: series, range: SERIES_COLORS } },
         },

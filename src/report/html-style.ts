@@ -24,8 +24,11 @@ pre { background: var(--panel); border: 1px solid var(--rule); border-radius: 6p
 code { font: 12.5px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 600; padding: 0 0 .3rem; }
-th, td { padding: .2rem .5rem; border-bottom: 1px solid var(--rule); text-align: left; white-space: nowrap; }
+th, td { padding: .2rem .5rem; border-bottom: 1px solid var(--rule); text-align: left; }
+.num { white-space: nowrap; }
+th.group { text-align: center; border-bottom: 1px solid var(--muted); }
 th { font-weight: 600; color: var(--muted); }
+tbody th { color: var(--fg); }
 td.num, th.num { text-align: right; }
 .summary { overflow-x: auto; margin-bottom: 1rem; }
 figure.chart { margin: 0 0 1.6rem; display: grid; grid-template-columns: minmax(0, 600px) minmax(0, 1fr); gap: 1rem 1.5rem; align-items: start; }

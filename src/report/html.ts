@@ -74,13 +74,13 @@ function table(t: SummaryTable, caption: string): string {
 <tbody>${body}</tbody></table>`;
 }
 
-/** the terminal's and the Markdown's columns (columns.ts), as one table per section */
+/** the terminal's and the Markdown's columns (columns.ts), under their groups' titles as in the terminal */
 function sectionTable<T>(section: Section<T>, rows: readonly Row<T>[]): string {
   const columns = section.groups.flatMap((g) => g.columns);
-  return `<div class="summary">${table(
-    { names: 1, head: ['style', ...columns.map((c) => c.label)], rows: rows.map((r) => [r.label, ...columns.map((c) => c.cell(r.value))]) },
-    section.title,
-  )}</div>`;
+  const groups = section.groups.map((g) => `<th scope="colgroup" colspan="${g.columns.length}" class="group">${esc(g.title)}</th>`).join('');
+  const head = `<tr><td></td>${groups}</tr><tr><th scope="col">style</th>${columns.map((c) => `<th scope="col" class="num">${esc(c.header)}</th>`).join('')}</tr>`;
+  const body = rows.map((r) => `<tr><th scope="row">${esc(r.label)}</th>${columns.map((c) => `<td class="num">${esc(c.cell(r.value))}</td>`).join('')}</tr>`);
+  return `<div class="summary"><table><caption>${esc(section.title)}</caption><thead>${head}</thead>\n<tbody>${body.join('\n')}</tbody></table></div>`;
 }
 
 function ratios(compare: CompareReport): string {
