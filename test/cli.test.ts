@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { aRegistration } from './support/builders.ts';
-import { writeReports } from '../src/report/index.ts';
+import { renderRunTable, writeReports, writeRunReport } from '../src/report/index.ts';
 import { aCompare, aRun } from '../src/report/test-builders.ts';
 
 const BIN = fileURLToPath(new URL('../bin/interplay', import.meta.url));
@@ -88,33 +88,56 @@ describe('bin/interplay', () => {
     expect(exit.stdout).toMatch(/\bscenario\b/);
   });
 
+  it('bare interplay prints the help on stderr and exits 2', async () => {
+    const exit = await run([]);
+
+    expect(exit.code).toBe(2);
+    expect(exit.stdout).toBe('');
+    expect(exit.stderr).toMatch(/Usage: interplay/);
+    expect(exit.stderr).toMatch(/\bbench\b/);
+  });
+
   it.each([
-    [['up', '--style', 'bogus'], /--style/],
-    [['up', '--port', '99999'], /--port/],
-    [['scenario', '--base-url', 'ftp://x'], /--base-url/],
-  ])('%j exits 2 with one line on stderr naming the option, and starts nothing', async (args, option) => {
+    [['up', '--style', 'bogus'], /--style/, 'up'],
+    [['up', '--port', '99999'], /--port/, 'up'],
+    [['scenario', '--base-url', 'ftp://x'], /--base-url/, 'scenario'],
+    [['bench', '--duration', '20'], /--duration/, 'bench'],
+    [['bench', '--rate', '0'], /--rate/, 'bench'],
+    [['compare', '--styles', 'rest,soap'], /--styles/, 'compare'],
+    [['compare', '--insufficient', '1.5'], /--insufficient/, 'compare'],
+  ])('%j exits 2 with one "interplay:" line naming the option and a --help hint, and starts nothing', async (args, option, command) => {
     const exit = await run(args);
 
     expect(exit.code).toBe(2);
     expect(exit.stdout).toBe('');
     const lines = exit.stderr.trimEnd().split('\n');
-    expect(lines, exit.stderr).toHaveLength(1);
+    expect(lines, exit.stderr).toHaveLength(2);
+    expect(lines[0]).toMatch(/^interplay: /);
     expect(lines[0]).toMatch(option);
+    expect(lines[1]).toBe(`(interplay ${command} --help lists its options)`);
   });
 
-  it.each([
-    [['bench', '--duration', '20'], /--duration/],
-    [['bench', '--rate', '0'], /--rate/],
-    [['compare', '--styles', 'rest,soap'], /--styles/],
-    [['compare', '--insufficient', '1.5'], /--insufficient/],
-    [['bench', '--find-max', '--connections', '4'], /--find-max/],
-  ])('%j exits 2 with one line on stderr before starting anything', async (args, option) => {
-    const exit = await run(args);
+  it('an unknown command exits 2 with one "interplay:" line and a hint', async () => {
+    const exit = await run(['benchmark']);
 
     expect(exit.code).toBe(2);
-    const lines = exit.stderr.trimEnd().split('\n');
-    expect(lines, exit.stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(option);
+    expect(exit.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^interplay: unknown command 'benchmark'/), '(interplay --help lists the commands)']);
+  });
+
+  it('["bench","--find-max","--connections","4"] exits 2 with one line on stderr before starting anything', async () => {
+    const exit = await run(['bench', '--find-max', '--connections', '4']);
+
+    expect(exit.code).toBe(2);
+    expect(exit.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^interplay: --find-max/)]);
+  });
+
+  it('bench --help promises only the files bench writes, and shows the --styles default of compare as a list', async () => {
+    const bench = await run(['bench', '--help']);
+    const compare = await run(['compare', '--help']);
+
+    expect(bench.code).toBe(0);
+    expect(bench.stdout.replace(/\s+/g, ' ')).toContain('bench writes run.json and summary.md;');
+    expect(compare.stdout.replace(/\s+/g, ' ')).toContain('(default: rest,notification,collaboration)');
   });
 
   it('bench --json prints the run@1 result on stdout, progress on stderr, and writes run.json and summary.md', async () => {
@@ -142,6 +165,53 @@ describe('bin/interplay', () => {
     expect(lines[0]).toMatch(/nats-server was not found.*apt-get install nats-server.*brew install nats-server.*--nats/);
   });
 
+  it('bench exits 1 when sends were dropped, after printing and saving everything, and the last stderr line says why', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'interplay-bench-'));
+    dirs.push(dir);
+    // One request in flight at 1000/s: most sends are due while the last is still open, so they are dropped.
+    const exit = await run(['bench', '--rate', '1000', '--max-inflight', '1', '--duration', '1s', '--warmup', '0s', '--drain', '5s', '--users', '2', '--out', dir]);
+
+    expect(exit.code, exit.stderr).toBe(1);
+    expect(exit.stdout).toMatch(/^ rest +│/m);
+    expect(exit.stdout).toContain(`reports written to ${dir}`);
+    expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).orders.dropped).toBeGreaterThan(0);
+    expect(exit.stderr.trimEnd().split('\n').at(-1)).toMatch(/^interplay: not every order finished: rest .*\d+ dropped/);
+    for (const line of exit.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+  });
+
+  it('report DIR of a bench renders the run itself: its table, its JSON and exactly the summary.md bench wrote', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'interplay-report-'));
+    dirs.push(dir);
+    const saved = aRun({ style: 'notification', orders: { pending: 4 }, errors: { unfinished: 4 } });
+    await writeRunReport(dir, saved);
+
+    const table = await run(['report', dir]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toBe(renderRunTable(saved));
+    expect(table.stdout).not.toContain('vs rest');
+    for (const line of table.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    const json = await run(['report', dir, '--format', 'json']);
+    expect(JSON.parse(json.stdout)).toEqual(saved);
+    const markdown = await run(['report', dir, '--format', 'md']);
+    expect(markdown.stdout).toBe(readFileSync(join(dir, 'summary.md'), 'utf8'));
+  });
+
+  it('report colours only when asked: never with NO_COLOR=1, with FORCE_COLOR=1 unless --no-color', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'interplay-report-'));
+    dirs.push(dir);
+    await writeRunReport(dir, aRun());
+
+    const noColor = await run(['report', dir], { NO_COLOR: '1' });
+    expect(noColor.stdout).not.toContain('\x1b');
+    const forced = await run(['report', dir], { NO_COLOR: '', FORCE_COLOR: '1' });
+    expect(forced.stdout).toContain('\x1b[1m');
+    const flag = await run(['--no-color', 'report', dir], { NO_COLOR: '', FORCE_COLOR: '1' });
+    expect(flag.code, flag.stderr).toBe(0);
+    expect(flag.stdout).not.toContain('\x1b');
+    const flagAfter = await run(['report', dir, '--no-color'], { NO_COLOR: '', FORCE_COLOR: '1' });
+    expect(flagAfter.stdout).toBe(flag.stdout);
+  });
+
   it('report DIR renders saved reports again; a missing directory exits 2', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'interplay-report-'));
     dirs.push(dir);
@@ -152,7 +222,7 @@ describe('bin/interplay', () => {
     expect(table.stdout).toMatch(/^ *rest *│/m);
     expect(table.stdout).toMatch(/^ *collaboration *│/m);
     const markdown = await run(['report', dir, '--format', 'markdown']);
-    expect(markdown.stdout).toMatch(/^\| collaboration \|/m);
+    expect(markdown.stdout).toBe(readFileSync(join(dir, 'summary.md'), 'utf8'));
     const missing = await run(['report', join(dir, 'nothing-here')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -171,7 +241,8 @@ describe('bin/interplay', () => {
   it('up --port 0 --data DIR serves the API; on SIGTERM it exits 0, leaves no process behind, and the four databases stay readable', async () => {
     const data = await mkdtemp(join(tmpdir(), 'interplay-cli-'));
     dirs.push(data);
-    const up = interplay(['up', '--port', '0', '--data', data]);
+    // info, so the services log something: it must go to stderr, leaving stdout to what a script reads.
+    const up = interplay(['up', '--port', '0', '--data', data, '--log-level', 'info']);
     let code: number | null = null;
     try {
       const url = await eventually('the ready line', 30_000, () => /^ready (http:\/\/127\.0\.0\.1:\d+)$/m.exec(up.output.stdout)?.[1]);
@@ -193,16 +264,16 @@ describe('bin/interplay', () => {
       code = exit.code;
 
       expect(exit.code, exit.stderr).toBe(0);
+      expect(exit.stdout.trimEnd().split('\n')).toEqual([`ready ${url}`]);
+      expect(exit.stderr).toMatch(/Server listening at/);
       expect(children.filter(isAlive)).toEqual([]);
       await expect(fetch(`${url}/health`)).rejects.toThrow();
-      expect(readdirSync(data).filter((f) => f.endsWith('.sqlite')).sort()).toEqual([
-        'auth.sqlite',
-        'billing.sqlite',
-        'notification.sqlite',
-        'order.sqlite',
-      ]);
-      const auth = new Database(join(data, 'auth.sqlite'), { readonly: true });
-      const billing = new Database(join(data, 'billing.sqlite'), { readonly: true });
+      // One directory per service, each with its own database.
+      for (const service of ['auth', 'billing', 'order', 'notification']) {
+        expect(readdirSync(join(data, service)).filter((f) => f.endsWith('.sqlite'))).toEqual([`${service}.sqlite`]);
+      }
+      const auth = new Database(join(data, 'auth', 'auth.sqlite'), { readonly: true });
+      const billing = new Database(join(data, 'billing', 'billing.sqlite'), { readonly: true });
       try {
         expect(auth.pragma('integrity_check', { simple: true })).toBe('ok');
         expect(auth.prepare('SELECT email FROM users').all()).toEqual([{ email: registration.email }]);

@@ -8,7 +8,7 @@ import { expectProblem, startRestSystem, type TestSystem } from './support/syste
  * called: a transient failure of one step of the RESTful choreography, after the payment.
  */
 function breakNotificationStorage(ts: TestSystem): () => void {
-  const db = new Database(join(ts.system.dataDir, 'notification.sqlite'));
+  const db = new Database(join(ts.system.dataDir, 'notification', 'notification.sqlite'));
   db.exec(`CREATE TRIGGER refuse_messages BEFORE INSERT ON notifications BEGIN SELECT RAISE(ABORT, 'storage unavailable'); END`);
   return () => {
     db.exec('DROP TRIGGER refuse_messages');

@@ -97,7 +97,7 @@ describe.each(['notification', 'collaboration'] as const)('the %s style', (style
     const order = await settledOrder(token, 4_000);
     expect(order.status).toBe('paid');
     // Replay the committed event as a relay would after the broker forgot its id (a new Nats-Msg-Id).
-    const db = new Database(join(system.dataDir, 'order.sqlite'), { readonly: true });
+    const db = new Database(join(system.dataDir, 'order', 'order.sqlite'), { readonly: true });
     const row = db
       .prepare(`SELECT subject, payload FROM outbox WHERE subject LIKE '%.orders.order.created' AND payload LIKE ?`)
       .get(`%${order.id}%`) as { subject: string; payload: string };
@@ -127,7 +127,7 @@ describe.each(['notification', 'collaboration'] as const)('the %s style', (style
     await eventually(() => delivered.some((n) => n.orderId === id), { what: `the notification of order ${id}` });
 
     const tracesOf = (service: string) => {
-      const db = new Database(join(system.dataDir, `${service}.sqlite`), { readonly: true });
+      const db = new Database(join(system.dataDir, service, `${service}.sqlite`), { readonly: true });
       const rows = db.prepare('SELECT subject, payload FROM outbox WHERE payload LIKE ?').all(`%${id}%`) as { subject: string; payload: string }[];
       db.close();
       return rows.map((r) => [r.subject.split('.').slice(1).join('.'), (JSON.parse(r.payload) as { traceparent?: string }).traceparent?.split('-')[1]]);
@@ -138,7 +138,7 @@ describe.each(['notification', 'collaboration'] as const)('the %s style', (style
   });
 
   it('sends a malformed event to the dead letters and goes on with the next order', async () => {
-    const db = new Database(join(system.dataDir, 'order.sqlite'), { readonly: true });
+    const db = new Database(join(system.dataDir, 'order', 'order.sqlite'), { readonly: true });
     const { subject } = db.prepare(`SELECT subject FROM outbox WHERE subject LIKE '%.orders.order.created' LIMIT 1`).get() as {
       subject: string;
     };

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { BenchOptions } from '../measure/bench.ts';
-import { natsOption, parseDuration, parseFraction, parseRate, positiveInt } from './options.ts';
+import { UsageError } from './errors.ts';
+import { natsOption, parseDuration, parseFraction, parseHostPort, parseRate, parseUrl, positiveInt, replicasOption, topologyOption } from './options.ts';
 
 export interface LoadFlags {
   readonly users: number;
@@ -18,6 +19,10 @@ export interface LoadFlags {
   readonly json?: boolean;
   readonly findMax?: boolean;
   readonly slo: number;
+  readonly topology: 'inproc' | 'processes' | 'external';
+  readonly replicas?: Record<string, number>;
+  readonly baseUrl?: string;
+  readonly sink?: { readonly host: string; readonly port: number };
 }
 
 /** The load options `bench` and `compare` share. */
@@ -34,14 +39,31 @@ export function addLoadFlags(command: Command): Command {
     .addOption(new Option('--seed <n>', 'seeds who orders what; the same sequence in every style').argParser(positiveInt(2 ** 31)).default(1))
     .addOption(new Option('--insufficient <fraction>', 'fraction of orders the user cannot afford').argParser(parseFraction).default(0.2))
     .addOption(natsOption())
-    .option('--out <dir>', 'write run.json, compare.json and summary.md here (default reports/<timestamp>)')
+    .addOption(topologyOption(true))
+    .addOption(replicasOption())
+    .option('--base-url <url>', 'with --topology external: the running system to load', parseUrl)
+    .addOption(
+      new Option(
+        '--sink <host:port>',
+        'with --topology external: serve the delivery sink here; start the system with --webhook http://HOST:PORT/deliveries so completions can be timed',
+      ).argParser(parseHostPort),
+    )
+    .option('--out <dir>', 'where the reports go (default reports/<timestamp>): bench writes run.json and summary.md; compare <style>/run.json, compare.json and summary.md')
     .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
     .option('--find-max', 'ramp the open-loop rate from --rate up, ×1.5 a step, and report the highest rate held')
     .addOption(new Option('--slo <time>', 'with --find-max: the p99 completion latency a rate must stay under').argParser(parseDuration).default(100, '100ms'));
 }
 
 export function benchOptions(flags: LoadFlags, argv: readonly string[]): Omit<BenchOptions, 'style'> {
+  if (flags.topology === 'external' && !flags.baseUrl) throw new UsageError('--topology external needs --base-url');
+  if (flags.baseUrl && flags.topology !== 'external') throw new UsageError('--base-url goes with --topology external');
+  if (flags.sink && flags.topology !== 'external') throw new UsageError('--sink goes with --topology external');
+  if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
   return {
+    topology: flags.topology,
+    replicas: flags.replicas,
+    baseUrl: flags.baseUrl,
+    sink: flags.sink,
     mode: flags.connections === undefined ? 'open' : 'closed',
     rate: flags.rate,
     connections: flags.connections,

@@ -67,3 +67,45 @@ export function parseFraction(value: string): number {
   if (!/^\d*(\.\d+)?$/.test(value) || value === '' || n < 0 || n > 1) throw new InvalidArgumentError('must be a fraction from 0 to 1.');
   return n;
 }
+
+export const topologyOption = (withExternal = false): Option =>
+  new Option(
+    '--topology <topology>',
+    withExternal
+      ? 'inproc: the services in one process; processes: each its own process; external: a system running elsewhere (needs --base-url)'
+      : 'inproc: the services in one process; processes: each service (and replica) its own process, under a supervisor',
+  )
+    .choices(withExternal ? ['inproc', 'processes', 'external'] : ['inproc', 'processes'])
+    .default('inproc');
+
+export const replicasOption = (): Option =>
+  new Option('--replicas <list>', 'processes topology: instances per service, e.g. billing=3,order=2 (auth and the gateway run once)').argParser(
+    parseReplicas,
+  );
+
+const REPLICABLE = ['billing', 'order', 'notification'];
+
+/** "billing=3,order=2" → { billing: 3, order: 2 } */
+export function parseReplicas(value: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of value.split(',')) {
+    const [name = '', count = '', ...rest] = part.split('=').map((s) => s.trim());
+    if (rest.length > 0 || count === '') throw new InvalidArgumentError(`"${part}" must be SERVICE=COUNT, e.g. billing=3.`);
+    if (name === 'auth' || name === 'gateway') throw new InvalidArgumentError(`${name} runs as one process; replicas are for ${REPLICABLE.join(', ')}.`);
+    if (!REPLICABLE.includes(name)) throw new InvalidArgumentError(`"${name}" is not a service with replicas (${REPLICABLE.join(', ')}).`);
+    if (!/^\d+$/.test(count) || Number(count) < 1 || Number(count) > 16) {
+      throw new InvalidArgumentError(`the count of ${name} must be a whole number from 1 to 16, not "${count}".`);
+    }
+    if (name in out) throw new InvalidArgumentError(`${name} is named twice.`);
+    out[name] = Number(count);
+  }
+  return out;
+}
+
+/** "127.0.0.1:9000" → { host, port } */
+export function parseHostPort(value: string): { host: string; port: number } {
+  const match = /^(.+):(\d+)$/.exec(value);
+  const port = Number(match?.[2]);
+  if (!match?.[1] || port < 1 || port > 65_535) throw new InvalidArgumentError('must be HOST:PORT, e.g. 127.0.0.1:9000.');
+  return { host: match[1], port };
+}

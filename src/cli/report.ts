@@ -1,28 +1,34 @@
 import { Command, Option } from 'commander';
-import { ReportError, readReports, renderCompareTable, renderMarkdown, writeHtmlReport } from '../report/index.ts';
+import { ReportError, readSaved, renderMarkdown, renderTable, writeHtmlReport } from '../report/index.ts';
 import { UsageError } from './errors.ts';
+import { noColorFlag, terminalOf } from './terminal.ts';
+
+type Format = 'table' | 'markdown' | 'md' | 'json';
 
 export function registerReport(cli: Command): void {
   cli
     .command('report')
-    .description('render saved reports again (from compare.json or <style>/run.json) without re-running the load')
+    .description('render saved reports again (a bench run.json, or compare.json / <style>/run.json) without re-running the load')
     .argument('<dir>', 'a directory written by bench or compare')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'markdown', 'json']).default('table'))
+    .addOption(new Option('--format <format>', 'output format; markdown is the summary.md that was written').choices(['table', 'markdown', 'md', 'json']).default('table'))
     .option('--html', 'write DIR/report.html (charts and tables in one offline file) and print its path instead')
-    .action(async (dir: string, flags: { format: 'table' | 'markdown' | 'json'; html?: boolean }) => {
-      const compare = await readReports(dir).catch((error: unknown) => {
+    .action(async (dir: string, flags: { format: Format; html?: boolean }, command: Command) => {
+      // A bench directory gives back the run itself, a compare directory the comparison:
+      // rendered with the same functions bench and compare used, the output is what they printed and wrote.
+      const report = await readSaved(dir).catch((error: unknown) => {
         throw error instanceof ReportError ? new UsageError(error.message, { cause: error }) : error;
       });
       if (flags.html) {
-        process.stdout.write(`${await writeHtmlReport(dir, compare)}\n`);
+        process.stdout.write(`${await writeHtmlReport(dir, report)}\n`);
         return;
       }
+      const terminal = terminalOf(process.stdout, { noColor: noColorFlag(command) });
       const out =
         flags.format === 'json'
-          ? `${JSON.stringify(compare, null, 2)}\n`
-          : flags.format === 'markdown'
-            ? renderMarkdown(compare)
-            : `${renderCompareTable(compare, { color: Boolean(process.stdout.isTTY) })}\n`;
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : flags.format === 'markdown' || flags.format === 'md'
+            ? renderMarkdown(report)
+            : renderTable(report, { color: terminal.color, width: terminal.width });
       process.stdout.write(out);
     });
 }

@@ -1,10 +1,13 @@
 import { Command } from 'commander';
 import type { ScenarioResult, StepResult } from '../scenarios/course.ts';
-import { asUsageError, EXIT_FAILED } from './errors.ts';
-import { natsOption, parseUrl, styleOrAllOption, stylesOf } from './options.ts';
+import { asUsageError, EXIT_FAILED, UsageError } from './errors.ts';
+import { stopEverythingOnSignal } from './signals.ts';
+import { natsOption, parseUrl, replicasOption, styleOrAllOption, stylesOf, topologyOption } from './options.ts';
 
 interface ScenarioFlags {
   readonly style: string;
+  readonly topology: 'inproc' | 'processes' | 'external';
+  readonly replicas?: Record<string, number>;
   readonly baseUrl?: string;
   readonly nats?: string;
 }
@@ -14,21 +17,35 @@ export function registerScenario(cli: Command): void {
     .command('scenario')
     .description('run the course scenario against a system it starts itself, or against --base-url')
     .addOption(styleOrAllOption())
-    .option('--base-url <url>', 'run against this running system instead (for example http://arch.homework)', parseUrl)
+    .addOption(topologyOption(true))
+    .addOption(replicasOption())
+    .option('--base-url <url>', 'run against this running system instead (for example http://arch.homework); implies --topology external', parseUrl)
     .addOption(natsOption())
     .action(async (flags: ScenarioFlags) => {
+      if (flags.topology === 'external' && !flags.baseUrl) throw new UsageError('--topology external needs --base-url');
+      if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
+      stopEverythingOnSignal();
       const { launchSystem } = await import('../runtime/launch.ts');
       const { silentChannel } = await import('../platform/delivery/log.ts');
       const results: ScenarioResult[] = [];
       if (flags.baseUrl) {
         results.push(await runAndPrint(`${flags.baseUrl}`, flags.baseUrl));
       } else {
+        const topology = flags.topology === 'processes' ? 'processes' : 'inproc';
         for (const style of stylesOf(flags.style)) {
-          const system = await launchSystem({ style, port: 0, nats: flags.nats, delivery: silentChannel }).catch((e) => {
+          const system = await launchSystem({
+            style,
+            port: 0,
+            nats: flags.nats,
+            topology,
+            replicas: flags.replicas,
+            delivery: silentChannel,
+            onStdoutLine: () => {},
+          }).catch((e) => {
             throw asUsageError(e);
           });
           try {
-            results.push(await runAndPrint(style, system.url));
+            results.push(await runAndPrint(topology === 'processes' ? `${style} · processes` : style, system.url));
           } finally {
             await system.stop();
           }

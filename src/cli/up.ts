@@ -1,11 +1,14 @@
 import { Command, Option } from 'commander';
 import type { Style } from '../transports/wiring.ts';
-import { asUsageError } from './errors.ts';
-import { natsOption, parsePort, parseUrl, styleOption } from './options.ts';
+import { UsageError, asUsageError } from './errors.ts';
+import { natsOption, parsePort, parseUrl, replicasOption, styleOption, topologyOption } from './options.ts';
+import type { Topology } from '../runtime/launch.ts';
 import type { DeliveryChannel } from '../services/notification/index.ts';
 
 interface UpFlags {
   readonly style: Style;
+  readonly topology: Topology;
+  readonly replicas?: Record<string, number>;
   readonly port: number;
   readonly host: string;
   readonly data?: string;
@@ -19,6 +22,8 @@ export function registerUp(cli: Command): void {
     .command('up')
     .description('start the four services and the gateway, and serve until SIGINT or SIGTERM')
     .addOption(styleOption())
+    .addOption(topologyOption())
+    .addOption(replicasOption())
     .addOption(new Option('--port <port>', 'gateway port (0 picks a free one)').argParser(parsePort).default(8080))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--data <dir>', 'keep the databases in this directory (default: a fresh temporary one, removed on exit)')
@@ -26,20 +31,31 @@ export function registerUp(cli: Command): void {
     .option('--webhook <url>', 'deliver notifications by POSTing them to this URL (default: one JSON line each on stdout)', parseUrl)
     .addOption(new Option('--log-level <level>', 'service log level').choices(['fatal', 'error', 'warn', 'info', 'debug']).default('warn'))
     .action(async (flags: UpFlags) => {
+      if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
+      // A signal during the start stops what was started so far; after it, it is the normal way to stop.
+      let stopRequested: () => void = () => {};
+      const requested = new Promise<void>((resolve) => (stopRequested = resolve));
+      let started = false;
+      const onSignal = () => {
+        if (started) return stopRequested();
+        void import('../runtime/resources.ts').then(async ({ releaseAll }) => {
+          await releaseAll();
+          process.exit(0);
+        });
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       const { webhookChannel } = await import('../platform/delivery/webhook.ts');
-      const webhook = flags.webhook
+      const webhook = flags.webhook && flags.topology === 'inproc'
         ? webhookChannel({
             url: flags.webhook,
             onGiveUp: (orderId, reason) => process.stderr.write(`interplay: notification of order ${orderId} not delivered: ${reason}\n`),
           })
         : undefined;
       const system = await launch(flags, webhook);
+      started = true;
       process.stdout.write(`ready ${system.url}\n`);
-      await new Promise<void>((resolve) => {
-        const shutdown = () => resolve();
-        process.once('SIGINT', shutdown);
-        process.once('SIGTERM', shutdown);
-      });
+      await requested;
       await system.stop();
       await webhook?.close();
     });
@@ -55,6 +71,9 @@ async function launch(flags: UpFlags, delivery?: DeliveryChannel) {
       host: flags.host,
       dataDir: flags.data,
       nats: flags.nats,
+      topology: flags.topology,
+      replicas: flags.replicas,
+      webhook: flags.webhook,
       logLevel: flags.logLevel,
       delivery,
     });

@@ -20,6 +20,14 @@ import type { LoadTick } from './tally.ts';
 export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv'> {
   readonly style: Style;
   readonly argv?: readonly string[];
+  /** inproc (default) or processes: started here as `interplay up`; external: already running at baseUrl */
+  readonly topology?: 'inproc' | 'processes' | 'external';
+  /** processes: instances per service */
+  readonly replicas?: Readonly<Record<string, number>>;
+  /** external: the system to load */
+  readonly baseUrl?: string;
+  /** external: where the delivery sink listens (the system's --webhook points at it); default a free loopback port */
+  readonly sink?: { readonly host: string; readonly port: number };
   /** NATS URL for the event styles; default $NATS_URL, else a private nats-server per run */
   readonly nats?: string;
   readonly onPhase?: (phase: 'starting' | 'setup' | 'load' | 'drain' | 'collect') => void;
@@ -40,12 +48,17 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
     opts.onPhase?.('starting');
-    const sink = await startSink();
+    const topology = opts.topology ?? 'inproc';
+    const sink = await startSink(opts.sink ?? {});
     cleanups.push(() => sink.close());
-    const nats = opts.style === 'rest' ? undefined : await resolveNats({ url: opts.nats });
+    const external = topology === 'external';
+    const nats = opts.style === 'rest' || external ? undefined : await resolveNats({ url: opts.nats });
     if (nats) cleanups.push(() => nats.stop());
-    const system = await startChildSystem({ style: opts.style, nats: nats?.url, webhook: `${sink.url}/deliveries` });
-    cleanups.push(() => system.stop());
+    const system = external
+      ? { url: opts.baseUrl ?? '', pid: undefined }
+      : await startChildSystem({ style: opts.style, nats: nats?.url, webhook: `${sink.url}/deliveries`, topology, replicas: opts.replicas });
+    if ('stop' in system) cleanups.push(() => system.stop());
+    const measured = await measuredProcesses(system.url, topology, system.pid, nats?.pid);
 
     opts.onPhase?.('setup');
     const { tokens } = await prepareUsers(system.url, opts.users);
@@ -54,7 +67,7 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
     cleanups.push(() => client.close());
 
     const before = await scrapeMetrics(system.url);
-    const usageBefore = await usages(system.pid, nats?.pid);
+    const usageBefore = await usages(measured);
     const placed = new Map<string, Placed>();
     /** the measured window's start on the run's clock: the first intended send after the warm-up */
     let windowStart = Number.POSITIVE_INFINITY;
@@ -101,7 +114,7 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
     await sink.waitFor(placed.keys(), opts.drainMs);
     opts.onPhase?.('collect');
     const after = await scrapeMetrics(system.url);
-    const usageAfter = await usages(system.pid, nats?.pid);
+    const usageAfter = await usages(measured);
 
     const completion = new LatencyHistogram();
     const orders = { placed: 0, paid: 0, rejected: 0, pending: 0, failed: 0, dropped: load.dropped };
@@ -159,7 +172,7 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
         maxInflight: opts.maxInflight,
         argv: opts.argv ?? [],
       },
-      environment: await environment(opts.style, load.startedAt),
+      environment: await environment(opts.style, topology, load.startedAt),
       orders,
       throughput: { offered: load.offered, accepted: (orders.placed) / seconds, completed: completedInWindow / seconds },
       latency: { accept: accept.summary(), completion: completion.summary() },
@@ -187,17 +200,48 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
   }
 }
 
-/** what runs in each measured process */
-const SYSTEM_PROCESS = 'system (4 services + gateway, one process)';
-
-async function usages(systemPid: number, natsPid: number | undefined): Promise<Record<string, ProcessUsage | undefined>> {
-  return {
-    [SYSTEM_PROCESS]: await processUsage(systemPid),
-    ...(natsPid ? { 'nats-server': await processUsage(natsPid) } : {}),
-  };
+/** A process whose CPU and memory count for the system: a service replica, the gateway, the broker. */
+interface Measured {
+  /** what the table shows: several replicas of one service add up under one name */
+  readonly name: string;
+  readonly pid: number;
 }
 
-async function environment(style: Style, startedAt: string): Promise<RunReport['environment']> {
+/**
+ * The processes to measure. inproc: the one child that runs everything; processes: every process the
+ * gateway's /health lists, and the supervisor (the child itself); external: none, they may be elsewhere.
+ */
+async function measuredProcesses(url: string, topology: string, childPid: number | undefined, natsPid: number | undefined): Promise<Measured[]> {
+  const out: Measured[] = natsPid ? [{ name: 'nats-server', pid: natsPid }] : [];
+  if (childPid === undefined) return out;
+  if (topology !== 'processes') return [{ name: 'system (4 services + gateway, one process)', pid: childPid }, ...out];
+  const health = (await (await fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) })).json()) as {
+    processes?: { service: string; pid?: number }[];
+  };
+  const listed = (health.processes ?? []).flatMap((p) => (typeof p.pid === 'number' ? [{ name: p.service, pid: p.pid }] : []));
+  return [...listed, { name: 'supervisor', pid: childPid }, ...out];
+}
+
+async function usages(processes: readonly Measured[]): Promise<Record<string, ProcessUsage | undefined>> {
+  const out: Record<string, ProcessUsage | undefined> = {};
+  for (const { name, pid } of processes) {
+    const usage = await processUsage(pid);
+    if (!usage) continue;
+    const sum = out[name];
+    out[name] = sum
+      ? { cpuMs: sum.cpuMs + usage.cpuMs, rssBytes: sum.rssBytes + usage.rssBytes, rssPeakBytes: sum.rssPeakBytes + usage.rssPeakBytes }
+      : usage;
+  }
+  return out;
+}
+
+const TOPOLOGY_TEXT: Record<string, string> = {
+  inproc: 'inproc: 4 services + gateway in one child process',
+  processes: 'processes: each service replica and the gateway its own process, under a supervisor',
+  external: 'external: a system started elsewhere, loaded at its base URL',
+};
+
+async function environment(style: Style, topology: string, startedAt: string): Promise<RunReport['environment']> {
   return {
     node: process.version,
     natsServer: style === 'rest' ? null : await natsVersion(),
@@ -205,10 +249,7 @@ async function environment(style: Style, startedAt: string): Promise<RunReport['
     cpuCount: cpus().length,
     totalMemoryBytes: totalmem(),
     platform: `${process.platform} ${process.arch}`,
-    topology:
-      style === 'rest'
-        ? 'inproc: 4 services + gateway in one child process; load generator and webhook sink in the parent'
-        : 'inproc: 4 services + gateway in one child process, nats-server beside it; load generator and webhook sink in the parent',
+    topology: `${TOPOLOGY_TEXT[topology] ?? topology}${style === 'rest' || topology === 'external' ? '' : ', nats-server beside it'}; load generator and webhook sink in the parent`,
     storage: 'SQLite (WAL), one file per service',
     startedAt,
   };

@@ -1,5 +1,5 @@
-import { count, mebibytes, rate, sig3, times } from './format.ts';
-import type { Ratios, RunReport } from './schema.ts';
+import { count, mebibytes, NONE, rate, sig3, times } from './format.ts';
+import type { ProcessCost, Ratios, RunReport } from './schema.ts';
 
 /** What the terminal table and the markdown show, defined once so they cannot drift apart. */
 export interface Column<T> {
@@ -85,6 +85,37 @@ export const LATENCY_COST_SECTION: Section<RunReport> = {
 };
 
 export const RUN_SECTIONS: readonly Section<RunReport>[] = [LOAD_SECTION, LATENCY_COST_SECTION];
+
+/**
+ * CPU per order and peak RSS of each measured process (a service, the gateway, nats-server), so a
+ * reader sees where each style spends its CPU. Its columns are the processes the runs measured.
+ */
+export function processSection(runs: readonly RunReport[]): Section<RunReport> {
+  const names = [...new Set(runs.flatMap((r) => Object.keys(r.cost.byService)))];
+  return {
+    title: 'CPU by process',
+    tag: 'CPU by process',
+    groups: names.map((name) => ({
+      title: name,
+      columns: [
+        col('CPU ms', `${name} CPU ms /order`, (r) => ofProcess(r, name, (c) => sig3(c.cpuMsPerOrder))),
+        col('RSS MiB', `${name} peak RSS MiB`, (r) => ofProcess(r, name, (c) => mebibytes(c.rssPeakBytes))),
+      ],
+    })),
+  };
+}
+
+/** a process's cell, or a dash for a style that has no such process (rest runs no nats-server) */
+const ofProcess = (run: RunReport, name: string, cell: (cost: ProcessCost) => string): string => {
+  const cost = run.cost.byService[name];
+  return cost ? cell(cost) : NONE;
+};
+
+/** The blocks a run or runs show: load, latency and cost, and CPU by process once a run measured more than one. */
+export function runSections(runs: readonly RunReport[]): Section<RunReport>[] {
+  const perProcess = runs.some((r) => Object.keys(r.cost.byService).length > 1);
+  return perProcess ? [...RUN_SECTIONS, processSection(runs)] : [...RUN_SECTIONS];
+}
 
 export const RATIO_SECTION: Section<Ratios> = {
   title: 'vs rest',

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReportErrorCode } from './errors.ts';
-import { defaultReportDir, readReports, writeHtmlReport, writeReports, writeRunReport } from './files.ts';
+import { defaultReportDir, readReports, readSaved, writeHtmlReport, writeReports, writeRunReport } from './files.ts';
+import { renderMarkdown } from './markdown.ts';
 import { aCompare, aRun, aTimeline } from './test-builders.ts';
 
 let dir: string;
@@ -88,6 +89,24 @@ describe('writeReports and readReports', () => {
     const read = await readReports(dir);
     expect(read.runs).toEqual([run]);
     expect(read.ratios).toEqual({});
+  });
+});
+
+describe('readSaved', () => {
+  it('gives back the run itself for a single-style bench, and its markdown is summary.md byte for byte', async () => {
+    const run = aRun({ style: 'collaboration', orders: { failed: 2 }, errors: { 'http 503': 2 } });
+    await writeRunReport(dir, run);
+    const saved = await readSaved(dir);
+    expect(saved).toEqual(run);
+    expect(renderMarkdown(saved)).toBe(await readFile(join(dir, 'summary.md'), 'utf8'));
+  });
+
+  it('gives back the comparison for a compare directory, and its markdown is summary.md byte for byte', async () => {
+    const compare = aCompare();
+    await writeReports(dir, compare);
+    const saved = await readSaved(dir);
+    expect(saved).toEqual(compare);
+    expect(renderMarkdown(saved)).toBe(await readFile(join(dir, 'summary.md'), 'utf8'));
   });
 });
 

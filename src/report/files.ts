@@ -49,6 +49,16 @@ export async function writeHtmlReport(dir: string, report: CompareReport | RunRe
  * agree with them; createdAt is the saved one, or the latest run start when there is none.
  */
 export async function readReports(dir: string): Promise<CompareReport> {
+  const saved = await readSaved(dir);
+  return saved.schema === 'interplay/compare@1' ? saved : compareRuns([saved], saved.environment.startedAt);
+}
+
+/**
+ * Reads saved reports back as they were written: the run itself for a single-style bench
+ * (run.json), else the comparison, as `readReports` finds it. Rendering what this returns
+ * gives what bench or compare printed and wrote.
+ */
+export async function readSaved(dir: string): Promise<CompareReport | RunReport> {
   const info = await stat(dir).catch((cause: unknown) => {
     if (!isMissing(cause)) throw cause;
     throw new ReportError('REPORT.DIR_NOT_FOUND', `No report directory ${dir}.`, { path: dir, cause });
@@ -77,9 +87,7 @@ export async function readReports(dir: string): Promise<CompareReport> {
   if (runs.length === 0) {
     const path = join(dir, RUN_FILE);
     const text = await readIfExists(path);
-    if (text !== undefined) runs.push(parseRunReport(text, path));
-  }
-  if (runs.length === 0) {
+    if (text !== undefined) return parseRunReport(text, path);
     throw new ReportError('REPORT.NO_REPORTS', `${dir} holds no ${COMPARE_FILE}, */${RUN_FILE} or ${RUN_FILE}.`, { path: dir });
   }
   const latestStart = runs.map((r) => r.environment.startedAt).sort().at(-1) ?? '';

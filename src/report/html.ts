@@ -10,6 +10,12 @@ import type { CompareReport, RunReport } from './schema.ts';
 import { escapeXml as esc, renderSvg } from './svg.ts';
 
 /**
+ * The terminal's blocks without "CPU by process": the page's CPU chart and its table show that per
+ * process, and with a process per service a block of its own would be wider than the screen.
+ */
+const SUMMARY_SECTIONS = RUN_SECTIONS;
+
+/**
  * One self-contained HTML page for a saved comparison or run: inline CSS and SVG charts drawn
  * here, no script and nothing fetched, so it opens offline and can be sent as one file.
  */
@@ -42,7 +48,7 @@ export async function renderHtml(report: CompareReport | RunReport): Promise<str
     .join('')}</ul></nav>
 </header>
 <section><h2 id="summary">Summary</h2>
-${RUN_SECTIONS.map((s) => sectionTable(s, runRows(runs))).join('\n')}
+${SUMMARY_SECTIONS.map((s) => sectionTable(s, runRows(runs))).join('\n')}
 ${report.schema === 'interplay/compare@1' ? ratios(report) : ''}
 ${errors(runs)}
 </section>

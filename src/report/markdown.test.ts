@@ -41,4 +41,19 @@ describe('renderMarkdown', () => {
     const odd = renderMarkdown(aRun({ errors: { 'http 5xx | weird': 1 } }));
     expect(odd).toContain('| rest | http 5xx \\| weird | 1 |');
   });
+
+  it('has no "vs rest" section for a comparison of one style', () => {
+    expect(renderMarkdown(aCompare([aRun({ style: 'rest' })]))).not.toContain('vs rest');
+  });
+
+  it('adds a "CPU by process" table, with the same columns as the terminal, once a run measured several processes', () => {
+    const process = (cpuMsPerOrder: number) => ({ cpuMs: cpuMsPerOrder * 6000, cpuMsPerOrder, rssPeakBytes: 64 * 2 ** 20 });
+    const split = renderMarkdown(aRun({ style: 'notification', cost: { byService: { gateway: process(0.5), 'nats-server': process(0.25) } } }));
+    expect(split).toContain('### CPU by process');
+    expect(split).toContain(
+      '| style | system CPU ms /order | system peak RSS MiB | gateway CPU ms /order | gateway peak RSS MiB | nats-server CPU ms /order | nats-server peak RSS MiB |',
+    );
+    expect(split).toContain('| notification | 3.05 | 187 | 0.500 | 64.0 | 0.250 | 64.0 |');
+    expect(md).not.toContain('CPU by process');
+  });
 });

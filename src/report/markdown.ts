@@ -1,5 +1,5 @@
 import { STYLES } from '../transports/wiring.ts';
-import { RATIO_SECTION, RUN_SECTIONS, ratioRows, runRows } from './columns.ts';
+import { RATIO_SECTION, ratioRows, runRows, runSections } from './columns.ts';
 import type { Row, Section } from './columns.ts';
 import { count, environmentFacts, factsAcross, hasErrors, loadFacts, perStyle } from './format.ts';
 import type { Fact } from './format.ts';
@@ -17,8 +17,9 @@ export function renderMarkdown(report: CompareReport | RunReport): string {
     ...facts('Environment', runs, (r) => environmentFacts(r.environment)),
     ...commands(runs),
   ];
-  for (const s of RUN_SECTIONS) out.push('', `### ${s.title}`, '', ...table(s, runRows(runs)));
-  if (report.schema === 'interplay/compare@1') {
+  for (const s of runSections(runs)) out.push('', `### ${s.title}`, '', ...table(s, runRows(runs)));
+  // One style has nothing to be compared with: no "vs rest" block, as in the terminal table.
+  if (report.schema === 'interplay/compare@1' && runs.length > 1) {
     const rows = ratioRows(report.ratios, STYLES);
     out.push('', `### ${RATIO_SECTION.title}`, '');
     if (rows.length > 0) out.push('Each style’s value divided by rest’s; – where rest’s is 0.', '', ...table(RATIO_SECTION, rows));

@@ -2,12 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Style } from '../transports/index.ts';
+import { hold } from './resources.ts';
 
 export interface ChildSystemOptions {
   readonly style: Style;
   readonly nats?: string;
   /** where the notification service POSTs deliveries */
   readonly webhook?: string;
+  /** default inproc */
+  readonly topology?: 'inproc' | 'processes';
+  /** processes: instances per service */
+  readonly replicas?: Readonly<Record<string, number>>;
   /** ms to wait for the `ready` line; default 30000 (cold tsx start plus migrations) */
   readonly readyTimeoutMs?: number;
 }
@@ -29,13 +34,21 @@ export async function startChildSystem(opts: ChildSystemOptions): Promise<ChildS
   const args = ['up', '--style', opts.style, '--port', '0'];
   if (opts.nats) args.push('--nats', opts.nats);
   if (opts.webhook) args.push('--webhook', opts.webhook);
+  if (opts.topology) args.push('--topology', opts.topology);
+  if (opts.replicas) args.push('--replicas', Object.entries(opts.replicas).map(([s, n]) => `${s}=${n}`).join(','));
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A signal that stops this process before stop() was called still stops the child system.
+  const unhold = hold(async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  });
   const url = await readyLine(child, opts.readyTimeoutMs ?? 30_000).catch(async (error: Error) => {
+    unhold();
     child.kill('SIGKILL');
     throw new Error(`interplay up --style ${opts.style} did not start: ${error.message}\n${stderr.trim()}`);
   });
@@ -43,6 +56,7 @@ export async function startChildSystem(opts: ChildSystemOptions): Promise<ChildS
     url,
     pid: child.pid ?? -1,
     async stop() {
+      unhold();
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
     },

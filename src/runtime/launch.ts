@@ -1,36 +1,71 @@
 import { join } from 'node:path';
+import type { ServiceName } from '../transports/index.ts';
 import { resolveNats } from './nats-server.ts';
-import { startSystem, type RunningSystem, type SystemOptions } from './system.ts';
+import { startProcesses, type ProcessesOptions } from './processes.ts';
+import type { Supervisor } from './supervisor.ts';
+import { startSystem, type SystemOptions } from './system.ts';
+
+export const TOPOLOGIES = ['inproc', 'processes'] as const;
+/** inproc: four services in one process; processes: each service (and replica) its own process */
+export type Topology = (typeof TOPOLOGIES)[number];
 
 export interface LaunchOptions extends Omit<SystemOptions, 'natsUrl'> {
   /** NATS URL for the event styles; default $NATS_URL, else a private nats-server */
   readonly nats?: string;
+  /** default inproc */
+  readonly topology?: Topology;
+  /** processes: instances per service */
+  readonly replicas?: ProcessesOptions['replicas'];
+  /** processes: notification POSTs deliveries here (inproc takes a `delivery` channel instead) */
+  readonly webhook?: string;
+  /** processes: where the children's stdout lines (deliveries printed as JSON) go */
+  readonly onStdoutLine?: (line: string) => void;
 }
 
-export interface LaunchedSystem extends RunningSystem {
+export interface LaunchedSystem {
+  readonly style: SystemOptions['style'];
+  readonly topology: Topology;
+  /** the gateway: the public API's base URL */
+  readonly url: string;
+  /** each service's (first replica's) own base URL */
+  readonly services: Readonly<Record<ServiceName, string>>;
+  readonly dataDir: string;
   /** where the event styles' broker is, when the style uses one */
   readonly natsUrl?: string;
+  /** process id of a private nats-server this launch started */
+  readonly natsPid?: number;
+  /** processes: stops, kills and starts single services and replicas */
+  readonly supervisor?: Supervisor;
+  stop(): Promise<void>;
 }
 
-/** Starts the system of one style, with a broker when the style needs one; stop() removes both. */
+/** Starts the system of one style in one topology, with a broker when the style needs one; stop() removes both. */
 export async function launchSystem(opts: LaunchOptions): Promise<LaunchedSystem> {
-  if (opts.style === 'rest') return startSystem(opts);
+  const topology = opts.topology ?? 'inproc';
   // With a kept data directory, a private broker keeps its store there too: events published
   // but not yet consumed when the system stops are delivered after the next start.
-  const nats = await resolveNats({ url: opts.nats, ...(opts.dataDir ? { storeDir: join(opts.dataDir, 'nats') } : {}) });
+  const nats =
+    opts.style === 'rest' ? undefined : await resolveNats({ url: opts.nats, ...(opts.dataDir ? { storeDir: join(opts.dataDir, 'nats') } : {}) });
   try {
-    const system = await startSystem({ ...opts, natsUrl: nats.url });
+    const system =
+      topology === 'processes'
+        ? await startProcesses({ ...opts, natsUrl: nats?.url })
+        : await startSystem({ ...opts, natsUrl: nats?.url });
     return {
-      ...system,
-      natsUrl: nats.url,
+      style: opts.style,
+      topology,
+      url: system.url,
+      services: system.services,
+      dataDir: system.dataDir,
+      ...(nats ? { natsUrl: nats.url, natsPid: nats.pid } : {}),
+      ...('supervisor' in system ? { supervisor: system.supervisor } : {}),
       stop: async () => {
         await system.stop();
-        await nats.stop();
+        await nats?.stop();
       },
     };
   } catch (error) {
-    await nats.stop();
+    await nats?.stop();
     throw error;
   }
 }
-

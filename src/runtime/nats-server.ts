@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { hold } from './resources.ts';
 
 export class NatsServerNotFound extends Error {
   override readonly name = 'NatsServerNotFound';
@@ -111,11 +112,15 @@ async function startOnce(binary: string, readyTimeoutMs: number, keptStore?: str
   };
   process.once('exit', onParentExit);
   child.unref();
-  (child.stderr as { unref?: () => void } | null)?.unref?.();
 
   let stopping: Promise<void> | undefined;
+  // A signal that stops this process before stop() was called still stops the server.
+  const unhold = hold(() => stop());
+  (child.stderr as { unref?: () => void } | null)?.unref?.();
+
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      unhold();
       process.removeListener('exit', onParentExit);
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
@@ -177,7 +182,7 @@ async function waitUntilReady(
   throw new Error(`not ready after ${timeoutMs} ms (last error: ${failure?.message ?? 'none'})`);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();

@@ -3,36 +3,15 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { AggregatorRegistry } from 'prom-client';
-import {
-  SERVICE_AUDIENCE,
-  TOKEN_ALG,
-  TOKEN_ISSUER,
-  USER_AUDIENCE,
-  argon2idHasher,
-  authMigrations,
-  generateSigningKeys,
-  tokenIssuer,
-  type PasswordHasher,
-} from '../services/auth/index.ts';
-import { billingMigrations } from '../services/billing/index.ts';
-import { systemClock, uuidV7 } from '../services/kernel/index.ts';
-import { notificationMigrations, type DeliveryChannel } from '../services/notification/index.ts';
-import { orderMigrations } from '../services/order/index.ts';
-import { migrate, openSqlite } from '../platform/db.ts';
-import { createServiceApp, type ServiceApp } from '../platform/http/app.ts';
-import { requireToken, type TokenPolicy } from '../platform/http/tokens.ts';
-import { serviceMetrics, type ServiceMetrics } from '../platform/metrics.ts';
-import { logChannel } from '../platform/delivery/log.ts';
-import { authRoutes } from '../transports/rest/auth.routes.ts';
-import { billingRoutes } from '../transports/rest/billing.routes.ts';
-import { internalApis, type InternalApis } from '../transports/rest/clients.ts';
+import type { PasswordHasher } from '../services/auth/index.ts';
+import type { DeliveryChannel } from '../services/notification/index.ts';
+import type { ServiceApp } from '../platform/http/app.ts';
+import type { ServiceMetrics } from '../platform/metrics.ts';
 import { buildGateway } from '../transports/rest/gateway.ts';
-import { notificationRoutes } from '../transports/rest/notification.routes.ts';
-import { orderRoutes } from '../transports/rest/order.routes.ts';
-import { SERVICES, type Databases, type ServiceName, type Style } from '../transports/wiring.ts';
-import { wiringFor } from '../transports/index.ts';
-import { serviceTokens } from './service-tokens.ts';
+import { removeStreams } from '../transports/events/bus.ts';
+import { SERVICES, type ServiceName, type Style } from '../transports/index.ts';
+import { hold } from './resources.ts';
+import { composeService, type ComposedService } from './service.ts';
 
 export interface SystemOptions {
   readonly style: Style;
@@ -40,7 +19,7 @@ export interface SystemOptions {
   readonly port?: number;
   /** default 127.0.0.1 */
   readonly host?: string;
-  /** keep the services' databases here; default a fresh temporary directory, removed on stop */
+  /** keep the services' data here, one directory each; default a fresh temporary directory, removed on stop */
   readonly dataDir?: string;
   /** NATS server URL for the event styles */
   readonly natsUrl?: string;
@@ -50,6 +29,8 @@ export interface SystemOptions {
   readonly hasher?: PasswordHasher;
   /** pino level of the services' own logs; default 'warn' */
   readonly logLevel?: string;
+  /** the shared service-to-service credential; default $INTERPLAY_SERVICE_SECRET, else a fresh random one */
+  readonly serviceSecret?: string;
 }
 
 export interface RunningSystem {
@@ -65,131 +46,81 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-/** Starts the four services in this process, each on its own loopback port, behind one gateway. */
+/**
+ * The inproc topology: the four services composed in this process, each on its own loopback port
+ * with its own database, NATS connection and metrics, behind one gateway. The same composition
+ * runs each service in its own process in the processes topology.
+ */
 export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const host = opts.host ?? '127.0.0.1';
   const temporary = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'interplay-')));
   await mkdir(dataDir, { recursive: true });
+  const bus = opts.natsUrl ? { url: opts.natsUrl, namespace: await busNamespace(dataDir, temporary) } : undefined;
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    cleanups.length = 0;
+    unhold();
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+    if (bus && temporary) await removeStreams(bus.url, bus.namespace).catch(() => undefined);
     if (temporary) await rm(dataDir, { recursive: true, force: true });
   };
+  const unhold = hold(stop);
 
   try {
-    const dbs: Databases = {
-      auth: openSqlite(join(dataDir, 'auth.sqlite')),
-      billing: openSqlite(join(dataDir, 'billing.sqlite')),
-      order: openSqlite(join(dataDir, 'order.sqlite')),
-      notification: openSqlite(join(dataDir, 'notification.sqlite')),
-    };
-    cleanups.push(...Object.values(dbs).map((db) => () => db.destroy()));
-    await migrate(dbs.auth, authMigrations);
-    await migrate(dbs.billing, billingMigrations);
-    await migrate(dbs.order, orderMigrations);
-    await migrate(dbs.notification, notificationMigrations);
-
-    const keys = await generateSigningKeys(uuidV7.next());
-    const issuer = tokenIssuer(keys, systemClock.now);
-    const policy = (audience: string): TokenPolicy => ({ key: keys.publicKey, issuer: TOKEN_ISSUER, audience, algorithm: TOKEN_ALG });
-    const guards = { user: requireToken(policy(USER_AUDIENCE)), service: requireToken(policy(SERVICE_AUDIENCE)) };
-    const tokenFor = serviceTokens(issuer);
-
-    const metrics = Object.fromEntries(SERVICES.map((s) => [s, serviceMetrics(s)])) as Record<ServiceName, ServiceMetrics>;
+    const serviceSecret = opts.serviceSecret ?? process.env['INTERPLAY_SERVICE_SECRET'] ?? newServiceSecret();
+    // Filled in as each service listens; callers read it on every call.
     const directory: Partial<Record<ServiceName, string>> = {};
-    const apis = new Map<ServiceName, InternalApis>();
-    const apisFor = (caller: ServiceName): InternalApis => {
-      let a = apis.get(caller);
-      if (!a) {
-        a = internalApis({ caller: metrics[caller], directory, token: tokenFor(caller) });
-        apis.set(caller, a);
-      }
-      return a;
-    };
-    cleanups.push(() => Promise.all([...apis.values()].map((a) => a.close())));
-
-    const bus = opts.natsUrl ? { url: opts.natsUrl, ...(await busNamespace(dataDir, temporary)) } : undefined;
-    const wiring = wiringFor(opts.style)({ dbs, metrics, apis: apisFor, bus, logLevel: opts.logLevel });
-    const common = { clock: systemClock, ids: uuidV7 };
-    const deps = {
-      auth: { ...common, db: dbs.auth, hasher: opts.hasher ?? argon2idHasher, tokens: issuer, events: wiring.events.auth },
-      billing: { ...common, db: dbs.billing, events: wiring.events.billing },
-      order: { ...common, db: dbs.order, events: wiring.events.order },
-      notification: { ...common, db: dbs.notification, contacts: wiring.contacts(dbs), delivery: opts.delivery ?? logChannel() },
-    };
-
-    const app = (service: ServiceName) =>
-      createServiceApp({ service, metrics: metrics[service], logLevel: opts.logLevel, health: () => wiring.health(service) });
-    const apps: Record<ServiceName, ServiceApp> = {
-      auth: await app('auth'),
-      billing: await app('billing'),
-      order: await app('order'),
-      notification: await app('notification'),
-    };
-    authRoutes(apps.auth, { deps: deps.auth, guards, publicJwk: keys.publicJwk, onRegistered: wiring.onRegistered });
-    billingRoutes(apps.billing, { deps: deps.billing, guards });
-    orderRoutes(apps.order, { deps: deps.order, guards, settle: wiring.settle(deps.order) });
-    notificationRoutes(apps.notification, { deps: deps.notification, guards });
-
-    // Consumers start before the services listen; a read-back that comes too early is retried.
-    await wiring.start(deps);
-    cleanups.push(() => wiring.stop());
-    for (const service of SERVICES) {
-      directory[service] = await apps[service].listen({ host, port: 0 });
-      cleanups.push(() => apps[service].close());
+    const composed = {} as Record<ServiceName, ComposedService>;
+    for (const name of SERVICES) {
+      composed[name] = await composeService({
+        name,
+        style: opts.style,
+        dataDir: join(dataDir, name),
+        peers: directory,
+        bus,
+        serviceSecret,
+        delivery: opts.delivery,
+        hasher: opts.hasher,
+        logLevel: opts.logLevel,
+      });
+      cleanups.push(() => composed[name].stop());
     }
+    for (const name of SERVICES) directory[name] = await composed[name].listen(host, 0);
     const services = directory as Record<ServiceName, string>;
 
     const gateway: FastifyInstance = await buildGateway({
       style: opts.style,
       logLevel: opts.logLevel,
-      upstreams: services,
-      health: async () => Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await probe(services[s])]))),
-      metrics: {
-        json: () => Promise.all(SERVICES.map((s) => metrics[s].registry.getMetricsAsJSON())).then((all) => all.flat()),
-        // Each registry labels its series with its service, so aggregating keeps them apart.
-        text: async () =>
-          AggregatorRegistry.aggregate(await Promise.all(SERVICES.map((s) => metrics[s].registry.getMetricsAsJSON()))).metrics(),
-      },
+      upstreams: { auth: [services.auth], billing: [services.billing], order: [services.order], notification: [services.notification] },
     });
     const url = await gateway.listen({ host, port: opts.port ?? 0 });
     // The gateway stops first, so no new request reaches a service that is closing.
     cleanups.push(() => gateway.close());
 
-    return { style: opts.style, url, services, metrics, apps, dataDir, stop };
+    const each = <T>(pick: (s: ComposedService) => T) => Object.fromEntries(SERVICES.map((s) => [s, pick(composed[s])])) as Record<ServiceName, T>;
+    return { style: opts.style, url, services, metrics: each((s) => s.metrics), apps: each((s) => s.app), dataDir, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
+/** A fresh service-to-service credential: 32 random bytes, hex. */
+export const newServiceSecret = (): string => randomBytes(32).toString('hex');
+
 /**
  * Streams and subjects of this system are prefixed, so systems can share a NATS server. A kept data
  * directory keeps its namespace (and so its durable consumers) across restarts; a temporary one
  * gets a fresh namespace whose streams are removed on stop.
  */
-async function busNamespace(dataDir: string, temporary: boolean): Promise<{ namespace: string; ephemeral: boolean }> {
+export async function busNamespace(dataDir: string, temporary: boolean): Promise<string> {
   const fresh = `ip${randomBytes(4).toString('hex')}`;
-  if (temporary) return { namespace: fresh, ephemeral: true };
+  if (temporary) return fresh;
   const file = join(dataDir, 'bus-namespace');
   try {
-    return { namespace: (await readFile(file, 'utf8')).trim(), ephemeral: false };
+    return (await readFile(file, 'utf8')).trim();
   } catch {
     await writeFile(file, `${fresh}\n`);
-    return { namespace: fresh, ephemeral: false };
-  }
-}
-
-/** ms; /health must answer promptly even when a service hangs */
-const PROBE_TIMEOUT_MS = 1000;
-
-async function probe(baseUrl: string): Promise<Record<string, unknown>> {
-  try {
-    const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    return res.ok ? ((await res.json()) as Record<string, unknown>) : { status: 'down', httpStatus: res.status };
-  } catch {
-    return { status: 'down' };
+    return fresh;
   }
 }

@@ -1,9 +1,9 @@
 import { collaborationWiring } from './collaboration/wiring.ts';
 import { notificationWiring } from './notification/wiring.ts';
 import { restWiring } from './rest/wiring.ts';
-import type { Style, StyleWiring, WiringContext } from './wiring.ts';
+import type { ServiceWiring, Style, WiringContext } from './wiring.ts';
 
-export function wiringFor(style: Style): (ctx: WiringContext) => StyleWiring {
+export function wiringFor(style: Style): (ctx: WiringContext) => ServiceWiring {
   switch (style) {
     case 'rest':
       return restWiring;
@@ -14,4 +14,4 @@ export function wiringFor(style: Style): (ctx: WiringContext) => StyleWiring {
   }
 }
 export { STYLES, SERVICES } from './wiring.ts';
-export type { Style, ServiceName } from './wiring.ts';
+export type { Style, ServiceName, ServiceWiring, WiringContext, DepsOf, BusConfig } from './wiring.ts';

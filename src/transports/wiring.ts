@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { AuthDB, AuthEvent, User } from '../services/auth/index.ts';
+import type { AuthDB, AuthDeps, AuthEvent, User } from '../services/auth/index.ts';
 import type { BillingDB, BillingDeps, BillingEvent } from '../services/billing/index.ts';
 import type { EventSink } from '../services/kernel/index.ts';
-import type { ContactDirectory, NotificationDB, NotificationDeps } from '../services/notification/index.ts';
+import type { ContactDirectory, NotificationDeps } from '../services/notification/index.ts';
 import type { Order, OrderDB, OrderDeps, OrderEvent } from '../services/order/index.ts';
 import type { ServiceMetrics } from '../platform/metrics.ts';
 import type { InternalApis } from './rest/clients.ts';
@@ -14,55 +14,53 @@ export type Style = (typeof STYLES)[number];
 export const SERVICES = ['auth', 'billing', 'order', 'notification'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-export interface Databases {
-  readonly auth: Kysely<AuthDB>;
-  readonly billing: Kysely<BillingDB>;
-  readonly order: Kysely<OrderDB>;
-  readonly notification: Kysely<NotificationDB>;
-}
-
-/** What a style gets from the runtime to wire itself. */
-export interface WiringContext {
-  readonly dbs: Databases;
-  readonly metrics: Readonly<Record<ServiceName, ServiceMetrics>>;
-  /** internal HTTP calls as made by (and counted for) one service */
-  readonly apis: (caller: ServiceName) => InternalApis;
-  /** pino level of the services' own logs */
-  readonly logLevel?: string;
-  /** the broker of the event styles */
-  readonly bus?: {
-    readonly url: string;
-    /** prefixes streams and subjects of this system */
-    readonly namespace: string;
-    /** remove the streams on stop */
-    readonly ephemeral: boolean;
-  };
-}
-
-/** The use-case dependencies of all four services, once the style's sinks are in place. */
-export interface ServiceDeps {
+/** The use-case dependencies of each service. */
+export interface DepsOf {
+  readonly auth: AuthDeps;
   readonly billing: BillingDeps;
   readonly order: OrderDeps;
   readonly notification: NotificationDeps;
 }
 
+/** The broker of the event styles, as one service process sees it. */
+export interface BusConfig {
+  readonly url: string;
+  /** prefixes streams and subjects of this system, so systems can share a server */
+  readonly namespace: string;
+}
+
+/** What a style gets to wire one service: that service's own database, metrics and outgoing calls. */
+export interface WiringContext<S extends ServiceName = ServiceName> {
+  readonly service: S;
+  readonly db: Kysely<any>;
+  readonly metrics: ServiceMetrics;
+  /** internal HTTP calls made by (and counted for) this service */
+  readonly apis: InternalApis;
+  /** pino level of the service's own logs */
+  readonly logLevel?: string;
+  readonly bus?: BusConfig;
+}
+
 /**
- * How one interaction style composes the same use cases: where they record events,
- * what registration and ordering set off, where contact data comes from, and what runs
- * in the background (event consumers, outbox relays).
+ * One service's share of an interaction style: where its use cases record events, what
+ * registration and ordering set off, where contact data comes from, and what runs in the
+ * background (its event consumers and its outbox relay). Each part is used by the service it names.
  */
-export interface StyleWiring {
+export interface ServiceWiring {
   readonly events: {
     readonly auth: EventSink<AuthDB, AuthEvent>;
     readonly billing: EventSink<BillingDB, BillingEvent>;
     readonly order: EventSink<OrderDB, OrderEvent>;
   };
+  /** auth: what registration sets off; when it throws, the registration is undone */
   readonly onRegistered: (user: User, ctx: CallContext) => Promise<void>;
+  /** order: what follows a placed order before POST /orders answers */
   readonly settle: (deps: OrderDeps) => (order: Order, ctx: CallContext) => Promise<Order>;
-  readonly contacts: (dbs: Databases) => ContactDirectory;
-  /** starts consumers and relays; called once the services listen */
-  start(deps: ServiceDeps): Promise<void>;
+  /** notification: where contact data comes from */
+  readonly contacts: () => ContactDirectory;
+  /** starts this service's consumers and relay; called before the service listens */
+  start(deps: DepsOf[ServiceName]): Promise<void>;
   stop(): Promise<void>;
-  /** facts for each service's /health */
-  health(service: ServiceName): Record<string, unknown>;
+  /** facts for the service's /health */
+  health(): Record<string, unknown>;
 }

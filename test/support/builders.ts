@@ -140,7 +140,6 @@ export const cheapHasher: PasswordHasher = {
 /** A token issuer for use cases that never reach login. */
 export const unusedTokens: TokenIssuer = {
   issueUserToken: () => Promise.reject(new Error('this test issues no tokens')),
-  issueServiceToken: () => Promise.reject(new Error('this test issues no tokens')),
 };
 
 // ---- use-case dependencies ----------------------------------------------------------------

@@ -7,6 +7,7 @@ import type { ServiceMetrics } from '../metrics.ts';
 import { traceContext } from '../trace-context.ts';
 import { UpstreamUnavailable, domainProblem } from './errors.ts';
 import { problem, sendProblem, type ProblemType } from './problem.ts';
+import { logDestination } from '../logs.ts';
 
 /** bytes; the largest legitimate body, an order with 100 lines, is under 10 KiB */
 export const BODY_LIMIT = 64 * 1024;
@@ -33,7 +34,7 @@ export type ServiceApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider
 /** Builds (never listens) a Fastify app with the project's JSON, error, metrics and OpenAPI conventions. */
 export async function createServiceApp(opts: ServiceAppOptions): Promise<ServiceApp> {
   const app = Fastify({
-    logger: { level: opts.logLevel ?? 'warn' },
+    logger: { level: opts.logLevel ?? 'warn', stream: logDestination() },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,

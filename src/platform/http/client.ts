@@ -1,10 +1,13 @@
-import { Pool, errors as undiciErrors } from 'undici';
+import { BalancedPool, Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { ServiceMetrics } from '../metrics.ts';
 import { currentTraceparent } from '../trace-context.ts';
 import { UpstreamUnavailable } from './errors.ts';
 
-/** Where each service listens; filled in once the services are up, read on every call. */
-export type ServiceDirectory = Readonly<Record<string, string | undefined>>;
+/**
+ * Where each service listens: one base URL, or one per replica. It may change at run time (a service
+ * that comes back elsewhere, replicas that come and go), so it is read on every call.
+ */
+export type ServiceDirectory = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 export interface ServiceClientOptions {
   readonly caller: ServiceMetrics;
@@ -43,20 +46,26 @@ export interface ServiceClient {
  * Connection failures, timeouts and 5xx answers throw UpstreamUnavailable; 4xx come back as answers.
  */
 export function serviceClient(opts: ServiceClientOptions): ServiceClient {
-  let pool: Pool | undefined;
+  let pool: { readonly key: string; readonly dispatcher: Dispatcher } | undefined;
   const timeout = opts.timeoutMs ?? 5000;
-  const connect = (): Pool => {
-    if (pool) return pool;
-    const url = opts.directory[opts.target];
-    if (!url) throw new UpstreamUnavailable(opts.target);
-    pool = new Pool(url, {
-      connections: opts.connections ?? 16,
-      keepAliveTimeout: 30_000,
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      connectTimeout: timeout,
-    });
-    return pool;
+  const poolOptions = {
+    connections: opts.connections ?? 16,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+    connectTimeout: timeout,
+  };
+  const connect = (): Dispatcher => {
+    const entry = opts.directory[opts.target];
+    const urls = entry === undefined ? [] : typeof entry === 'string' ? [entry] : entry;
+    if (urls.length === 0) throw new UpstreamUnavailable(opts.target);
+    const key = urls.join(' ');
+    if (pool?.key === key) return pool.dispatcher;
+    // The target moved or its replicas changed: requests in flight finish on the old pool.
+    void pool?.dispatcher.close().catch(() => undefined);
+    const dispatcher = urls.length === 1 ? new Pool(urls[0]!, poolOptions) : new BalancedPool([...urls], poolOptions);
+    pool = { key, dispatcher };
+    return dispatcher;
   };
 
   async function call<T>(method: 'GET' | 'POST', c: CallOptions): Promise<Answer<T>> {
@@ -92,7 +101,7 @@ export function serviceClient(opts: ServiceClientOptions): ServiceClient {
     get: (c) => call('GET', c),
     post: (c) => call('POST', c),
     close: async () => {
-      await pool?.close();
+      await pool?.dispatcher.close();
       pool = undefined;
     },
   };

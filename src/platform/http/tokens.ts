@@ -1,11 +1,11 @@
-import { errors, jwtVerify, type CryptoKey, type KeyObject } from 'jose';
+import { errors, jwtVerify, type CryptoKey, type JWTVerifyGetKey, type KeyObject } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { problem, sendProblem } from './problem.ts';
 
 export interface TokenPolicy {
-  /** auth's public key, handed over once at start and kept: no per-request key fetch */
-  readonly key: CryptoKey | KeyObject | Uint8Array;
+  /** the verification key, or a key set resolved by the token's kid (auth's JWKS, cached) */
+  readonly key: CryptoKey | KeyObject | Uint8Array | JWTVerifyGetKey;
   readonly issuer: string;
   readonly audience: string;
   /** the one algorithm accepted; anything else (alg "none" included) is refused */
@@ -49,12 +49,9 @@ async function verifyOnce(
   token: string,
 ): Promise<({ readonly ok: true } & Verified) | { readonly ok: false; readonly reason: string }> {
   try {
-    const { payload } = await jwtVerify(token, policy.key, {
-      issuer: policy.issuer,
-      audience: policy.audience,
-      algorithms: [policy.algorithm],
-      requiredClaims: ['sub', 'exp'],
-    });
+    const options = { issuer: policy.issuer, audience: policy.audience, algorithms: [policy.algorithm], requiredClaims: ['sub', 'exp'] };
+    const { key } = policy;
+    const { payload } = typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
     return payload.sub && payload.exp
       ? { ok: true, subject: payload.sub, expiresAtMs: payload.exp * 1000 }
       : { ok: false, reason: 'The token names no subject.' };

@@ -12,11 +12,15 @@ export { argon2idHasher } from './passwords.ts';
 export type { PasswordHasher } from './passwords.ts';
 export {
   generateSigningKeys,
+  exportSigningKey,
+  importSigningKey,
   tokenIssuer,
   TOKEN_ISSUER,
   TOKEN_ALG,
   USER_AUDIENCE,
   SERVICE_AUDIENCE,
+  SERVICE_ISSUER,
+  SERVICE_TOKEN_ALG,
   ACCESS_TOKEN_TTL_S,
 } from './tokens.ts';
 export type { SigningKeys, TokenIssuer } from './tokens.ts';

@@ -12,17 +12,23 @@ import { settleOnPaymentCompleted } from './order.handler.ts';
 export const collaborationWiring = eventStyleWiring({
   name: 'collaboration',
   encode: { auth: encodeAuth, billing: encodeBilling, order: encodeOrder },
-  contacts: (_ctx, dbs) => localContacts({ db: dbs.notification }),
-  subscriptions: (deps) => [
-    { service: 'billing', durable: 'billing-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered,
-      check: checks.account, handler: openAccountOnUserRegistered(deps.billing, 'billing-user-registered') },
-    { service: 'notification', durable: 'notification-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered,
-      check: checks.contact, handler: rememberContactOnUserRegistered(deps.notification, 'notification-user-registered') },
-    { service: 'billing', durable: 'billing-order-created', source: 'ORDERS', subject: SUBJECTS.orderCreated,
-      check: checks.orderToPay, handler: payOnOrderCreated(deps.billing, 'billing-order-created') },
-    { service: 'order', durable: 'order-payment-completed', source: 'BILLING', subject: SUBJECTS.paymentCompleted,
-      check: checks.paymentOutcome, handler: settleOnPaymentCompleted(deps.order, 'order-payment-completed') },
-    { service: 'notification', durable: 'notification-order-finished', source: 'ORDERS', subject: SUBJECTS.orderFinished,
-      check: checks.finishedOrder, handler: notifyOnOrderFinished(deps.notification, 'notification-order-finished') },
-  ],
+  contacts: (ctx) => localContacts({ db: ctx.db }),
+  subscriptions: {
+    billing: (deps) => [
+      { durable: 'billing-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered,
+        check: checks.account, handler: openAccountOnUserRegistered(deps, 'billing-user-registered') },
+      { durable: 'billing-order-created', source: 'ORDERS', subject: SUBJECTS.orderCreated,
+        check: checks.orderToPay, handler: payOnOrderCreated(deps, 'billing-order-created') },
+    ],
+    order: (deps) => [
+      { durable: 'order-payment-completed', source: 'BILLING', subject: SUBJECTS.paymentCompleted,
+        check: checks.paymentOutcome, handler: settleOnPaymentCompleted(deps, 'order-payment-completed') },
+    ],
+    notification: (deps) => [
+      { durable: 'notification-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered,
+        check: checks.contact, handler: rememberContactOnUserRegistered(deps, 'notification-user-registered') },
+      { durable: 'notification-order-finished', source: 'ORDERS', subject: SUBJECTS.orderFinished,
+        check: checks.finishedOrder, handler: notifyOnOrderFinished(deps, 'notification-order-finished') },
+    ],
+  },
 });

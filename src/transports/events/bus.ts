@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pino from 'pino';
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { logDestination } from '../../platform/logs.ts';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
 import type { Kysely } from 'kysely';
@@ -34,8 +35,7 @@ export interface OutgoingMessage {
 }
 
 export interface Subscription<D> {
-  readonly service: ServiceName;
-  /** durable consumer name, one per (consumer service, subject) */
+  /** durable consumer name, one per (consumer service, subject), shared by the service's replicas */
   readonly durable: string;
   readonly source: Source;
   readonly subject: string;
@@ -48,22 +48,24 @@ export interface EventBusOptions {
   readonly url: string;
   /** prefixes streams and subjects, so several systems can share one NATS server */
   readonly namespace: string;
-  readonly metrics: Readonly<Record<ServiceName, ServiceMetrics>>;
-  /** remove the streams on stop (for runs whose data directory is temporary too) */
-  readonly ephemeral: boolean;
-  /** every service database that publishes or consumes: each gets the outbox and inbox tables */
-  readonly databases: readonly Kysely<any>[];
-  /** pino level of the relays' and consumers' logs (dead letters are warnings); default 'warn' */
+  /** the one service this bus serves: its outbox, its consumers, its connection */
+  readonly service: ServiceName;
+  /** the service's database: it gets the outbox and inbox tables */
+  readonly db: Kysely<any>;
+  /** whether the service records events, and so runs an outbox relay */
+  readonly publishes: boolean;
+  readonly metrics: ServiceMetrics;
+  /** pino level of the relay's and consumers' logs (dead letters are warnings); default 'warn' */
   readonly logLevel?: string;
 }
 
 export interface EventBus {
-  /** where a service's use cases record events: its outbox, in their own transaction */
-  publisher<DB, E>(service: ServiceName, db: Kysely<DB>, encode: (event: E) => OutgoingMessage): EventSink<DB, E>;
+  /** where the service's use cases record events: its outbox, in their own transaction */
+  publisher<DB, E>(encode: (event: E) => OutgoingMessage): EventSink<DB, E>;
   subscribe<D>(subscription: Subscription<D>): void;
   start(): Promise<void>;
   stop(): Promise<void>;
-  health(service: ServiceName): Record<string, unknown>;
+  health(): Record<string, unknown>;
 }
 
 /**
@@ -82,24 +84,21 @@ const RELAY_POLL_MS = 500;
 export function eventBus(opts: EventBusOptions): EventBus {
   const ns = opts.namespace;
   // Dead letters, retries after errors and broker trouble go to stderr, so they show in `up`'s output.
-  const log = pino({ base: { component: 'events' }, level: opts.logLevel ?? 'warn' }, pino.destination({ dest: 2, sync: false }));
+  const log = pino({ base: { component: 'events', service: opts.service }, level: opts.logLevel ?? 'warn' }, logDestination());
   const streams = streamsFor(ns);
-  const publishers = new Map<ServiceName, Kysely<any>>();
-  const relays = new Map<ServiceName, OutboxRelay>();
   const subscriptions: Subscription<any>[] = [];
-  const consumers = new Map<string, { service: ServiceName; consumer: RunningConsumer }>();
+  const consumers = new Map<string, RunningConsumer>();
+  let relay: OutboxRelay | undefined;
   let nc: NatsConnection | undefined;
-  let jsm: JetStreamManager | undefined;
 
   return {
-    publisher<DB, E>(service: ServiceName, db: Kysely<DB>, encode: (event: E) => OutgoingMessage): EventSink<DB, E> {
-      publishers.set(service, db);
+    publisher<DB, E>(encode: (event: E) => OutgoingMessage): EventSink<DB, E> {
       return async (trx, event) => {
         const message = encode(event);
         const envelope = newEnvelope(message.type, message.data, { traceparent: childTraceparent(currentTraceparent()) });
         await appendToOutbox(trx as unknown as Kysely<any>, { subject: `${ns}.${message.subject}`, envelope });
         // The relay's read waits for this transaction's connection, so it sees the row once committed.
-        relays.get(service)?.wake();
+        relay?.wake();
       };
     },
 
@@ -108,33 +107,28 @@ export function eventBus(opts: EventBusOptions): EventBus {
     },
 
     async start() {
-      for (const db of opts.databases) await createEventTables(db);
-      nc = await connect({ servers: opts.url, name: `interplay-${ns}` });
-      jsm = await jetstreamManager(nc);
+      await createEventTables(opts.db);
+      nc = await connect({ servers: opts.url, name: `interplay-${ns}-${opts.service}` });
+      const jsm = await jetstreamManager(nc);
       const js = jetstream(nc);
       for (const def of Object.values(streams)) await ensureStream(jsm, def);
-      for (const [service, db] of publishers) {
-        const metrics = opts.metrics[service];
-        relays.set(
-          service,
-          startOutboxRelay({
-            db,
-            js,
-            log: log.child({ service }),
-            pollMs: RELAY_POLL_MS,
-            onPublished: (subject, bytes, duplicate) => {
-              if (duplicate) return;
-              const label = { subject: subject.slice(ns.length + 1) };
-              metrics.messagesPublished.inc(label);
-              metrics.messageBytesPublished.inc(label, bytes);
-            },
-          }),
-        );
+      if (opts.publishes) {
+        relay = startOutboxRelay({
+          db: opts.db,
+          js,
+          log,
+          pollMs: RELAY_POLL_MS,
+          onPublished: (subject, bytes, duplicate) => {
+            if (duplicate) return;
+            const label = { subject: subject.slice(ns.length + 1) };
+            opts.metrics.messagesPublished.inc(label);
+            opts.metrics.messageBytesPublished.inc(label, bytes);
+          },
+        });
       }
       for (const sub of subscriptions) {
         const stream = streams[sub.source].name;
         await ensureConsumer(jsm, stream, { durable: sub.durable, filterSubject: `${ns}.${sub.subject}`, ...CONSUMER_LIMITS });
-        const metrics = opts.metrics[sub.service];
         const consumer = await startConsumer({
           js,
           stream,
@@ -142,38 +136,46 @@ export function eventBus(opts: EventBusOptions): EventBus {
           check: sub.check,
           deadLetterSubject: `${ns}.dlq.${sub.durable}`,
           concurrency: CONSUMER_CONCURRENCY,
-          log: log.child({ service: sub.service }),
+          log,
           prefetch: CONSUMER_CONCURRENCY * 4,
           handler: (envelope, ctx) =>
             traceContext.run({ traceparent: childTraceparent(ctx.traceparent) }, async () => {
               const outcome = await sub.handler(envelope, ctx);
-              metrics.messagesConsumed.inc({ subject: sub.subject, outcome: outcome.type });
+              opts.metrics.messagesConsumed.inc({ subject: sub.subject, outcome: outcome.type });
               return outcome;
             }),
         });
-        consumers.set(sub.durable, { service: sub.service, consumer });
+        consumers.set(sub.durable, consumer);
       }
     },
 
     async stop() {
-      for (const { consumer } of consumers.values()) await consumer.stop();
-      for (const relay of relays.values()) await relay.stop();
-      if (jsm && opts.ephemeral) {
-        for (const def of Object.values(streams)) await jsm.streams.delete(def.name).catch(() => false);
-      }
+      for (const consumer of consumers.values()) await consumer.stop();
+      await relay?.stop();
       await nc?.drain().catch(() => undefined);
       consumers.clear();
-      relays.clear();
+      relay = undefined;
     },
 
-    health(service) {
-      const relay = relays.get(service)?.stats();
-      const mine = [...consumers].filter(([, c]) => c.service === service);
+    health() {
+      const stats = relay?.stats();
+      const all = [...consumers];
       return {
-        ...(relay ? { outbox: { published: relay.published, pending: relay.pending, lastError: relay.lastError ?? null } } : {}),
-        consumers: Object.fromEntries(mine.map(([durable, { consumer }]) => [durable, consumer.stats()])),
-        deadLetters: mine.reduce((n, [, c]) => n + c.consumer.stats().dead, 0),
+        ...(stats ? { outbox: { published: stats.published, pending: stats.pending, lastError: stats.lastError ?? null } } : {}),
+        consumers: Object.fromEntries(all.map(([durable, consumer]) => [durable, consumer.stats()])),
+        deadLetters: all.reduce((n, [, c]) => n + c.stats().dead, 0),
       };
     },
   };
+}
+
+/** Removes a namespace's streams: the end of a system whose data directory was temporary. */
+export async function removeStreams(url: string, namespace: string): Promise<void> {
+  const nc = await connect({ servers: url, name: `interplay-${namespace}-cleanup` });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for (const def of Object.values(streamsFor(namespace))) await jsm.streams.delete(def.name).catch(() => false);
+  } finally {
+    await nc.drain().catch(() => undefined);
+  }
 }

@@ -2,8 +2,11 @@ import type { AuthEvent } from '../../services/auth/index.ts';
 import type { BillingEvent } from '../../services/billing/index.ts';
 import type { ContactDirectory } from '../../services/notification/index.ts';
 import type { OrderEvent } from '../../services/order/index.ts';
-import type { Databases, ServiceDeps, StyleWiring, WiringContext } from '../wiring.ts';
+import type { DepsOf, ServiceName, ServiceWiring, WiringContext } from '../wiring.ts';
 import { eventBus, type OutgoingMessage, type Subscription } from './bus.ts';
+
+/** The consumers of one service, given its use-case dependencies and its outgoing calls. */
+type SubscriptionsOf = { readonly [S in ServiceName]?: (deps: DepsOf[S], ctx: WiringContext) => readonly Subscription<any>[] };
 
 /** What tells the two event styles apart: what goes on the wire, and who consumes it how. */
 export interface EventStyle {
@@ -13,33 +16,45 @@ export interface EventStyle {
     readonly billing: (event: BillingEvent) => OutgoingMessage;
     readonly order: (event: OrderEvent) => OutgoingMessage;
   };
-  readonly contacts: (ctx: WiringContext, dbs: Databases) => ContactDirectory;
-  readonly subscriptions: (deps: ServiceDeps, ctx: WiringContext) => readonly Subscription<any>[];
+  readonly contacts: (ctx: WiringContext) => ContactDirectory;
+  readonly subscriptions: SubscriptionsOf;
 }
 
+/** Services whose use cases record events, and so have an outbox and a relay. */
+const PUBLISHERS: ReadonlySet<ServiceName> = new Set(['auth', 'billing', 'order']);
+
 /**
- * An event style: use cases append to their outbox, relays publish, consumers apply. Requests
- * answer at once (the order is `pending`); registration and payment follow from events.
+ * An event style, for one service: its use cases append to its outbox, its relay publishes,
+ * its consumers apply. Requests answer at once (the order is `pending`); registration and
+ * payment follow from events.
  */
-export function eventStyleWiring(style: EventStyle): (ctx: WiringContext) => StyleWiring {
+export function eventStyleWiring(style: EventStyle): (ctx: WiringContext) => ServiceWiring {
   return (ctx) => {
     if (!ctx.bus) throw new Error(`the ${style.name} style needs a NATS server`);
-    const bus = eventBus({ ...ctx.bus, metrics: ctx.metrics, databases: Object.values(ctx.dbs), logLevel: ctx.logLevel });
+    const bus = eventBus({
+      ...ctx.bus,
+      service: ctx.service,
+      db: ctx.db,
+      publishes: PUBLISHERS.has(ctx.service),
+      metrics: ctx.metrics,
+      logLevel: ctx.logLevel,
+    });
     return {
       events: {
-        auth: bus.publisher('auth', ctx.dbs.auth, style.encode.auth),
-        billing: bus.publisher('billing', ctx.dbs.billing, style.encode.billing),
-        order: bus.publisher('order', ctx.dbs.order, style.encode.order),
+        auth: bus.publisher(style.encode.auth),
+        billing: bus.publisher(style.encode.billing),
+        order: bus.publisher(style.encode.order),
       },
       onRegistered: async () => {},
       settle: () => async (order) => order,
-      contacts: (dbs) => style.contacts(ctx, dbs),
+      contacts: () => style.contacts(ctx),
       async start(deps) {
-        for (const subscription of style.subscriptions(deps, ctx)) bus.subscribe(subscription);
+        const subscriptions = style.subscriptions[ctx.service] as ((d: typeof deps, c: WiringContext) => readonly Subscription<any>[]) | undefined;
+        for (const subscription of subscriptions?.(deps, ctx) ?? []) bus.subscribe(subscription);
         await bus.start();
       },
       stop: () => bus.stop(),
-      health: (service) => bus.health(service),
+      health: () => bus.health(),
     };
   };
 }

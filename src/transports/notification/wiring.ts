@@ -12,15 +12,21 @@ import { settleOnPaymentChanged } from './order.subscriber.ts';
 export const notificationWiring = eventStyleWiring({
   name: 'notification',
   encode: { auth: encodeAuth, billing: encodeBilling, order: encodeOrder },
-  contacts: (ctx) => httpContacts(ctx.apis('notification')),
-  subscriptions: (deps, ctx) => [
-    { service: 'billing', durable: 'billing-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered, check: thinCheck,
-      handler: openAccountOnUserRegistered(deps.billing, 'billing-user-registered') },
-    { service: 'billing', durable: 'billing-order-created', source: 'ORDERS', subject: SUBJECTS.orderCreated, check: thinCheck,
-      handler: payOnOrderCreated(deps.billing, ctx.apis('billing'), 'billing-order-created') },
-    { service: 'order', durable: 'order-payment-changed', source: 'BILLING', subject: SUBJECTS.paymentChanged, check: thinCheck,
-      handler: settleOnPaymentChanged(deps.order, ctx.apis('order'), 'order-payment-changed') },
-    { service: 'notification', durable: 'notification-order-changed', source: 'ORDERS', subject: SUBJECTS.orderChanged, check: thinCheck,
-      handler: notifyOnOrderChanged(deps.notification, ctx.apis('notification'), 'notification-order-changed') },
-  ],
+  contacts: (ctx) => httpContacts(ctx.apis),
+  subscriptions: {
+    billing: (deps, ctx) => [
+      { durable: 'billing-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered, check: thinCheck,
+        handler: openAccountOnUserRegistered(deps, 'billing-user-registered') },
+      { durable: 'billing-order-created', source: 'ORDERS', subject: SUBJECTS.orderCreated, check: thinCheck,
+        handler: payOnOrderCreated(deps, ctx.apis, 'billing-order-created') },
+    ],
+    order: (deps, ctx) => [
+      { durable: 'order-payment-changed', source: 'BILLING', subject: SUBJECTS.paymentChanged, check: thinCheck,
+        handler: settleOnPaymentChanged(deps, ctx.apis, 'order-payment-changed') },
+    ],
+    notification: (deps, ctx) => [
+      { durable: 'notification-order-changed', source: 'ORDERS', subject: SUBJECTS.orderChanged, check: thinCheck,
+        handler: notifyOnOrderChanged(deps, ctx.apis, 'notification-order-changed') },
+    ],
+  },
 });

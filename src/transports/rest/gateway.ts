@@ -1,16 +1,17 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import proxy from '@fastify/http-proxy';
+import { BalancedPool } from 'undici';
 import { BODY_LIMIT } from '../../platform/http/app.ts';
 import { problem, sendProblem } from '../../platform/http/problem.ts';
+import { logDestination } from '../../platform/logs.ts';
+import { systemHealth, systemMetrics } from './gateway-status.ts';
 
 export interface GatewayOptions {
   readonly style: string;
-  /** base URL of each service */
-  readonly upstreams: { readonly auth: string; readonly billing: string; readonly order: string; readonly notification: string };
-  /** extra health facts per service (event consumers, dead letters) */
-  readonly health: () => Promise<Record<string, unknown>>;
-  /** every service's metrics, in the Prometheus text format and as prom-client JSON */
-  readonly metrics: { text(): Promise<string>; json(): Promise<unknown> };
+  /** base URLs of each service, one per replica; requests are balanced over them */
+  readonly upstreams: { readonly auth: readonly string[]; readonly billing: readonly string[]; readonly order: readonly string[]; readonly notification: readonly string[] };
+  /** facts about the gateway process itself for /health (pid, replica, restarts) */
+  readonly self?: Record<string, unknown>;
   /** pino level; default 'warn' */
   readonly logLevel?: string;
 }
@@ -26,7 +27,7 @@ const ROUTES = [
 /** One base URL for the whole API, as the ingress at arch.homework serves it. */
 export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: opts.logLevel ?? 'warn' },
+    logger: { level: opts.logLevel ?? 'warn', stream: logDestination() },
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     // Errors raised before routing (a malformed URL) bypass setErrorHandler.
@@ -45,8 +46,14 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     if (length > BODY_LIMIT) return sendProblem(reply, problem('payload-too-large', `The body is ${length} bytes; at most ${BODY_LIMIT} are accepted.`));
   });
   for (const route of ROUTES) {
+    const [first, ...more] = opts.upstreams[route.service];
+    if (!first) throw new Error(`no address for the ${route.service} service`);
+    // Several replicas: requests are balanced over them by undici's BalancedPool.
+    const balanced = more.length > 0 ? new BalancedPool([first, ...more]) : undefined;
+    if (balanced) app.addHook('onClose', async () => void (await balanced.close().catch(() => undefined)));
     await app.register(proxy, {
-      upstream: opts.upstreams[route.service],
+      upstream: first,
+      ...(balanced ? { undici: balanced } : {}),
       prefix: route.prefix,
       rewritePrefix: route.prefix,
       replyOptions: {
@@ -56,14 +63,17 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
       },
     });
   }
+  const upSince = new Date().toISOString();
   app.get('/health', async (_request, reply) => {
-    const services = await opts.health();
+    const { services, processes } = await systemHealth(opts.upstreams);
     const up = Object.values(services).every((s) => (s as { status?: string }).status === 'up');
-    return reply.code(up ? 200 : 503).send({ status: up ? 'ok' : 'degraded', style: opts.style, services });
+    const gateway = { service: 'gateway', status: 'up', pid: process.pid, upSince, ...opts.self };
+    return reply.code(up ? 200 : 503).send({ status: up ? 'ok' : 'degraded', style: opts.style, services, processes: [gateway, ...processes] });
   });
   app.get('/metrics', async (request, reply) => {
-    if ((request.query as { format?: string }).format === 'json') return opts.metrics.json();
-    return reply.type('text/plain; version=0.0.4').send(await opts.metrics.text());
+    const registry = await systemMetrics(opts.upstreams);
+    if ((request.query as { format?: string }).format === 'json') return registry.getMetricsAsJSON();
+    return reply.type(registry.contentType).send(await registry.metrics());
   });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, problem('not-found', `No route ${request.method} ${request.url.split('?')[0]}.`)),

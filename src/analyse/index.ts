@@ -1,0 +1,10 @@
+export { analyseCoupling, dependencyGraph } from './coupling.ts';
+export { hopsOf, OUTSIDE } from './hops.ts';
+export { orderPaths } from './order-path.ts';
+export { relativeCoupling, structuralCoupling } from './indices.ts';
+export { mermaidFlowchart, mermaidSequence } from './mermaid.ts';
+
+export type { AsyncEdge, CouplingReport, DependencyGraph, Martin, ServiceCoupling, SyncEdge } from './coupling.ts';
+export type { Hop } from './hops.ts';
+export type { Milestone, OrderPaths, PathOptions } from './order-path.ts';
+export type { PairCoupling, RelativeCoupling } from './indices.ts';

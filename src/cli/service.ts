@@ -1,0 +1,149 @@
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { STYLES, SERVICES, type ServiceName, type Style } from '../transports/wiring.ts';
+import { PROCESS_KINDS, peersOf, type ProcessKind } from '../runtime/peers.ts';
+import { MIN_SERVICE_SECRET_LENGTH } from '../runtime/identity.ts';
+import { UsageError, asUsageError } from './errors.ts';
+import { parseNatsUrl, parsePort, parseUrl } from './options.ts';
+
+interface ServiceFlags {
+  readonly style: Style;
+  readonly host: string;
+  readonly port: number;
+  readonly data?: string;
+  readonly nats?: string;
+  readonly namespace: string;
+  readonly webhook?: string;
+  readonly logLevel: string;
+  readonly authUrl?: string[];
+  readonly billingUrl?: string[];
+  readonly orderUrl?: string[];
+  readonly notificationUrl?: string[];
+}
+
+/** "http://a:1,http://b:2" → one base URL per replica */
+export function parseUrlList(value: string): string[] {
+  const urls = value.split(',').map((part) => part.trim());
+  if (urls.some((u) => u === '')) throw new InvalidArgumentError('must be one or more http(s) URLs, separated by commas.');
+  return urls.map(parseUrl);
+}
+
+const envName = (service: ServiceName) => `INTERPLAY_${service.toUpperCase()}_URL`;
+
+export function registerService(cli: Command): void {
+  const command = cli
+    .command('service')
+    .description('run one service, or the gateway, as this process: what a container runs')
+    .addArgument(new Argument('<name>', 'which one').choices([...PROCESS_KINDS]))
+    .addOption(new Option('--style <style>', 'interaction style').choices([...STYLES]).default('rest').env('INTERPLAY_STYLE'))
+    .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1').env('INTERPLAY_HOST'))
+    .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').argParser(parsePort).default(8080).env('INTERPLAY_PORT'))
+    .addOption(new Option('--data <dir>', "the service's own data directory (its database; auth's signing key)").env('INTERPLAY_DATA_DIR'));
+  for (const service of SERVICES) {
+    command.addOption(
+      new Option(`--${service}-url <urls>`, `base URL of the ${service} service; several, comma-separated, for replicas`)
+        .argParser(parseUrlList)
+        .env(envName(service)),
+    );
+  }
+  command
+    .addOption(new Option('--nats <url>', 'NATS server of the event styles').argParser(parseNatsUrl).env('NATS_URL'))
+    .addOption(new Option('--namespace <ns>', 'prefix of streams and subjects; every process of one system uses the same').default('interplay').env('INTERPLAY_NATS_NAMESPACE'))
+    .addOption(new Option('--webhook <url>', 'notification: deliver by POSTing to this URL (default: one JSON line each on stdout)').argParser(parseUrl).env('INTERPLAY_WEBHOOK_URL'))
+    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug']).default('warn').env('INTERPLAY_LOG_LEVEL'))
+    .addHelpText(
+      'after',
+      `
+Environment only (never a flag, so it does not show in a process list):
+  INTERPLAY_SERVICE_SECRET   the service-to-service credential, at least ${MIN_SERVICE_SECRET_LENGTH} characters; the same
+                             for every process of one system (a Kubernetes Secret, a compose env file)
+Set by the supervisor of the processes topology, shown in /health:
+  INTERPLAY_REPLICA          this process's replica number (default 1)
+  INTERPLAY_RESTARTS         how often it was restarted (default 0)
+
+Prints "ready <url>" on stdout once it listens; SIGINT or SIGTERM stops it cleanly.`,
+    )
+    .action(async (name: ProcessKind, flags: ServiceFlags) => {
+      const config = await validate(name, flags);
+      const { runProcess } = await import('../runtime/run-service.ts');
+      const { webhookChannel } = await import('../platform/delivery/webhook.ts');
+      const delivery =
+        name === 'notification' && flags.webhook
+          ? webhookChannel({
+              url: flags.webhook,
+              onGiveUp: (orderId, reason) => process.stderr.write(`interplay: notification of order ${orderId} not delivered: ${reason}\n`),
+            })
+          : undefined;
+      const running = await runProcess({ ...config, delivery }).catch((error) => {
+        throw asUsageError(error);
+      });
+      process.stdout.write(`ready ${running.url}\n`);
+      await untilStopped();
+      await running.stop();
+      await delivery?.close();
+    });
+}
+
+async function validate(name: ProcessKind, flags: ServiceFlags) {
+  const secret = process.env['INTERPLAY_SERVICE_SECRET'] ?? '';
+  if (secret.length < MIN_SERVICE_SECRET_LENGTH) {
+    throw new UsageError(`INTERPLAY_SERVICE_SECRET must be set to at least ${MIN_SERVICE_SECRET_LENGTH} characters`);
+  }
+  const given: Partial<Record<ServiceName, string[]>> = {
+    auth: flags.authUrl,
+    billing: flags.billingUrl,
+    order: flags.orderUrl,
+    notification: flags.notificationUrl,
+  };
+  const peers: Partial<Record<ServiceName, readonly string[]>> = {};
+  for (const peer of peersOf(name, flags.style)) {
+    const urls = given[peer];
+    if (!urls) throw new UsageError(`the ${name} process in the ${flags.style} style needs --${peer}-url (or ${envName(peer)})`);
+    peers[peer] = urls;
+  }
+  if (flags.style !== 'rest' && name !== 'gateway' && !flags.nats) {
+    throw new UsageError(`the ${flags.style} style needs a NATS server: --nats (or NATS_URL)`);
+  }
+  if (name !== 'gateway') {
+    if (!flags.data) throw new UsageError(`the ${name} service needs a data directory: --data (or INTERPLAY_DATA_DIR)`);
+    await writableDirectory(flags.data);
+  }
+  const whole = (v: string | undefined, fallback: number) => (v && /^\d+$/.test(v) ? Number(v) : fallback);
+  return {
+    kind: name,
+    style: flags.style,
+    host: flags.host,
+    port: flags.port,
+    dataDir: flags.data,
+    peers,
+    bus: flags.style !== 'rest' && flags.nats ? { url: flags.nats, namespace: flags.namespace } : undefined,
+    serviceSecret: secret,
+    logLevel: flags.logLevel,
+    instance: { replica: whole(process.env['INTERPLAY_REPLICA'], 1), restarts: whole(process.env['INTERPLAY_RESTARTS'], 0) },
+  };
+}
+
+async function writableDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`the data directory ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/**
+ * Resolves on SIGINT or SIGTERM, or when the supervisor that started this process is gone (its
+ * IPC channel closed, even by SIGKILL), so a service never outlives its supervisor.
+ */
+function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+    if (process.send) {
+      process.once('disconnect', () => resolve());
+      process.channel?.unref();
+    }
+  });
+}

@@ -1,0 +1,114 @@
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { removeStreams } from '../transports/events/bus.ts';
+import { SERVICES, type ServiceName, type Style } from '../transports/index.ts';
+import { freePort } from './nats-server.ts';
+import { peersOf, type ProcessKind } from './peers.ts';
+import { createSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.ts';
+import { hold } from './resources.ts';
+import { busNamespace, newServiceSecret } from './system.ts';
+
+export interface ProcessesOptions {
+  readonly style: Style;
+  /** gateway port; 0 picks a free one */
+  readonly port?: number;
+  /** default 127.0.0.1 */
+  readonly host?: string;
+  /** keep each service's data in DIR/<service>; default a fresh temporary directory, removed on stop */
+  readonly dataDir?: string;
+  /** NATS server URL for the event styles */
+  readonly natsUrl?: string;
+  /** instances per service; default 1 each (auth always 1) */
+  readonly replicas?: Readonly<Partial<Record<ServiceName, number>>>;
+  /** notification: POST deliveries here instead of printing them as JSON lines */
+  readonly webhook?: string;
+  /** default 'warn' */
+  readonly logLevel?: string;
+  /** where the children's stdout lines go (notification deliveries); default this process's stdout */
+  readonly onStdoutLine?: (line: string) => void;
+  readonly supervisor?: Omit<SupervisorOptions, 'stdout'>;
+}
+
+export interface ProcessesSystem {
+  readonly style: Style;
+  readonly url: string;
+  /** each service's first replica, as in the inproc topology */
+  readonly services: Readonly<Record<ServiceName, string>>;
+  /** every replica's base URL */
+  readonly replicas: Readonly<Record<ServiceName, readonly string[]>>;
+  readonly supervisor: Supervisor;
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+const BIN = fileURLToPath(new URL('../../bin/interplay', import.meta.url));
+
+/**
+ * The processes topology: a supervisor in this process runs every service replica and the
+ * gateway as `interplay service NAME`, configured by environment variables as a container would
+ * be. Ports are chosen up front, so a restarted child comes back where its callers look for it.
+ */
+export async function startProcesses(opts: ProcessesOptions): Promise<ProcessesSystem> {
+  const host = opts.host ?? '127.0.0.1';
+  const temporary = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'interplay-')));
+  await mkdir(dataDir, { recursive: true });
+  const namespace = opts.natsUrl ? await busNamespace(dataDir, temporary) : undefined;
+  const onLine = opts.onStdoutLine;
+  const supervisor = createSupervisor({ ...opts.supervisor, ...(onLine ? { stdout: (line: string) => onLine(line) } : {}) });
+  const stop = async () => {
+    unhold();
+    await supervisor.shutdown();
+    if (opts.natsUrl && namespace && temporary) await removeStreams(opts.natsUrl, namespace).catch(() => undefined);
+    if (temporary) await rm(dataDir, { recursive: true, force: true });
+  };
+  const unhold = hold(stop);
+
+  try {
+    const replicas = {} as Record<ServiceName, string[]>;
+    for (const service of SERVICES) {
+      const count = service === 'auth' ? 1 : (opts.replicas?.[service] ?? 1);
+      replicas[service] = [];
+      for (let i = 0; i < count; i++) replicas[service].push(`http://${host}:${await freePort()}`);
+    }
+    const gatewayPort = opts.port || (await freePort());
+    const common: Record<string, string> = {
+      INTERPLAY_STYLE: opts.style,
+      INTERPLAY_HOST: host,
+      INTERPLAY_SERVICE_SECRET: process.env['INTERPLAY_SERVICE_SECRET'] ?? newServiceSecret(),
+      INTERPLAY_LOG_LEVEL: opts.logLevel ?? 'warn',
+      ...(opts.natsUrl && namespace ? { NATS_URL: opts.natsUrl, INTERPLAY_NATS_NAMESPACE: namespace } : {}),
+    };
+    const peerEnv = (kind: ProcessKind) =>
+      Object.fromEntries(peersOf(kind, opts.style).map((peer) => [`INTERPLAY_${peer.toUpperCase()}_URL`, replicas[peer].join(',')]));
+    const spec = (kind: ProcessKind, replica: number, port: number, extra: Record<string, string> = {}) => ({
+      service: kind,
+      replica,
+      command: process.execPath,
+      args: [BIN, 'service', kind],
+      env: { ...common, ...peerEnv(kind), INTERPLAY_PORT: String(port), ...extra },
+    });
+
+    await Promise.all(
+      SERVICES.flatMap((service) =>
+        replicas[service].map((url, i) =>
+          supervisor.start(
+            spec(service, i + 1, Number(new URL(url).port), {
+              INTERPLAY_DATA_DIR: join(dataDir, service),
+              ...(service === 'notification' && opts.webhook ? { INTERPLAY_WEBHOOK_URL: opts.webhook } : {}),
+            }),
+          ),
+        ),
+      ),
+    );
+    const gateway = await supervisor.start(spec('gateway', 1, gatewayPort));
+    const url = gateway.url ?? `http://${host}:${gatewayPort}`;
+    const first = Object.fromEntries(SERVICES.map((s) => [s, replicas[s][0]!])) as Record<ServiceName, string>;
+    return { style: opts.style, url, services: first, replicas, supervisor, dataDir, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

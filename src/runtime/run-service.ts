@@ -1,0 +1,60 @@
+import { buildGateway } from '../transports/rest/gateway.ts';
+import type { DeliveryChannel } from '../services/notification/index.ts';
+import type { BusConfig, ServiceName, Style } from '../transports/index.ts';
+import type { ProcessKind } from './peers.ts';
+import { composeService } from './service.ts';
+
+export interface ProcessConfig {
+  readonly kind: ProcessKind;
+  readonly style: Style;
+  readonly host: string;
+  readonly port: number;
+  /** the service's own data directory; unused by the gateway */
+  readonly dataDir?: string;
+  /** base URLs of the peers it calls, one per replica */
+  readonly peers: Readonly<Partial<Record<ServiceName, readonly string[]>>>;
+  readonly bus?: BusConfig;
+  readonly serviceSecret: string;
+  readonly delivery?: DeliveryChannel;
+  readonly logLevel?: string;
+  readonly instance?: { readonly replica: number; readonly restarts: number };
+}
+
+export interface RunningProcess {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Runs one service, or the gateway, in this process: what `interplay service NAME` serves. */
+export async function runProcess(config: ProcessConfig): Promise<RunningProcess> {
+  if (config.kind === 'gateway') {
+    const need = (s: ServiceName) => config.peers[s] ?? [];
+    const gateway = await buildGateway({
+      style: config.style,
+      logLevel: config.logLevel,
+      upstreams: { auth: need('auth'), billing: need('billing'), order: need('order'), notification: need('notification') },
+      self: config.instance,
+    });
+    const url = await gateway.listen({ host: config.host, port: config.port });
+    return { url, stop: () => gateway.close() };
+  }
+  if (!config.dataDir) throw new Error(`the ${config.kind} service needs a data directory`);
+  const service = await composeService({
+    name: config.kind,
+    style: config.style,
+    dataDir: config.dataDir,
+    peers: config.peers,
+    bus: config.bus,
+    serviceSecret: config.serviceSecret,
+    delivery: config.delivery,
+    logLevel: config.logLevel,
+    instance: config.instance,
+  });
+  try {
+    const url = await service.listen(config.host, config.port);
+    return { url, stop: () => service.stop() };
+  } catch (error) {
+    await service.stop();
+    throw error;
+  }
+}
