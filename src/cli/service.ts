@@ -58,6 +58,8 @@ export function registerService(cli: Command): void {
 Environment only (never a flag, so it does not show in a process list):
   INTERPLAY_SERVICE_SECRET   the service-to-service credential, at least ${MIN_SERVICE_SECRET_LENGTH} characters; the same
                              for every process of one system (a Kubernetes Secret, a compose env file)
+  INTERPLAY_MAX_EVENT_LOOP_DELAY_MS, INTERPLAY_MAX_INFLIGHT
+                             when to shed new requests with 503 (see the README)
 Set by the supervisor of the processes topology, shown in /health:
   INTERPLAY_REPLICA          this process's replica number (default 1)
   INTERPLAY_RESTARTS         how often it was restarted (default 0)
@@ -109,6 +111,9 @@ async function validate(name: ProcessKind, flags: ServiceFlags) {
     if (!flags.data) throw new UsageError(`the ${name} service needs a data directory: --data (or INTERPLAY_DATA_DIR)`);
     await writableDirectory(flags.data);
   }
+  const { overloadLimitsFromEnv } = await import('../platform/http/overload.ts');
+  const overload = overloadLimitsFromEnv();
+  if (!overload.ok) throw new UsageError(overload.error);
   const whole = (v: string | undefined, fallback: number) => (v && /^\d+$/.test(v) ? Number(v) : fallback);
   return {
     kind: name,
@@ -120,6 +125,7 @@ async function validate(name: ProcessKind, flags: ServiceFlags) {
     bus: flags.style !== 'rest' && flags.nats ? { url: flags.nats, namespace: flags.namespace } : undefined,
     serviceSecret: secret,
     logLevel: flags.logLevel,
+    overload: overload.value,
     instance: { replica: whole(process.env['INTERPLAY_REPLICA'], 1), restarts: whole(process.env['INTERPLAY_RESTARTS'], 0) },
   };
 }

@@ -37,6 +37,7 @@ export const LOAD_SECTION: Section<RunReport> = {
         col('rejected', 'rejected', (r) => count(r.orders.rejected)),
         col('pending', 'pending', (r) => count(r.orders.pending)),
         col('failed', 'failed', (r) => count(r.orders.failed)),
+        col('shed', 'shed', (r) => count(r.orders.shed)),
         col('dropped', 'dropped', (r) => count(r.orders.dropped)),
       ],
     },

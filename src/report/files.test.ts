@@ -90,6 +90,16 @@ describe('writeReports and readReports', () => {
     expect(read.runs).toEqual([run]);
     expect(read.ratios).toEqual({});
   });
+
+  it('reads a run saved before orders were shed as one with none shed', async () => {
+    const run = aRun({ style: 'rest', orders: { shed: 0 } });
+    const { shed: _none, ...orders } = run.orders;
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ ...run, orders }));
+
+    const read = await readReports(dir);
+
+    expect(read.runs).toEqual([run]);
+  });
 });
 
 describe('readSaved', () => {

@@ -77,8 +77,10 @@ export interface RunReport {
     readonly rejected: number;
     /** accepted, with no notification delivered by the end of the drain */
     readonly pending: number;
-    /** answered with an error, or not answered */
+    /** answered with an error, or not answered; shed orders are not failures */
     readonly failed: number;
+    /** refused at once with 503 and Retry-After because the system was overloaded: never created, never charged */
+    readonly shed: number;
     /** sends skipped because --max-inflight requests were already open (open loop) */
     readonly dropped: number;
   };

@@ -70,7 +70,7 @@ export function aRun(overrides: RunOverrides = {}): RunReport {
       storage: 'SQLite (WAL), one file per service',
       startedAt: '2026-11-25T13:05:00.000Z',
     },
-    orders: { placed, paid: 5400, rejected: 597, pending: 3, failed: 0, dropped: 0 },
+    orders: { placed, paid: 5400, rejected: 597, pending: 3, failed: 0, shed: 0, dropped: 0 },
     throughput: { offered: 200, accepted: 199.97, completed: 199.87 },
     latency: { accept, completion },
     histograms: { accept: histogramOf(accept), completion: histogramOf(completion) },

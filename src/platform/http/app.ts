@@ -6,6 +6,7 @@ import { childTraceparent } from '../events/trace.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import { traceContext } from '../trace-context.ts';
 import { UpstreamUnavailable, domainProblem } from './errors.ts';
+import { DEFAULT_OVERLOAD_LIMITS, shedOverload, type OverloadLimits } from './overload.ts';
 import { problem, sendProblem, type ProblemType } from './problem.ts';
 import { logDestination } from '../logs.ts';
 
@@ -20,7 +21,12 @@ export interface ServiceAppOptions {
   readonly description?: string;
   /** facts for /health beside `status` (event consumers, outbox backlog, dead letters) */
   readonly health?: () => Record<string, unknown>;
+  /** when to shed new requests with 503; default DEFAULT_OVERLOAD_LIMITS */
+  readonly overload?: OverloadLimits;
 }
+
+/** answered under any load: probes and scrapes, and calls from services that already admitted the work */
+const NEVER_SHED = /^\/(health|metrics|openapi\.json)$|^\/internal\//;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -52,6 +58,8 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
       },
     },
   });
+
+  await shedOverload(app, { limits: opts.overload ?? DEFAULT_OVERLOAD_LIMITS, exempt: (path) => NEVER_SHED.test(path) });
 
   // JSON only: without this, Fastify parses text/plain and the schema answers 400 instead of 415.
   app.removeContentTypeParser('text/plain');

@@ -93,12 +93,12 @@ export function eventBus(opts: EventBusOptions): EventBus {
 
   return {
     publisher<DB, E>(encode: (event: E) => OutgoingMessage): EventSink<DB, E> {
-      return async (trx, event) => {
+      return async (tx, event) => {
         const message = encode(event);
         const envelope = newEnvelope(message.type, message.data, { traceparent: childTraceparent(currentTraceparent()) });
-        await appendToOutbox(trx as unknown as Kysely<any>, { subject: `${ns}.${message.subject}`, envelope });
-        // The relay's read waits for this transaction's connection, so it sees the row once committed.
-        relay?.wake();
+        await appendToOutbox(tx.trx as unknown as Kysely<any>, { subject: `${ns}.${message.subject}`, envelope });
+        // Woken once the row is committed, so the relay's claim can see it (another connection may serve it).
+        tx.afterCommit(() => relay?.wake());
       };
     },
 
@@ -115,6 +115,8 @@ export function eventBus(opts: EventBusOptions): EventBus {
       if (opts.publishes) {
         relay = startOutboxRelay({
           db: opts.db,
+          // Names the claims in the outbox: which process of which service holds a row.
+          relayId: `${opts.service}-${process.pid}`,
           js,
           log,
           pollMs: RELAY_POLL_MS,
