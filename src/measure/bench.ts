@@ -13,6 +13,7 @@ import { createJsonClient } from './http-client.ts';
 import { counterDelta, scrapeMetrics } from './metrics-snapshot.ts';
 import { processUsage, type ProcessUsage } from './proc.ts';
 import { startSink } from './sink.ts';
+import { recordTimeline } from './timeline.ts';
 import type { LoadResult } from './load-options.ts';
 import type { LoadTick } from './tally.ts';
 
@@ -78,6 +79,7 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
     let shed = 0;
 
     opts.onPhase?.('load');
+    const timeline = recordTimeline(now());
     const run = runLoad({
       ...(opts.mode === 'open'
         ? { mode: 'open' as const, rate: opts.rate ?? 100, arrivals: opts.arrivals, seed: opts.seed, maxInflight: opts.maxInflight }
@@ -100,14 +102,17 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
       },
       onResponse: (_i, intendedAt, res, info) => {
         const id = (res.data as { id?: unknown } | undefined)?.id;
-        if (res.status === 201 && typeof id === 'string') placed.set(id, { intendedAt, warmup: info.warmup });
-        else if (!info.warmup && res.kind === SHED) shed++;
+        if (res.status === 201 && typeof id === 'string') {
+          placed.set(id, { intendedAt, warmup: info.warmup });
+          timeline.accepted(info.completedAt, info.completedAt - intendedAt);
+        } else if (!info.warmup && res.kind === SHED) shed++;
         else if (!info.warmup) fail(`http ${res.status}`);
       },
       onError: (_i, _at, error, info) => {
         if (!info.warmup) fail((error as { code?: string }).code ?? (error as Error).name ?? 'error');
       },
     });
+    run.on('tick', timeline.tick);
     if (opts.onTick) run.on('tick', opts.onTick);
     const load: LoadResult = await run.result;
 
@@ -191,6 +196,10 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
         byService,
       },
       errors: { ...failures, ...(load.unfinished > 0 ? { unfinished: load.unfinished } : {}) },
+      timeline: timeline.build(
+        load.scheduled + load.warmup.sent + load.warmup.dropped,
+        [...placed.keys()].flatMap((id) => sink.receivedAt(id) ?? []),
+      ),
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);

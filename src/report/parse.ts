@@ -66,6 +66,8 @@ function checkRun(value: Record<string, unknown>, path: string, where = path): R
   if (!Array.isArray(at(value, 'config.argv'))) throw bad('config.argv is not a list');
   const nats = at(value, 'environment.natsServer');
   if (nats !== null && typeof nats !== 'string') throw bad('environment.natsServer is neither a string nor null');
+  const timeline = value['timeline'];
+  if (timeline !== undefined && !(Array.isArray(timeline) && timeline.every(isSecond))) throw bad('timeline is not a list of seconds');
   return value as unknown as RunReport;
 }
 
@@ -82,6 +84,11 @@ function checkCompare(value: Record<string, unknown>, path: string): CompareRepo
   if (!isRecord(value['ratios'])) throw invalid(path, 'ratios is not an object');
   return value as unknown as CompareReport;
 }
+
+const isSecond = (v: unknown): boolean =>
+  isRecord(v) &&
+  ['t', 'offered', 'accepted', 'completed'].every((k) => typeof v[k] === 'number') &&
+  ['acceptP50', 'acceptP99'].every((k) => v[k] === null || typeof v[k] === 'number');
 
 const invalid = (path: string, why: string): ReportError =>
   new ReportError('REPORT.INVALID', `${path} is not a valid interplay report: ${why}.`, { path });

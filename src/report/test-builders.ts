@@ -1,6 +1,6 @@
 import { LatencyHistogram } from '../measure/histogram.ts';
 import { compareRuns } from './compare.ts';
-import type { CompareReport, Percentiles, RunReport } from './schema.ts';
+import type { CompareReport, Percentiles, RunReport, TimelineSecond } from './schema.ts';
 import type { Style } from '../transports/wiring.ts';
 
 /** Test data for the renderers: plausible runs of each style, any field overridable. */
@@ -84,6 +84,18 @@ export function aRun(overrides: RunOverrides = {}): RunReport {
     errors: {},
   };
   return merge<RunReport>(base, overrides);
+}
+
+/** `seconds` of a steady `rate` per second; accept p50 2 ms and p99 9 ms except in second 3, a 40 ms spike */
+export function aTimeline(seconds = 8, rate = 200): TimelineSecond[] {
+  return Array.from({ length: seconds }, (_, t) => ({
+    t,
+    offered: rate,
+    accepted: rate,
+    completed: t === 0 ? rate - 20 : rate,
+    acceptP50: 2,
+    acceptP99: t === 3 ? 40 : 9,
+  }));
 }
 
 /** one run of each given style (default all three), compared */
