@@ -10,10 +10,12 @@ export type { Milestone, OrderPaths, PathOptions } from './order-path.ts';
 export type { PairCoupling, RelativeCoupling } from './indices.ts';
 
 export { checkInvariants } from './invariants.ts';
+export { checkerToken, collectState, readList } from './collect-state.ts';
 export { renderAnomalies } from './anomalies.ts';
 export { isSettled, settle } from './settle.ts';
 export type { Anomaly, AnomalyFact, AnomalyType } from './anomalies.ts';
 export type { SettleOptions } from './settle.ts';
+export type { CollectOptions } from './collect-state.ts';
 export type {
   AcknowledgedDeposit,
   AcknowledgedOrder,
