@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkerToken, checkInvariants, collectState, renderAnomalies, settle, type CollectOptions } from '../src/analyse/index.ts';
+import { Type } from '@sinclair/typebox';
+import { checkerToken, checkInvariants, collectState, readList, renderAnomalies, settle, type CollectOptions } from '../src/analyse/index.ts';
 import { silentChannel } from '../src/platform/delivery/log.ts';
 import { startSystem, type RunningSystem } from '../src/runtime/system.ts';
 import { cheapHasher } from './support/builders.ts';
@@ -107,6 +108,18 @@ describe.each(['rest', 'collaboration'] as const)('the invariant checker on a ru
     ]);
     expect(alice?.notifications.map((n) => n.type).sort()).toEqual(['order.paid', 'order.rejected']);
     expect(state.users.map((u) => u.orders.length)).toEqual([2, 2, 1]);
+  });
+
+  it('reads a list across pages, and the internal read routes refuse a user\'s token', async () => {
+    const { alice } = customers;
+    const ids = await readList(system.url, '/orders', alice.token, Type.Object({ id: Type.String() }), 1);
+
+    const placed = new Set(told.acknowledgedOrders.filter((o) => o.userId === alice.id).map((o) => o.orderId));
+    expect(ids.map((o) => o.id).sort()).toEqual([...placed].sort());
+    const asUser = await call(system.services.billing, 'GET', `/internal/accounts/${alice.id}/ledger`, { token: alice.token });
+    expect(asUser.status).toBe(401);
+    const keysAsUser = await call(system.services.order, 'GET', `/internal/idempotency-keys/${alice.id}`, { token: alice.token });
+    expect(keysAsUser.status).toBe(401);
   });
 
   it('reports what was broken behind the system\'s back, naming the users and orders', async () => {

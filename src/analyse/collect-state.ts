@@ -25,7 +25,7 @@ export const checkerToken = (serviceSecret: string): Promise<string> => serviceC
 const READ_TIMEOUT_MS = 10_000;
 /** users read at once: enough to finish quickly, few enough not to load a 2-core machine or trip load shedding */
 const USERS_AT_ONCE = 4;
-/** the largest page the lists give, so a user's list takes the fewest requests */
+/** the most items a list gives in one page */
 const PAGE_SIZE = 100;
 
 // What the checker needs of each answer; anything else a service adds is ignored.
@@ -81,10 +81,17 @@ async function readUser(opts: CollectOptions, user: { readonly id: string; reado
  * Every item of a paged list, following the `Link: <…>; rel="next"` each page carries until the last.
  * Pages run newest first by keyset, so items added while reading are not repeated or skipped over.
  */
-export async function readList<S extends TSchema>(baseUrl: string, path: string, token: string, item: S): Promise<Static<S>[]> {
+export async function readList<S extends TSchema>(
+  baseUrl: string,
+  path: string,
+  token: string,
+  item: S,
+  /** items per page; default 100, the most a list gives, so a list takes the fewest requests */
+  pageSize: number = PAGE_SIZE,
+): Promise<Static<S>[]> {
   const items: Static<S>[] = [];
   const page = Type.Array(item);
-  for (let next: string | undefined = `${path}?limit=${PAGE_SIZE}`; next !== undefined; ) {
+  for (let next: string | undefined = `${path}?limit=${pageSize}`; next !== undefined; ) {
     const url = new URL(next, baseUrl).toString();
     const res = await get(url, token);
     if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${res.text.slice(0, 200)}`);
