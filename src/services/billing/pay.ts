@@ -11,7 +11,7 @@ export interface PaymentRequest {
   readonly amount: number;
 }
 
-const toPayment = (row: PaymentsTable): Payment => ({
+export const toPayment = (row: PaymentsTable): Payment => ({
   orderId: row.order_id,
   userId: row.user_id,
   amount: row.amount,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDatabase, anOrderRequest, fixedClock, orderDeps, type FixedClock, type TestDatabase } from '../../../test/support/builders.ts';
-import { createOrder, getOrder, listOrders, orderMigrations, type Order, type OrderDB, type OrderDeps } from './index.ts';
+import { createOrder, getOrder, listIdempotencyKeys, listOrders, orderMigrations, type Order, type OrderDB, type OrderDeps } from './index.ts';
 
 describe('order queries', () => {
   let store: TestDatabase<OrderDB>;
@@ -119,5 +119,14 @@ describe('order queries', () => {
 
   it('listOrders - a user without orders gets an empty last page', async () => {
     expect(await listOrders(deps, 'user-9')).toEqual({ ok: true, value: { items: [], next: null } });
+  });
+
+  it("listIdempotencyKeys - names the order behind each of the user's keys, and leaves out orders placed without one", async () => {
+    const keyed = await createOrder(deps, anOrderRequest({ userId: 'user-1', idempotencyKey: 'k-1' }));
+    await place('user-1');
+    await createOrder(deps, anOrderRequest({ userId: 'user-2', idempotencyKey: 'k-1' }));
+    await createOrder(deps, anOrderRequest({ userId: 'user-1', idempotencyKey: 'k-1' }));
+
+    expect(await listIdempotencyKeys(deps, 'user-1')).toEqual([{ idempotencyKey: 'k-1', orderId: keyed.ok && keyed.value.order.id }]);
   });
 });

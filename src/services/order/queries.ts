@@ -27,3 +27,24 @@ export function listOrders(deps: Pick<OrderDeps, 'db'>, userId: string, request:
     },
   });
 }
+
+export interface KeyedOrder {
+  readonly idempotencyKey: string;
+  readonly orderId: string;
+}
+
+/**
+ * Which order each of the user's Idempotency-Keys stands for, oldest first. Unpaged: an operator's
+ * check reads it after a run, and a user holds a run's worth of keys at most.
+ */
+export async function listIdempotencyKeys(deps: Pick<OrderDeps, 'db'>, userId: string): Promise<KeyedOrder[]> {
+  const rows = await deps.db
+    .selectFrom('orders')
+    .select(['id', 'idempotency_key'])
+    .where('user_id', '=', userId)
+    .where('idempotency_key', 'is not', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.flatMap((r) => (r.idempotency_key === null ? [] : [{ idempotencyKey: r.idempotency_key, orderId: r.id }]));
+}
