@@ -26,7 +26,7 @@ export interface OutboxRelayOptions<DB extends EventTables> {
   /** ms to wait for the broker's ack of one publish; default 5000 */
   readonly publishTimeoutMs?: number;
   /** called after the broker acknowledged a row, e.g. to count messages and bytes in metrics */
-  readonly onPublished?: (subject: string, bytes: number, duplicate: boolean) => void;
+  readonly onPublished?: (subject: string, bytes: number, duplicate: boolean, span: PublishSpan) => void;
   /** ms since epoch, for sent_at and leases; default Date.now */
   readonly now?: () => number;
   /** names this relay's claims on outbox rows; default a random UUID, unique per start */
@@ -43,6 +43,14 @@ export interface OutboxRelayOptions<DB extends EventTables> {
  * only slow, not dead, and publishes after the takeover is still dropped as a duplicate.
  */
 export const OUTBOX_LEASE_MS = 30_000;
+
+/** When a publish ran, and the trace context the message carries, for a span of it. */
+export interface PublishSpan {
+  readonly traceparent: string | undefined;
+  /** ms since the epoch */
+  readonly startMs: number;
+  readonly endMs: number;
+}
 
 export interface SubjectTraffic {
   readonly messages: number;
@@ -171,9 +179,11 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   }
 
   async function publish(row: OutboxTable): Promise<void> {
+    const headers = parseHeaders(row);
+    const startMs = Date.now();
     const ack = await js.publish(row.subject, row.payload, {
       msgID: row.id,
-      headers: toNatsHeaders(parseHeaders(row)),
+      headers: toNatsHeaders(headers),
       timeout: publishTimeoutMs,
     });
     published++;
@@ -183,7 +193,7 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
     const bytes = Buffer.byteLength(row.payload);
     traffic.bytes += bytes;
     bySubject.set(row.subject, traffic);
-    opts.onPublished?.(row.subject, bytes, ack.duplicate);
+    opts.onPublished?.(row.subject, bytes, ack.duplicate, { traceparent: headers?.['traceparent'], startMs, endMs: Date.now() });
   }
 
   async function countUnsent(): Promise<number> {

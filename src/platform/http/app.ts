@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../services/kernel/index.ts';
 import { childTraceparent } from '../events/trace.ts';
 import type { ServiceMetrics } from '../metrics.ts';
+import { isRecording, recordServerSpan } from '../spans.ts';
 import { traceContext } from '../trace-context.ts';
 import { UpstreamUnavailable, domainProblem } from './errors.ts';
 import { DEFAULT_OVERLOAD_LIMITS, shedOverload, type OverloadLimits } from './overload.ts';
@@ -72,11 +73,13 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
     traceContext.run({ traceparent: request.traceparent }, done);
   });
   app.addHook('onResponse', async (request, reply) => {
-    opts.metrics.serverRequests.inc({
-      method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
-      status: String(reply.statusCode),
-    });
+    const route = request.routeOptions.url ?? 'unmatched';
+    opts.metrics.serverRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    if (isRecording()) {
+      const end = Date.now();
+      const incoming = request.headers.traceparent;
+      recordServerSpan(opts.service, request.method, route, typeof incoming === 'string' ? incoming : undefined, end - reply.elapsedTime, end, reply.statusCode, request.traceparent);
+    }
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => sendProblem(reply, toProblem(error, request)));

@@ -21,6 +21,7 @@ import {
   type RunningConsumer,
 } from '../../platform/events/index.ts';
 import type { ServiceMetrics } from '../../platform/metrics.ts';
+import { recordConsume, recordPublish } from '../../platform/spans.ts';
 import { currentTraceparent, traceContext } from '../../platform/trace-context.ts';
 import type { ServiceName } from '../wiring.ts';
 
@@ -120,11 +121,13 @@ export function eventBus(opts: EventBusOptions): EventBus {
           js,
           log,
           pollMs: RELAY_POLL_MS,
-          onPublished: (subject, bytes, duplicate) => {
+          onPublished: (subject, bytes, duplicate, span) => {
             if (duplicate) return;
             const label = { subject: subject.slice(ns.length + 1) };
             opts.metrics.messagesPublished.inc(label);
             opts.metrics.messageBytesPublished.inc(label, bytes);
+            // The message carries the publish span's own context; what it continued is not kept in the outbox.
+            recordPublish(opts.service, label.subject, undefined, span.startMs, span.endMs, span.traceparent);
           },
         });
       }
@@ -140,12 +143,16 @@ export function eventBus(opts: EventBusOptions): EventBus {
           concurrency: CONSUMER_CONCURRENCY,
           log,
           prefetch: CONSUMER_CONCURRENCY * 4,
-          handler: (envelope, ctx) =>
-            traceContext.run({ traceparent: childTraceparent(ctx.traceparent) }, async () => {
+          handler: (envelope, ctx) => {
+            const self = childTraceparent(ctx.traceparent);
+            return traceContext.run({ traceparent: self }, async () => {
+              const startMs = Date.now();
               const outcome = await sub.handler(envelope, ctx);
               opts.metrics.messagesConsumed.inc({ subject: sub.subject, outcome: outcome.type });
+              recordConsume(opts.service, sub.subject, sub.durable, ctx.traceparent, startMs, Date.now(), self, outcome.type !== 'ack');
               return outcome;
-            }),
+            });
+          },
         });
         consumers.set(sub.durable, consumer);
       }
