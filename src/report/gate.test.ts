@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareRepeats } from './compare.ts';
-import { evaluateGate, median, renderGate } from './gate.ts';
+import { evaluateGate, gateFailures, median, renderGate } from './gate.ts';
 import type { RunReport } from './schema.ts';
 import { aCompare, aRun } from './test-builders.ts';
 import { parseThresholds } from './thresholds.ts';
@@ -129,5 +129,14 @@ describe('renderGate', () => {
     expect(lines[0]).toBe(' performance gate: failed (1 failed, 0 within the baseline\'s spread, 1 passed)');
     expect(lines[2]).toMatch(/^ style +metric +baseline +now +threshold +verdict$/);
     expect(lines[3]).toMatch(/^ rest +completion\.p99 +41\.0 ms, worst 42\.0 ms +56\.0 ms +\+25% \(limit 51\.3 ms\) +FAIL$/);
+  });
+});
+
+describe('gateFailures', () => {
+  it('puts each failed check on one line with the baseline, now, the threshold and its limit', () => {
+    const result = evaluateGate(repeated(55, 57, 56), repeated(40, 41, 42), thresholds('completion.p99:+25%,failed=0,completion.p99<50ms'));
+    expect(gateFailures(result)).toBe(
+      'rest completion.p99: 41.0 ms → 56.0 ms (threshold +25%, limit 51.3 ms; worst baseline repeat 42.0 ms); rest completion.p99: 56.0 ms (threshold <50ms)',
+    );
   });
 });

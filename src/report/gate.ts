@@ -116,13 +116,18 @@ export function renderGate(result: GateResult, format: 'text' | 'markdown' = 'te
   return [` ${title}`, '', line(HEADERS), ...rows.map(line), ''].join('\n');
 }
 
-/** "rest completion.p99 4.10 ms → 41.0 ms (+25%); …": the failed checks on one line, for the last line on stderr */
+/**
+ * "rest completion.p99: 4.10 ms → 41.0 ms (threshold +25%, limit 5.13 ms; worst baseline repeat 4.20 ms)":
+ * the failed checks on one line, for the last line on stderr
+ */
 export function gateFailures(result: GateResult): string {
   return result.checks
     .filter((c) => c.verdict === 'fail')
     .map((c) => {
-      const [, metric, base, now, threshold] = cells(c);
-      return c.note ? `${c.style} ${metric} (${threshold}): ${c.note}` : `${c.style} ${metric} ${base === NONE ? '' : `${base} → `}${now} (${threshold})`;
+      const p = parts(c);
+      if (c.note) return `${c.style} ${c.threshold.metric}: ${c.note}`;
+      if (p.base === undefined) return `${c.style} ${c.threshold.metric}: ${p.now} (threshold ${p.threshold})`;
+      return `${c.style} ${c.threshold.metric}: ${p.base} → ${p.now} (threshold ${p.threshold}, limit ${p.limit ?? NONE}${p.worst ? `; worst baseline repeat ${p.worst}` : ''})`;
     })
     .join('; ');
 }
@@ -131,13 +136,32 @@ const HEADERS = ['style', 'metric', 'baseline', 'now', 'threshold', 'verdict'] a
 
 const VERDICTS: Record<CheckVerdict, string> = { pass: 'pass', 'within spread': 'pass (within the baseline spread)', fail: 'FAIL' };
 
-function cells(c: GateCheck): string[] {
+interface Parts {
+  readonly base?: string;
+  /** the worst baseline repeat, when it differs from the baseline's median */
+  readonly worst?: string;
+  readonly now: string;
+  /** as written after the metric: "+25%", "<100ms" */
+  readonly threshold: string;
+  readonly limit?: string;
+}
+
+function parts(c: GateCheck): Parts {
   const t = c.threshold;
   const show = (v: number): string => (t.type === 'absolute' && t.unit === '%' ? `${sig3(v)}%` : formatMetric(t.metric, v));
-  const spread = c.worstBaseline !== null && c.worstBaseline !== c.baseline ? `, worst ${show(c.worstBaseline)}` : '';
-  const base = c.baseline === null ? NONE : `${show(c.baseline)}${spread}`;
-  const threshold = t.type === 'relative' ? `${t.worse === 'up' ? '+' : '-'}${t.percent}%${c.limit === null ? '' : ` (limit ${show(c.limit)})`}` : t.text.slice(t.metric.length).trim();
-  return [c.style, t.metric, base, show(c.now), threshold, VERDICTS[c.verdict]];
+  return {
+    ...(c.baseline === null ? {} : { base: show(c.baseline) }),
+    ...(c.worstBaseline === null || c.worstBaseline === c.baseline ? {} : { worst: show(c.worstBaseline) }),
+    now: show(c.now),
+    threshold: t.type === 'relative' ? `${t.worse === 'up' ? '+' : '-'}${t.percent}%` : t.text.slice(t.metric.length).trim(),
+    ...(t.type === 'relative' && c.limit !== null ? { limit: show(c.limit) } : {}),
+  };
+}
+
+function cells(c: GateCheck): string[] {
+  const p = parts(c);
+  const base = p.base === undefined ? NONE : `${p.base}${p.worst ? `, worst ${p.worst}` : ''}`;
+  return [c.style, c.threshold.metric, base, p.now, `${p.threshold}${p.limit ? ` (limit ${p.limit})` : ''}`, VERDICTS[c.verdict]];
 }
 
 const count = (result: GateResult, verdict: CheckVerdict): number => result.checks.filter((c) => c.verdict === verdict).length;
