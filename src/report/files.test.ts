@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { compareRepeats } from './compare.ts';
 import type { ReportErrorCode } from './errors.ts';
 import { defaultReportDir, readReports, readSaved, writeReports, writeRunReport } from './files.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -33,6 +34,12 @@ describe('writeReports and readReports', () => {
     const compare = aCompare();
     await writeReports(dir, compare);
     expect(await readReports(dir)).toEqual(compare);
+  });
+
+  it('round-trips the repeats of compare --repeat, so a saved comparison can be a baseline', async () => {
+    const compare = compareRepeats([aRun({ style: 'rest' }), aRun({ style: 'rest', latency: { completion: { p99: 99 } } })], 'now');
+    await writeReports(dir, compare);
+    expect((await readReports(dir)).repeats).toEqual(compare.repeats);
   });
 
   it('writes a run.json per style, compare.json and summary.md, and no temp files', async () => {
