@@ -63,7 +63,7 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: T
   const { benchStyle } = await import('../measure/bench.ts');
   const { findMax } = await import('../measure/find-max.ts');
   const outcomes: Outcome[] = [];
-  for (const [round, style] of Array.from({ length: repeat }, (_, i) => styles.map((s) => [i + 1, s] as const)).flat()) {
+  for (const { style, round } of rounds(styles, repeat)) {
     const live = progress(out, terminal, repeat > 1 ? `${style} ${round}/${repeat}` : style);
     const base = { ...benchOptions(flags, argv), style, onPhase: live.phase, onTick: live.tick };
     try {
@@ -89,6 +89,10 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: T
   }
   return outcomes;
 }
+
+/** every style once per round, in the given order: rest 1, notification 1, rest 2, notification 2, … */
+const rounds = (styles: readonly Style[], repeat: number): { style: Style; round: number }[] =>
+  Array.from({ length: repeat }, (_, i) => styles.map((style) => ({ style, round: i + 1 }))).flat();
 
 async function emit(outcomes: readonly Outcome[], flags: LoadFlags, asComparison: boolean, terminal: Terminal, gate?: Gate): Promise<void> {
   const runs = outcomes.flatMap((o) => (o.run ? [o.run] : []));
