@@ -1,11 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { FindMaxResult } from '../measure/find-max.ts';
-import { compareRuns, defaultReportDir, renderCompareTable, renderRunTable, verdict, writeHtmlReport, writeReports, writeRunReport } from '../report/index.ts';
-import type { RunReport } from '../report/schema.ts';
+import { compareRepeats, defaultReportDir, renderCompareTable, renderRunTable, verdict, writeHtmlReport, writeReports, writeRunReport } from '../report/index.ts';
+import type { CompareReport, RunReport } from '../report/schema.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
 import { addLoadFlags, benchOptions, type LoadFlags } from './load-flags.ts';
 import { progress } from './progress.ts';
 import { asUsageError, EXIT_FAILED, UsageError } from './errors.ts';
+import { addGateFlags, applyGate, prepareGate, type Gate, type GateFlags } from './gate.ts';
 import { stopEverythingOnSignal } from './signals.ts';
 import { noColorFlag, terminalOf, type Terminal } from './terminal.ts';
 
@@ -23,15 +24,18 @@ export function registerBench(cli: Command): void {
 }
 
 export function registerCompare(cli: Command): void {
-  addLoadFlags(
-    cli
-      .command('compare')
-      .description('run the same load against every style in turn and print them side by side, with ratios against rest')
-      .addOption(new Option('--styles <list>', 'comma-separated styles to compare').argParser(parseStyles).default([...STYLES], STYLES.join(',')))
-      .option('--html', HTML_HELP),
-  ).action(async (flags: LoadFlags & HtmlFlag & { styles: Style[] }, command: Command) => {
+  addGateFlags(
+    addLoadFlags(
+      cli
+        .command('compare')
+        .description('run the same load against every style in turn and print them side by side, with ratios against rest')
+        .addOption(new Option('--styles <list>', 'comma-separated styles to compare').argParser(parseStyles).default([...STYLES], STYLES.join(',')))
+        .option('--html', HTML_HELP),
+    ),
+  ).action(async (flags: LoadFlags & GateFlags & HtmlFlag & { styles: Style[] }, command: Command) => {
     const terminal = terminalFor(flags, command);
-    await emit(await runStyles(flags.styles, flags, terminal), flags, true, terminal);
+    const gate = await prepareGate(flags, flags.styles);
+    await emit(await runStyles(flags.styles, flags, terminal, flags.repeat), flags, true, terminal, gate);
   });
 }
 
@@ -57,7 +61,8 @@ interface Outcome {
 const terminalFor = (flags: LoadFlags, command: Command): Terminal =>
   terminalOf(flags.json ? process.stderr : process.stdout, { noColor: noColorFlag(command) });
 
-async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: Terminal): Promise<Outcome[]> {
+/** Runs each style `repeat` times, interleaved (rest, notification, rest, notification, …), so a slow spell of the machine falls on every style. */
+async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: Terminal, repeat = 1): Promise<Outcome[]> {
   if (flags.findMax && flags.connections !== undefined) throw new UsageError('--find-max ramps the open loop; it cannot go with --connections');
   const out = flags.json ? process.stderr : process.stdout;
   const argv = process.argv.slice(2);
@@ -66,8 +71,8 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: T
   const { benchStyle } = await import('../measure/bench.ts');
   const { findMax } = await import('../measure/find-max.ts');
   const outcomes: Outcome[] = [];
-  for (const style of styles) {
-    const live = progress(out, terminal, style);
+  for (const { style, round } of rounds(styles, repeat)) {
+    const live = progress(out, terminal, repeat > 1 ? `${style} ${round}/${repeat}` : style);
     const base = { ...benchOptions(flags, argv), style, onPhase: live.phase, onTick: live.tick };
     try {
       if (flags.findMax) {
@@ -93,15 +98,20 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: T
   return outcomes;
 }
 
-async function emit(outcomes: readonly Outcome[], flags: LoadFlags & HtmlFlag, asComparison: boolean, terminal: Terminal): Promise<void> {
+/** every style once per round, in the given order: rest 1, notification 1, rest 2, notification 2, … */
+const rounds = (styles: readonly Style[], repeat: number): { style: Style; round: number }[] =>
+  Array.from({ length: repeat }, (_, i) => styles.map((style) => ({ style, round: i + 1 }))).flat();
+
+async function emit(outcomes: readonly Outcome[], flags: LoadFlags & HtmlFlag, asComparison: boolean, terminal: Terminal, gate?: Gate): Promise<void> {
   const runs = outcomes.flatMap((o) => (o.run ? [o.run] : []));
   const dir = flags.out ?? defaultReportDir(new Date());
   const table = { color: terminal.color, width: terminal.width };
   const ramps = outcomes.flatMap((o) => (o.ramp ? [o.ramp] : []));
   const text: string[] = [];
   let html: string | undefined;
+  let compare: CompareReport | undefined;
   if (asComparison || runs.length !== 1) {
-    const compare = compareRuns(runs, new Date().toISOString());
+    compare = compareRepeats(runs, new Date().toISOString());
     if (runs.length > 0) await writeReports(dir, compare);
     if (runs.length > 0 && flags.html) html = await writeHtmlReport(dir, compare);
     text.push(runs.length > 0 ? renderCompareTable(compare, table) : '');
@@ -118,11 +128,14 @@ async function emit(outcomes: readonly Outcome[], flags: LoadFlags & HtmlFlag, a
   }
   if (runs.length > 0) text.push(`reports written to ${dir}`);
   if (html) text.push(`HTML report: ${html}`);
-  (flags.json ? process.stderr : process.stdout).write(`${text.join('\n')}\n`);
+  const textOut = flags.json ? process.stderr : process.stdout;
+  textOut.write(`${text.join('\n')}\n`);
+  const gated = gate && compare ? await applyGate(gate, compare, textOut) : undefined;
   // Last, after everything is printed and saved, so the final line on stderr says why the exit code is 1.
   const judged = verdict(runs, ramps);
-  if (!judged.ok) {
-    process.stderr.write(`interplay: ${judged.reason}\n`);
+  const reasons = [...(judged.ok ? [] : [judged.reason]), ...(gated ? [gated] : [])];
+  if (reasons.length > 0) {
+    process.stderr.write(`interplay: ${reasons.join('; ')}\n`);
     process.exitCode = EXIT_FAILED;
   }
 }

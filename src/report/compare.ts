@@ -1,6 +1,8 @@
 import { STYLES } from '../transports/wiring.ts';
 import { ReportError } from './errors.ts';
-import type { CompareReport, Ratios, RunReport } from './schema.ts';
+import { METRIC_NAMES, METRICS } from './metrics.ts';
+import type { MetricName } from './metrics.ts';
+import type { CompareReport, Ratios, RunReport, StyleRepeats } from './schema.ts';
 
 /**
  * Puts runs side by side in style order, with each style's ratios against the `rest` run
@@ -16,6 +18,33 @@ export function compareRuns(runs: readonly RunReport[], createdAt: string): Comp
   const rest = sorted.find((r) => r.style === 'rest');
   const ratios = rest ? Object.fromEntries(sorted.map((run) => [run.style, ratiosOf(run, rest)])) : {};
   return { schema: 'interplay/compare@1', createdAt, runs: sorted, ratios };
+}
+
+/**
+ * Compares runs in which each style may have run several times (`--repeat N`, in any order).
+ * Each style's repeats are saved as per-metric samples, so a later gate can see the spread; the
+ * run it shows is the one whose completion p99 is the median (the lower one of an even count).
+ * With one run per style this is `compareRuns`, and no repeats are saved.
+ */
+export function compareRepeats(runs: readonly RunReport[], createdAt: string): CompareReport {
+  const byStyle = new Map<RunReport['style'], RunReport[]>();
+  for (const run of runs) byStyle.set(run.style, [...(byStyle.get(run.style) ?? []), run]);
+  if ([...byStyle.values()].every((r) => r.length === 1)) return compareRuns(runs, createdAt);
+  const shown = [...byStyle.values()].map((r) => medianRun(r));
+  const repeats = Object.fromEntries([...byStyle].map(([style, r]) => [style, repeatsOf(r)]));
+  return { ...compareRuns(shown, createdAt), repeats };
+}
+
+function medianRun(runs: readonly RunReport[]): RunReport {
+  const p99 = METRICS['completion.p99'].of;
+  const sorted = [...runs].sort((a, b) => p99(a) - p99(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+function repeatsOf(runs: readonly RunReport[]): StyleRepeats {
+  const samples: Partial<Record<MetricName, number[]>> = {};
+  for (const name of METRIC_NAMES) samples[name] = runs.map((run) => METRICS[name].of(run));
+  return { runs: runs.length, samples };
 }
 
 function ratiosOf(run: RunReport, rest: RunReport): Ratios {

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { compareRepeats } from './compare.ts';
 import type { ReportErrorCode } from './errors.ts';
 import { defaultReportDir, readReports, readSaved, writeHtmlReport, writeReports, writeRunReport } from './files.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -47,6 +48,12 @@ describe('writeReports and readReports', () => {
     expect(path).toBe(join(dir, 'report.html'));
     expect(await filesUnder(dir)).toEqual(['report.html', 'run.json', 'summary.md']);
     expect(await readFile(path, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<\/html>\n$/);
+  });
+
+  it('round-trips the repeats of compare --repeat, so a saved comparison can be a baseline', async () => {
+    const compare = compareRepeats([aRun({ style: 'rest' }), aRun({ style: 'rest', latency: { completion: { p99: 99 } } })], 'now');
+    await writeReports(dir, compare);
+    expect((await readReports(dir)).repeats).toEqual(compare.repeats);
   });
 
   it('writes a run.json per style, compare.json and summary.md, and no temp files', async () => {

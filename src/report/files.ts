@@ -74,7 +74,9 @@ export async function readSaved(dir: string): Promise<CompareReport | RunReport>
         path: comparePath,
       });
     }
-    return compareRuns(report.runs, report.createdAt);
+    // Ratios are recomputed; the repeats are measurements and are kept as saved.
+    const compare = compareRuns(report.runs, report.createdAt);
+    return report.repeats ? { ...compare, repeats: report.repeats } : compare;
   }
 
   const runs: RunReport[] = [];

@@ -1,4 +1,5 @@
 import type { Style } from '../transports/index.ts';
+import type { MetricName } from './metrics.ts';
 
 /** Latency percentiles in milliseconds, microsecond resolution, from an HDR histogram. */
 export interface Percentiles {
@@ -124,11 +125,21 @@ export interface Ratios {
   readonly cpuMsPerOrder: number | null;
 }
 
+/** A style run several times (`compare --repeat N`): each gate metric's value in every run, in run order. */
+export interface StyleRepeats {
+  readonly runs: number;
+  /** metric name (see report/metrics.ts) → one value per run; a file may predate a metric */
+  readonly samples: Readonly<Partial<Record<MetricName, readonly number[]>>>;
+}
+
 /** interplay/compare@1: the runs side by side, with each style's ratios against the REST run. */
 export interface CompareReport {
   readonly schema: 'interplay/compare@1';
   readonly createdAt: string;
+  /** one per style; with repeats, the run whose completion p99 is the median */
   readonly runs: readonly RunReport[];
   /** style → its value divided by the REST run's; null where REST's value is 0 */
   readonly ratios: Readonly<Partial<Record<Style, Ratios>>>;
+  /** per style, the spread of its repeated runs; absent in files written before repeats existed */
+  readonly repeats?: Readonly<Partial<Record<Style, StyleRepeats>>>;
 }

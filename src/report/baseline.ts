@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { Value } from '@sinclair/typebox/value';
+import type { Result } from '../services/kernel/result.ts';
+import type { Style } from '../transports/wiring.ts';
+import { GatedCompareSchema } from './compare-schema.ts';
+import { parseReport } from './parse.ts';
+import type { CompareReport } from './schema.ts';
+
+/**
+ * Reads a saved compare.json to gate against. Every way it can be unusable (missing, unreadable,
+ * not JSON, another schema, a field the gate reads missing, no run of a style about to run) is
+ * one sentence, so the CLI can refuse before any load: a gate must never crash or pass silently.
+ */
+export async function loadBaseline(path: string, styles: readonly Style[]): Promise<Result<CompareReport, string>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return fail(`${path} does not exist; record one with interplay compare --out DIR and keep DIR/compare.json`);
+    if (code === 'EISDIR') return fail(`${path} is a directory; give the compare.json in it`);
+    return fail(`${path} cannot be read: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return fail(`${path} is not JSON: ${(error as Error).message}`);
+  }
+  const schema = (value as { schema?: unknown } | null)?.schema;
+  if (schema !== 'interplay/compare@1') {
+    return fail(`${path} is ${typeof schema === 'string' ? `an ${schema} report` : 'not an interplay report'}; a baseline is a compare.json (interplay/compare@1)`);
+  }
+  const wrong = Value.Errors(GatedCompareSchema, value).First();
+  if (wrong) return fail(`${path} is not a valid interplay/compare@1 report: ${wrong.path || '/'} ${wrong.message.toLowerCase()}`);
+  let report: CompareReport;
+  try {
+    // What the gate reads is checked above with its path; this checks what the renderers read.
+    report = parseReport(text, path) as CompareReport;
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const missing = styles.filter((style) => !report.runs.some((run) => run.style === style));
+  if (missing.length > 0) return fail(`${path} has no run of ${missing.join(', ')}; it holds ${report.runs.map((r) => r.style).join(', ')}`);
+  return { ok: true, value: report };
+}
+
+const fail = (error: string): Result<never, string> => ({ ok: false, error: `--baseline: ${error}` });
