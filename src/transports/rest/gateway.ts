@@ -6,6 +6,8 @@ import { DEFAULT_OVERLOAD_LIMITS, shedOverload, type OverloadLimits } from '../.
 import { problem, sendProblem } from '../../platform/http/problem.ts';
 import { logDestination } from '../../platform/logs.ts';
 import { systemHealth, systemMetrics } from './gateway-status.ts';
+import { childTraceparent } from '../../platform/events/trace.ts';
+import { isRecording, recordServerSpan } from '../../platform/spans.ts';
 
 export interface GatewayOptions {
   readonly style: string;
@@ -18,6 +20,9 @@ export interface GatewayOptions {
   /** when to shed new requests with 503 before they reach a service; default DEFAULT_OVERLOAD_LIMITS */
   readonly overload?: OverloadLimits;
 }
+
+/** the spans of requests in flight while recording; weak, so nothing outlives its request */
+const gatewaySpans = new WeakMap<object, { parent: string | undefined; self: string }>();
 
 /** The public prefixes; nothing else (/internal, /metrics) is reachable through the gateway. */
 const ROUTES = [
@@ -41,6 +46,22 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     if (status >= 400 && status < 500) return sendProblem(reply, { ...problem('invalid-input', error.message), status });
     request.log.error({ err: error }, 'gateway error');
     return sendProblem(reply, problem('internal'));
+  });
+  // While spans are recorded the gateway is a hop of its own: upstreams continue its span, not the client's.
+  app.addHook('onRequest', async (request) => {
+    if (!isRecording()) return;
+    const incoming = request.headers.traceparent;
+    const span = { parent: typeof incoming === 'string' ? incoming : undefined, self: '' };
+    span.self = childTraceparent(span.parent);
+    request.raw.headers.traceparent = span.self;
+    gatewaySpans.set(request, span);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const span = gatewaySpans.get(request);
+    if (!span) return;
+    const end = Date.now();
+    const route = request.url.split('?')[0] === '/orders' ? '/orders' : (request.routeOptions.url ?? 'unmatched');
+    recordServerSpan('gateway', request.method, route, span.parent, end - reply.elapsedTime, end, reply.statusCode, span.self);
   });
   // Shed here, before a request costs any service work; /health and /metrics must answer under load.
   await shedOverload(app, { limits: opts.overload ?? DEFAULT_OVERLOAD_LIMITS, exempt: (path) => path === '/health' || path === '/metrics' });
