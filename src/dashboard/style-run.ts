@@ -109,7 +109,7 @@ export async function startStyleRun(opts: StyleRunOptions): Promise<StyleRun> {
       },
       onResponse: (intendedAt, completedAt, res) => {
         const id = (res.data as { id?: unknown } | undefined)?.id;
-        if (res.status !== 201 || typeof id !== 'string') return fail(`http ${res.status}`);
+        if (res.status !== 201 || typeof id !== 'string') return fail(failureKind(res.status, res.data));
         accepted++;
         accept.push(completedAt - intendedAt);
         const receivedAt = sink.receivedAt(id);
@@ -154,3 +154,9 @@ export async function startStyleRun(opts: StyleRunOptions): Promise<StyleRun> {
   }
 }
 
+
+/** A 503 that shed the request (overload) apart from one that found a needed service down. */
+function failureKind(status: number, data: unknown): string {
+  const type = (data as { type?: unknown } | undefined)?.type;
+  return status === 503 && typeof type === 'string' && type.endsWith('service-overloaded') ? 'shed 503' : `http ${status}`;
+}

@@ -14,8 +14,8 @@ const SPARKS = ' ▁▂▃▄▅▆▇█';
 /** columns before the trend line on the latency rows */
 const TREND_AT = 39;
 /** the services table's width, left of the histogram */
-const TABLE_WIDTH = 50;
-const BAR_WIDTH = 14;
+const TABLE_WIDTH = 52;
+const BAR_WIDTH = 12;
 
 const ms = (v: number | null) => (v === null ? NONE : sig3(v));
 const clip = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`);
@@ -34,9 +34,9 @@ export function DashboardView({ frame, width }: DashboardViewProps) {
   const t = frame.throughput;
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold>{clip(` interplay dashboard · ${frame.style} · ${frame.topology} · ${rate(frame.rate)}/s intended · ${frame.phase} ${clock(frame.elapsedSeconds)}`, width)}</Text>
+      <Text bold>{clip(` interplay · ${frame.style} · ${frame.topology} · ${rate(frame.rate)}/s intended · ${frame.phase} ${clock(frame.elapsedSeconds)}`, width)}</Text>
       <Text>
-        {clip(` orders/s   offered ${rate(t.offered)} · accepted ${rate(t.accepted)} · completed ${rate(t.completed)}   in flight ${count(frame.inflight)} · pending ${count(frame.pending)}`, width)}
+        {clip(` orders/s       offered ${rate(t.offered)} · accepted ${rate(t.accepted)} · completed ${rate(t.completed)}`, width)}
       </Text>
       <LatencyLine label="accept ms" p={frame.accept} trend={sparkline(frame.acceptTrend, trendWidth)} />
       <LatencyLine label="completion ms" p={frame.completion} trend={sparkline(frame.completionTrend, trendWidth)} />
@@ -61,13 +61,13 @@ export function DashboardView({ frame, width }: DashboardViewProps) {
       <Text> </Text>
       <Text>
         {clip(
-          ` backlog ${count(frame.backlog.total)}${frame.backlog.consumers.length ? '  ' : ''}${frame.backlog.consumers.map((c) => `${c.consumer} ${count(c.pending)}+${count(c.ackPending)}`).join(' · ')}`,
+          ` in flight ${count(frame.inflight)} · pending ${count(frame.pending)} · backlog ${count(frame.backlog.total)}${frame.backlog.consumers.length ? '  ' : ''}${frame.backlog.consumers.map((c) => `${c.consumer} ${count(c.pending)}+${count(c.ackPending)}`).join(' · ')}`,
           width,
         )}
       </Text>
       <Text color={frame.errors.failedTotal + frame.errors.dropped + frame.errors.deadLetters > 0 ? 'yellow' : undefined}>
         {clip(
-          ` errors ${count(frame.errors.failedTotal)}${frame.errors.failed.length ? ` (${frame.errors.failed.map(([k, n]) => `${k} ${count(n)}`).join(', ')})` : ''} · dropped ${count(frame.errors.dropped)} · 503 served ${count(frame.errors.served503)} · dead letters ${count(frame.errors.deadLetters)}`,
+          ` failed ${count(frame.errors.failedTotal)}${frame.errors.failed.length ? `: ${frame.errors.failed.map(([k, n]) => `${k} ${count(n)}`).join(', ')}` : ''} · dropped ${count(frame.errors.dropped)} · 503s ${count(frame.errors.served503)} · dead letters ${count(frame.errors.deadLetters)}`,
           width,
         )}
       </Text>

@@ -86,7 +86,9 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'up', service: opts.service, ...opts.health?.() }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    // The gateway sums every replica's series, and reads them in prom-client's JSON form.
+    if ((request.query as { format?: string }).format === 'json') return opts.metrics.registry.getMetricsAsJSON();
     reply.type(opts.metrics.registry.contentType);
     return opts.metrics.registry.metrics();
   });
