@@ -14,7 +14,7 @@ export interface DashboardOptions {
   readonly rate: number;
   readonly replicas?: Readonly<Record<string, number>>;
   readonly nats?: string;
-  /** users registered and funded before the load; default 20 */
+  /** users registered and funded before the load; default 10 */
   readonly users?: number;
   /** default 1 */
   readonly seed?: number;
@@ -33,7 +33,7 @@ export interface DashboardSession {
 /** ms between samples: the rates are per second */
 const SAMPLE_MS = 1_000;
 /** fewer users than bench: each costs an argon2id hash at every start and style switch */
-const DEFAULT_USERS = 20;
+const DEFAULT_USERS = 10;
 /** k and r act on these; the gateway stays, or the dashboard would have nothing to read */
 const SELECTABLE = ['billing', 'order', 'notification', 'auth'] as const;
 
@@ -94,12 +94,12 @@ export function startDashboard(opts: DashboardOptions): DashboardSession {
     phase = 'starting';
     startedAt = now();
     samples = [];
-    emit();
+    say(`starting ${style} (${opts.topology})…`);
     run = await startStyleRun({
       style, topology: opts.topology, rate, users: opts.users ?? DEFAULT_USERS, seed: opts.seed ?? 1,
       ...(opts.replicas ? { replicas: opts.replicas } : {}), ...(opts.nats ? { nats: opts.nats } : {}),
       onLog: (line) => say(line.slice(0, 200)),
-      onPhase: (p) => ((phase = p), emit()),
+      onPhase: (p) => ((phase = p), say(`registering ${opts.users ?? DEFAULT_USERS} users…`)),
     });
     collector = systemCollector(run.system);
     phase = 'running';
