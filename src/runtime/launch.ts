@@ -20,6 +20,8 @@ export interface LaunchOptions extends Omit<SystemOptions, 'natsUrl'> {
   readonly webhook?: string;
   /** processes: where the children's stdout lines (deliveries printed as JSON) go */
   readonly onStdoutLine?: (line: string) => void;
+  /** processes: supervisor settings, e.g. where the children's stderr lines go */
+  readonly supervisor?: ProcessesOptions['supervisor'];
 }
 
 export interface LaunchedSystem {
@@ -34,6 +36,8 @@ export interface LaunchedSystem {
   readonly natsUrl?: string;
   /** process id of a private nats-server this launch started */
   readonly natsPid?: number;
+  /** the prefix of the event styles' streams (`<ns>_ORDERS`…), when the style uses a broker */
+  readonly namespace?: string;
   /** processes: stops, kills and starts single services and replicas */
   readonly supervisor?: Supervisor;
   stop(): Promise<void>;
@@ -58,6 +62,7 @@ export async function launchSystem(opts: LaunchOptions): Promise<LaunchedSystem>
       services: system.services,
       dataDir: system.dataDir,
       ...(nats ? { natsUrl: nats.url, natsPid: nats.pid } : {}),
+      ...(system.namespace ? { namespace: system.namespace } : {}),
       ...('supervisor' in system ? { supervisor: system.supervisor } : {}),
       stop: async () => {
         await system.stop();

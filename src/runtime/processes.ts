@@ -40,6 +40,8 @@ export interface ProcessesSystem {
   readonly replicas: Readonly<Record<ServiceName, readonly string[]>>;
   readonly supervisor: Supervisor;
   readonly dataDir: string;
+  /** the prefix of the event styles' streams and subjects, when the style uses a broker */
+  readonly namespace?: string;
   stop(): Promise<void>;
 }
 
@@ -106,7 +108,7 @@ export async function startProcesses(opts: ProcessesOptions): Promise<ProcessesS
     const gateway = await supervisor.start(spec('gateway', 1, gatewayPort));
     const url = gateway.url ?? `http://${host}:${gatewayPort}`;
     const first = Object.fromEntries(SERVICES.map((s) => [s, replicas[s][0]!])) as Record<ServiceName, string>;
-    return { style: opts.style, url, services: first, replicas, supervisor, dataDir, stop };
+    return { style: opts.style, url, services: first, replicas, supervisor, dataDir, ...(namespace ? { namespace } : {}), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -46,6 +46,8 @@ export interface RunningSystem {
   /** the services' Fastify apps, for tests that inject requests */
   readonly apps: Readonly<Record<ServiceName, ServiceApp>>;
   readonly dataDir: string;
+  /** the prefix of the event styles' streams and subjects, when the style uses a broker */
+  readonly namespace?: string;
   stop(): Promise<void>;
 }
 
@@ -103,7 +105,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     cleanups.push(() => gateway.close());
 
     const each = <T>(pick: (s: ComposedService) => T) => Object.fromEntries(SERVICES.map((s) => [s, pick(composed[s])])) as Record<ServiceName, T>;
-    return { style: opts.style, url, services, metrics: each((s) => s.metrics), apps: each((s) => s.app), dataDir, stop };
+    return { style: opts.style, url, services, metrics: each((s) => s.metrics), apps: each((s) => s.app), dataDir, ...(bus ? { namespace: bus.namespace } : {}), stop };
   } catch (error) {
     await stop();
     throw error;

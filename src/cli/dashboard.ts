@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import type { Topology } from '../runtime/launch.ts';
+import type { Style } from '../transports/wiring.ts';
+import { asUsageError, UsageError } from './errors.ts';
+import { stopEverythingOnSignal } from './signals.ts';
+import { natsOption, parseRate, positiveInt, replicasOption, styleOption, topologyOption } from './options.ts';
+
+interface DashboardFlags {
+  readonly style: Style;
+  readonly rate: number;
+  readonly topology: Topology;
+  readonly replicas?: Record<string, number>;
+  readonly nats?: string;
+  readonly users: number;
+}
+
+export function registerDashboard(cli: Command): void {
+  cli
+    .command('dashboard')
+    .description('run a style under a steady load and watch it live; switch styles, change the rate, stop and restart services')
+    .addOption(styleOption())
+    .option('--rate <n>', 'open loop: intended orders per second (+ and - change it by 25 %)', parseRate, 50)
+    .addOption(topologyOption().default('processes'))
+    .addOption(replicasOption())
+    .option('--users <n>', 'users registered and funded at each start (each costs an argon2id hash)', positiveInt(10_000), 10)
+    .addOption(natsOption())
+    .action(async (flags: DashboardFlags) => {
+      // Checked before anything starts: a pipe or a CI log cannot show a live screen.
+      if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError('the dashboard needs a terminal; use bench for a report');
+      if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
+      stopEverythingOnSignal();
+      // Loaded here, not at the top: --help and bad flags answer without loading ink or the system.
+      const { runDashboard } = await import('../dashboard/live.tsx');
+      try {
+        await runDashboard({ style: flags.style, rate: flags.rate, topology: flags.topology, replicas: flags.replicas, nats: flags.nats, users: flags.users });
+      } catch (error) {
+        throw asUsageError(error);
+      }
+    });
+}
