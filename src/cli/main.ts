@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
 import { registerBench, registerCompare } from './bench.ts';
 import { registerDashboard } from './dashboard.ts';
+import { registerExplain } from './explain.ts';
 import { registerReport } from './report.ts';
 import { registerScenario } from './scenario.ts';
 import { registerService } from './service.ts';
@@ -24,6 +25,7 @@ export function program(): Command {
   registerBench(cli);
   registerCompare(cli);
   registerDashboard(cli);
+  registerExplain(cli);
   registerReport(cli);
   registerService(cli);
   cli.showHelpAfterError('(interplay --help lists the commands)');

@@ -1,0 +1,47 @@
+import { Command, Option } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { STYLES } from '../transports/wiring.ts';
+import { asUsageError } from './errors.ts';
+import { natsOption, positiveInt, stylesOf } from './options.ts';
+import { stopEverythingOnSignal } from './signals.ts';
+
+interface ExplainFlags {
+  readonly style: string;
+  readonly orders: number;
+  readonly nats?: string;
+  readonly out?: string;
+  readonly markdown?: boolean;
+}
+
+export function registerExplain(cli: Command): void {
+  cli
+    .command('explain')
+    .description('observe real orders with spans on, and print each style’s dependency graph, coupling metrics and Mermaid diagrams')
+    .addOption(new Option('--style <style>', 'interaction style, or all three').choices([...STYLES, 'all']).default('all'))
+    .addOption(new Option('--orders <n>', 'orders to observe per style (the last one unaffordable)').argParser(positiveInt(100)).default(3))
+    .addOption(natsOption())
+    .option('--out <dir>', 'also write the spans (OTLP/JSON, for Jaeger or any OTLP viewer), coupling.json and explain.md here')
+    .option('--markdown', 'print Markdown (for a README) instead of the terminal form')
+    .action(async (flags: ExplainFlags) => {
+      stopEverythingOnSignal();
+      const { explainStyle } = await import('../scenarios/explain.ts');
+      const { renderExplainMarkdown, renderExplainText } = await import('../report/explain.ts');
+      const markdown: string[] = [];
+      const reports: Record<string, unknown> = {};
+      for (const style of stylesOf(flags.style)) {
+        const explained = await explainStyle({ style, orders: flags.orders, nats: flags.nats, outDir: flags.out }).catch((error) => {
+          throw asUsageError(error);
+        });
+        const md = renderExplainMarkdown(explained);
+        markdown.push(md);
+        reports[style] = { ...explained.report, orders: { ...explained.report.orders, traceIds: [...explained.report.orders.traceIds] } };
+        process.stdout.write(flags.markdown ? `${md}\n` : `${renderExplainText(explained)}\n`);
+      }
+      if (flags.out) {
+        await writeFile(join(flags.out, 'coupling.json'), `${JSON.stringify(reports, null, 2)}\n`);
+        await writeFile(join(flags.out, 'explain.md'), markdown.join('\n'));
+        process.stderr.write(`spans, coupling.json and explain.md written to ${flags.out}\n`);
+      }
+    });
+}
