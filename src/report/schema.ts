@@ -92,6 +92,8 @@ export interface RunReport {
   readonly cost: { readonly cpuMsPerOrder: number; readonly rssPeakBytes: number; readonly byService: Readonly<Record<string, ProcessCost>> };
   /** counts by kind: "http 503", "timeout", ... */
   readonly errors: Readonly<Record<string, number>>;
+  /** against this machine's ceiling; present when bench or compare had a calibration */
+  readonly ceiling?: RunCeiling;
 }
 
 /** each: this style's value divided by the REST run's; null where REST's value is 0 */
@@ -112,4 +114,25 @@ export interface CompareReport {
   readonly runs: readonly RunReport[];
   /** style → its value divided by the REST run's; null where REST's value is 0 */
   readonly ratios: Readonly<Partial<Record<Style, Ratios>>>;
+}
+
+/** A run against this machine's calibrated ceiling (see src/analyse/ceiling.ts for the model). */
+export interface RunCeiling {
+  /** orders per second held: the highest rate held with --find-max, else completed per second (at most offered) */
+  readonly heldRate: number;
+  /** orders per second the model says this machine's cores could hold */
+  readonly ordersPerSecond: number;
+  /** heldRate / ordersPerSecond */
+  readonly efficiency: number;
+  /** CPU ms per order by the model */
+  readonly modelCpuMsPerOrder: number;
+  /** the run's measured CPU per order (cost.cpuMsPerOrder) in hello requests' worth of CPU */
+  readonly helloPerOrder: number;
+  /** heldRate / the hello server's requests per second */
+  readonly helloShare: number;
+  /** the hops the model counted per order */
+  readonly hops: { readonly http: number; readonly messages: number; readonly commits: number };
+  readonly cores: number;
+  /** when the calibration was measured */
+  readonly calibratedAt: string;
 }
