@@ -100,3 +100,9 @@ export function withCeiling(run: RunReport, calibration: Calibration, rampMaxRat
   };
   return { ...run, ceiling: value };
 }
+
+/** Each style's ceiling from the known hops: what `interplay calibrate` prints. */
+export function knownCeilings(calibration: Calibration): Record<Style, Ceiling> {
+  const of = (style: Style) => ceilingOf(KNOWN_HOPS[style], calibration.primitives, calibration.cores);
+  return { rest: of('rest'), notification: of('notification'), collaboration: of('collaboration') };
+}

@@ -8,5 +8,5 @@ export type { AsyncEdge, CouplingReport, DependencyGraph, Martin, ServiceCouplin
 export type { Hop } from './hops.ts';
 export type { Milestone, OrderPaths, PathOptions } from './order-path.ts';
 export type { PairCoupling, RelativeCoupling } from './indices.ts';
-export { CEILING_MODEL, ceilingOf, EDGE_HTTP_PER_ORDER, heldRateOf, hopsOfRun, KNOWN_HOPS, withCeiling } from './ceiling.ts';
+export { CEILING_MODEL, ceilingOf, EDGE_HTTP_PER_ORDER, heldRateOf, hopsOfRun, KNOWN_HOPS, knownCeilings, withCeiling } from './ceiling.ts';
 export type { Ceiling, OrderHops } from './ceiling.ts';

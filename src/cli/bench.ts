@@ -6,6 +6,7 @@ import { STYLES, type Style } from '../transports/wiring.ts';
 import { addLoadFlags, benchOptions, type LoadFlags } from './load-flags.ts';
 import { progress } from './progress.ts';
 import { asUsageError, EXIT_FAILED, UsageError } from './errors.ts';
+import { calibrationOf, withCeilings } from './calibration.ts';
 import { stopEverythingOnSignal } from './signals.ts';
 import { noColorFlag, terminalOf, type Terminal } from './terminal.ts';
 
@@ -54,6 +55,9 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: T
   const out = flags.json ? process.stderr : process.stdout;
   const argv = process.argv.slice(2);
   stopEverythingOnSignal();
+  const calibration = await calibrationOf(flags, out).catch((error: unknown) => {
+    throw asUsageError(error);
+  });
   // Loaded here, not at the top: --help and bad flags answer without loading the system.
   const { benchStyle } = await import('../measure/bench.ts');
   const { findMax } = await import('../measure/find-max.ts');
@@ -82,7 +86,7 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: T
       live.done();
     }
   }
-  return outcomes;
+  return withCeilings(outcomes, calibration);
 }
 
 async function emit(outcomes: readonly Outcome[], flags: LoadFlags, asComparison: boolean, terminal: Terminal): Promise<void> {
