@@ -77,7 +77,7 @@ export function renderCalibration(calibration: Calibration, ceilings: Readonly<R
 }
 
 /** columns padded to their widest cell: numbers right-aligned, the columns in `text` (names) left-aligned */
-function grid(head: readonly string[], rows: readonly (readonly string[])[], text: readonly number[] = [0]): string[] {
+export function grid(head: readonly string[], rows: readonly (readonly string[])[], text: readonly number[] = [0]): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     ` ${cells.map((c, i) => (text.includes(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd()}`;
