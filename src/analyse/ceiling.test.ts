@@ -47,12 +47,14 @@ describe('ceilingOf', () => {
 
 describe('hopsOfRun', () => {
   it('takes calls and messages from the run’s counters, plus the edge, and commits from the known table', () => {
-    const run = aRun({ style: 'notification', readLoad: { perOrder: 4.2 }, messages: { perOrder: 3.1 } });
-    expect(hopsOfRun(run)).toEqual({ http: 4.2 + EDGE_HTTP_PER_ORDER, messages: 3.1, commits: KNOWN_HOPS.notification.commits });
+    const run = aRun({ style: 'notification', readLoad: { total: 4200, perOrder: 4.2 }, messages: { total: 3100, perOrder: 3.1 } });
+    expect(hopsOfRun(run)).toEqual({ http: 4.2 + EDGE_HTTP_PER_ORDER, messages: 3.1, commits: KNOWN_HOPS.notification.commits, source: 'run' });
   });
 
-  it('falls back to the known hops when the run placed no order', () => {
-    expect(hopsOfRun(aRun({ style: 'rest', orders: { placed: 0 } }))).toEqual(KNOWN_HOPS.rest);
+  it('falls back to the known hops when the run placed no order, or its counters saw neither a call nor a message', () => {
+    expect(hopsOfRun(aRun({ style: 'rest', orders: { placed: 0 } }))).toEqual({ ...KNOWN_HOPS.rest, source: 'known' });
+    const unscraped = aRun({ style: 'collaboration', readLoad: { total: 0, perOrder: 0 }, messages: { total: 0, perOrder: 0 } });
+    expect(hopsOfRun(unscraped)).toEqual({ ...KNOWN_HOPS.collaboration, source: 'known' });
   });
 });
 

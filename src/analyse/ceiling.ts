@@ -67,12 +67,14 @@ export function ceilingOf(hops: OrderHops, primitives: Primitives, cores: number
 
 /**
  * A run's hops: its measured service-to-service requests and messages per order, plus the edge;
- * commits from KNOWN_HOPS (nothing counts them). A run that placed no order measured nothing: the known hops.
+ * commits from KNOWN_HOPS (nothing counts them). A run whose counters saw neither a call nor a
+ * message (no order placed, or the scrape missed them: every style makes one or the other) gets the known hops.
  */
-export function hopsOfRun(run: RunReport): OrderHops {
+export function hopsOfRun(run: RunReport): OrderHops & { readonly source: 'run' | 'known' } {
   const known = KNOWN_HOPS[run.style];
-  if (run.orders.placed === 0 || !Number.isFinite(run.readLoad.perOrder) || !Number.isFinite(run.messages.perOrder)) return known;
-  return { http: run.readLoad.perOrder + EDGE_HTTP_PER_ORDER, messages: run.messages.perOrder, commits: known.commits };
+  const counted = run.orders.placed > 0 && run.readLoad.total + run.messages.total > 0;
+  if (!counted || !Number.isFinite(run.readLoad.perOrder) || !Number.isFinite(run.messages.perOrder)) return { ...known, source: 'known' };
+  return { http: run.readLoad.perOrder + EDGE_HTTP_PER_ORDER, messages: run.messages.perOrder, commits: known.commits, source: 'run' };
 }
 
 /**
@@ -85,7 +87,8 @@ export function heldRateOf(run: RunReport, rampMaxRate?: number | null): number 
 
 /** The run with its place against this machine's ceiling added. */
 export function withCeiling(run: RunReport, calibration: Calibration, rampMaxRate?: number | null): RunReport {
-  const ceiling = ceilingOf(hopsOfRun(run), calibration.primitives, calibration.cores);
+  const { source, ...hops } = hopsOfRun(run);
+  const ceiling = ceilingOf(hops, calibration.primitives, calibration.cores);
   const heldRate = heldRateOf(run, rampMaxRate);
   const value: RunCeiling = {
     heldRate,
@@ -95,6 +98,7 @@ export function withCeiling(run: RunReport, calibration: Calibration, rampMaxRat
     helloPerOrder: (run.cost.cpuMsPerOrder * 1000) / calibration.primitives.hello.cpuUsPerOp,
     helloShare: heldRate / calibration.primitives.hello.perSecond,
     hops: ceiling.hops,
+    hopsFrom: source,
     cores: ceiling.cores,
     calibratedAt: calibration.createdAt,
   };

@@ -14,6 +14,7 @@ const aCeiling = (over: Partial<RunCeiling> = {}): RunCeiling => ({
   helloPerOrder: 296,
   helloShare: 0.0026,
   hops: { http: 5, messages: 0, commits: 5 },
+  hopsFrom: 'run',
   cores: 2,
   calibratedAt: '2026-01-01T00:00:00.000Z',
   ...over,

@@ -132,6 +132,8 @@ export interface RunCeiling {
   readonly helloShare: number;
   /** the hops the model counted per order */
   readonly hops: { readonly http: number; readonly messages: number; readonly commits: number };
+  /** run: calls and messages from the run's counters; known: from the table of known hops per style */
+  readonly hopsFrom: 'run' | 'known';
   readonly cores: number;
   /** when the calibration was measured */
   readonly calibratedAt: string;

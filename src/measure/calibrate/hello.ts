@@ -21,8 +21,8 @@ export interface HelloMeasure {
 }
 
 const SERVER = fileURLToPath(new URL('./hello-server.ts', import.meta.url));
-/** ms; a JIT warm-up of the server, not counted */
-const WARMUP_MS = 300;
+/** ms; a JIT warm-up of the server, not counted: tens of thousands of requests at hello's rate */
+const WARMUP_MS = 1000;
 /** ms a fresh Node process may take to listen on a loaded 2-core machine before we give up */
 const START_TIMEOUT_MS = 15_000;
 

@@ -29,8 +29,14 @@ export interface SaturateOptions {
   readonly op: () => Promise<void>;
   /** CPU ms so far of everything the primitive runs on (this process, a broker) */
   readonly cpuMs: () => Promise<number> | number;
-  /** ms run before the measured window and left out, so JIT compilation and pools are warm; default 300 */
-  readonly warmupMs?: number;
+  /**
+   * operations run before the measured window and left out; default 5000. V8 optimises a function
+   * after some thousands of calls: measured from a cold start, an HTTP call through the services'
+   * stack costs several times its steady CPU for the first second.
+   */
+  readonly warmupOps?: number;
+  /** ms; the warm-up ends here even short of warmupOps, so a slow primitive still gets measured; default 3000 */
+  readonly warmupMaxMs?: number;
 }
 
 /**
@@ -40,16 +46,17 @@ export interface SaturateOptions {
 export const sampleIntervalMs = (durationMs: number): number => Math.min(1000, durationMs / 3);
 
 /**
- * Runs `concurrency` closed loops of `op` for `warmupMs + durationMs` and samples operations and CPU
- * in intervals of `sampleIntervalMs`. Each loop checks the clock after each operation rather than a
+ * Runs `concurrency` closed loops of `op`: a warm-up, then `durationMs` in which it samples operations
+ * and CPU in intervals of `sampleIntervalMs`. Each loop checks the clock after each operation rather than a
  * timer firing: an operation that resolves without giving the event loop a turn (better-sqlite3 behind
  * Kysely) would starve a timer until the run ends.
  */
 export async function saturate(opts: SaturateOptions): Promise<Saturation> {
   const interval = sampleIntervalMs(opts.durationMs);
-  const start = performance.now();
-  const measureFrom = start + (opts.warmupMs ?? 300);
-  const end = measureFrom + opts.durationMs;
+  const warmupOps = opts.warmupOps ?? 5000;
+  const warmUntil = performance.now() + (opts.warmupMaxMs ?? 3000);
+  // set when the warm-up ends: the measured window runs from there
+  let end = Number.POSITIVE_INFINITY;
   const samples: Sample[] = [];
   let ops = 0;
   let mark: { at: number; ops: number; cpuMs: number } | undefined;
@@ -63,13 +70,14 @@ export async function saturate(opts: SaturateOptions): Promise<Saturation> {
     mark = { at, ops, cpuMs };
     sampling = false;
   };
-  const due = (now: number): boolean => !sampling && now >= measureFrom && (mark === undefined || now - mark.at >= interval);
+  const due = (now: number): boolean => !sampling && (mark === undefined || now - mark.at >= interval);
 
   const loop = async (): Promise<void> => {
     for (;;) {
       const now = performance.now();
+      if (end === Number.POSITIVE_INFINITY && (ops >= warmupOps || now >= warmUntil)) end = now + opts.durationMs;
       if (now >= end) return;
-      if (due(now)) await sample();
+      if (end !== Number.POSITIVE_INFINITY && due(now)) await sample();
       await opts.op();
       ops++;
     }
