@@ -3,6 +3,7 @@ import { benchStyle } from '../src/measure/bench.ts';
 import { compareRuns } from '../src/report/index.ts';
 import type { CompareReport, RunReport } from '../src/report/schema.ts';
 import { STYLES } from '../src/transports/index.ts';
+import { aSmallBench } from './support/bench.ts';
 import { setupNats, type TestNats } from './support/nats.ts';
 
 /** A short, slow comparison of all three styles; its invariants hold whatever the machine's speed. */
@@ -16,21 +17,7 @@ describe('compare over all three styles at a low rate', () => {
     nats = await setupNats();
     const runs: RunReport[] = [];
     for (const style of STYLES) {
-      runs.push(
-        await benchStyle({
-          style,
-          mode: 'open',
-          rate: 40,
-          users: 4,
-          seed: 7,
-          insufficient: INSUFFICIENT,
-          durationMs: 3_000,
-          warmupMs: 500,
-          drainMs: 20_000,
-          maxInflight: 500,
-          nats: nats.url,
-        }),
-      );
+      runs.push(await benchStyle(aSmallBench(style, nats.url, { insufficient: INSUFFICIENT })));
     }
     compare = compareRuns(runs, new Date().toISOString());
   }, 180_000);

@@ -39,6 +39,15 @@ describe('HTTP gateway and service endpoints', () => {
     expectProblem(res, 404, 'not-found');
   });
 
+  it('GET /metrics?format=json - sums every service’s counters, each labelled with its service', async () => {
+    await ts.call('GET', '/health');
+    const res = await ts.call('GET', '/metrics?format=json');
+
+    expect(res.status).toBe(200);
+    const served = (res.body as { name: string; values: { labels: { service?: string } }[] }[]).find((m) => m.name === 'interplay_http_server_requests_total');
+    expect(new Set(served?.values.map((v) => v.labels.service))).toEqual(new Set(SERVICES));
+  });
+
   it('an unknown public path answers 404 problem+json', async () => {
     expectProblem(await ts.call('GET', '/no/such/thing'), 404, 'not-found');
     expectProblem(await ts.call('DELETE', '/orders/some-id'), 404, 'not-found');

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,15 @@ async function startParent(): Promise<Parent> {
   return { proc, stdout, stderr, childPids };
 }
 
+/** The idle fixture with an IPC channel, as the supervisor spawns children. */
+async function runIdle(flags: readonly string[]): Promise<{ proc: ChildProcess; out: () => string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', IDLE, ...flags], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  leftovers.push(proc.pid!);
+  let out = '';
+  proc.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return { proc, out: () => out };
+}
+
 afterEach(() => {
   // A failed test must not leave processes behind for the next ones on a shared machine.
   for (const pid of leftovers.splice(0)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
@@ -68,14 +77,19 @@ describe('supervisor - no orphans', () => {
   });
 
   it('exitWithSupervisor - does not keep an idle child alive while its supervisor still runs', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', IDLE], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-    leftovers.push(child.pid!);
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const child = await runIdle([]);
 
-    await eventually(() => child.exitCode !== null, { what: 'the idle child to exit', timeoutMs: 5_000 });
-    expect(child.exitCode).toBe(0);
-    expect(child.connected).toBe(false);
-    expect(out).toBe('idle\n');
+    await eventually(() => child.proc.exitCode !== null, { what: 'the idle child to exit', timeoutMs: 5_000 });
+    expect(child.proc.exitCode).toBe(0);
+    expect(child.out()).toBe('watching\n');
+  });
+
+  it('exitWithSupervisor - a child that looks only after its supervisor is gone still stops gracefully', async () => {
+    const child = await runIdle(['--hold', '--late', '300']);
+    child.proc.disconnect();
+
+    await eventually(() => child.proc.exitCode !== null, { what: 'the child to exit', timeoutMs: 5_000 });
+    expect(child.proc.exitCode).toBe(0);
+    expect(child.out()).toBe('graceful stop\nwatching\n');
   });
 });

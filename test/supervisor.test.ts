@@ -56,10 +56,11 @@ describe('supervisor', () => {
   });
 
   it('a child that is up outlives readyTimeoutMs: the deadline is for the ready line only', async () => {
-    const sup = supervise({ readyTimeoutMs: 1_000 });
+    const sup = supervise({ readyTimeoutMs: 3_000 });
     const { pid } = await sup.start(aChild());
-    // Past the deadline by half of it: a timer left running would have killed the child by now.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Half a second past the deadline counted from the spawn: a timer left running would have killed it.
+    const spawnedAt = events.find((e) => e.type === 'starting')!.at;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, spawnedAt + 3_500 - Date.now())));
 
     expect(sup.list()[0]).toMatchObject({ pid, state: 'up', restarts: 0 });
     expect(isAlive(pid!)).toBe(true);

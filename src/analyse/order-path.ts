@@ -1,5 +1,6 @@
 import type { ObservedSpan } from '../platform/observed-span.ts';
 import type { Hop } from './hops.ts';
+import { groupBy } from './group-by.ts';
 
 export interface PathOptions {
   /** the request that places an order; default the gateway's POST /orders */
@@ -112,13 +113,3 @@ function median(sorted: readonly number[]): number {
 
 const attr = (s: ObservedSpan, key: string): string | undefined => (s.attributes[key] === undefined ? undefined : String(s.attributes[key]));
 
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}

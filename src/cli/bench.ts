@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { FindMaxResult } from '../measure/find-max.ts';
-import { compareRuns, defaultReportDir, renderCompareTable, renderRunTable, verdict, writeReports, writeRunReport } from '../report/index.ts';
+import { compareRuns, defaultReportDir, renderCompareTable, renderRunTable, verdict, writeHtmlReport, writeReports, writeRunReport } from '../report/index.ts';
 import type { RunReport } from '../report/schema.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
 import { addLoadFlags, benchOptions, type LoadFlags } from './load-flags.ts';
@@ -15,8 +15,9 @@ export function registerBench(cli: Command): void {
     cli
       .command('bench')
       .description('load one style with the order workload and report latency, throughput, read load, messages and cost')
-      .addOption(new Option('--style <style>', 'interaction style').choices([...STYLES]).default('rest')),
-  ).action(async (flags: LoadFlags & { style: Style }, command: Command) => {
+      .addOption(new Option('--style <style>', 'interaction style').choices([...STYLES]).default('rest'))
+      .option('--html', HTML_HELP),
+  ).action(async (flags: LoadFlags & HtmlFlag & { style: Style }, command: Command) => {
     const terminal = terminalFor(flags, command);
     await emit(await runStyles([flags.style], flags, terminal), flags, false, terminal);
   });
@@ -27,11 +28,18 @@ export function registerCompare(cli: Command): void {
     cli
       .command('compare')
       .description('run the same load against every style in turn and print them side by side, with ratios against rest')
-      .addOption(new Option('--styles <list>', 'comma-separated styles to compare').argParser(parseStyles).default([...STYLES], STYLES.join(','))),
-  ).action(async (flags: LoadFlags & { styles: Style[] }, command: Command) => {
+      .addOption(new Option('--styles <list>', 'comma-separated styles to compare').argParser(parseStyles).default([...STYLES], STYLES.join(',')))
+      .option('--html', HTML_HELP),
+  ).action(async (flags: LoadFlags & HtmlFlag & { styles: Style[] }, command: Command) => {
     const terminal = terminalFor(flags, command);
     await emit(await runStyles(flags.styles, flags, terminal), flags, true, terminal);
   });
+}
+
+const HTML_HELP = 'also write report.html (charts and tables in one offline file) next to the JSON';
+
+interface HtmlFlag {
+  readonly html?: boolean;
 }
 
 function parseStyles(value: string): Style[] {
@@ -89,20 +97,23 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: T
   return withCeilings(outcomes, calibration);
 }
 
-async function emit(outcomes: readonly Outcome[], flags: LoadFlags, asComparison: boolean, terminal: Terminal): Promise<void> {
+async function emit(outcomes: readonly Outcome[], flags: LoadFlags & HtmlFlag, asComparison: boolean, terminal: Terminal): Promise<void> {
   const runs = outcomes.flatMap((o) => (o.run ? [o.run] : []));
   const dir = flags.out ?? defaultReportDir(new Date());
   const table = { color: terminal.color, width: terminal.width };
   const ramps = outcomes.flatMap((o) => (o.ramp ? [o.ramp] : []));
   const text: string[] = [];
+  let html: string | undefined;
   if (asComparison || runs.length !== 1) {
     const compare = compareRuns(runs, new Date().toISOString());
     if (runs.length > 0) await writeReports(dir, compare);
+    if (runs.length > 0 && flags.html) html = await writeHtmlReport(dir, compare);
     text.push(runs.length > 0 ? renderCompareTable(compare, table) : '');
     if (flags.json) process.stdout.write(`${JSON.stringify(ramps.length ? { ...compare, findMax: ramps } : compare, null, 2)}\n`);
   } else {
     const run = runs[0]!;
     await writeRunReport(dir, run);
+    if (flags.html) html = await writeHtmlReport(dir, run);
     text.push(renderRunTable(run, table));
     if (flags.json) process.stdout.write(`${JSON.stringify(ramps.length ? { ...run, findMax: ramps[0] } : run, null, 2)}\n`);
   }
@@ -110,6 +121,7 @@ async function emit(outcomes: readonly Outcome[], flags: LoadFlags, asComparison
     text.push(`${ramp.style}: highest rate held with p99 completion under ${ramp.sloMs} ms: ${ramp.maxRate ?? 'none'}${ramp.maxRate ? '/s' : ''}`);
   }
   if (runs.length > 0) text.push(`reports written to ${dir}`);
+  if (html) text.push(`HTML report: ${html}`);
   (flags.json ? process.stderr : process.stdout).write(`${text.join('\n')}\n`);
   // Last, after everything is printed and saved, so the final line on stderr says why the exit code is 1.
   const judged = verdict(runs, ramps);

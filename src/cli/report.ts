@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { ReportError, readSaved, renderMarkdown, renderTable } from '../report/index.ts';
+import { ReportError, readSaved, renderMarkdown, renderTable, writeHtmlReport } from '../report/index.ts';
 import { UsageError } from './errors.ts';
 import { noColorFlag, terminalOf } from './terminal.ts';
 
@@ -11,12 +11,17 @@ export function registerReport(cli: Command): void {
     .description('render saved reports again (a bench run.json, or compare.json / <style>/run.json) without re-running the load')
     .argument('<dir>', 'a directory written by bench or compare')
     .addOption(new Option('--format <format>', 'output format; markdown is the summary.md that was written').choices(['table', 'markdown', 'md', 'json']).default('table'))
-    .action(async (dir: string, flags: { format: Format }, command: Command) => {
+    .option('--html', 'write DIR/report.html (charts and tables in one offline file) and print its path instead')
+    .action(async (dir: string, flags: { format: Format; html?: boolean }, command: Command) => {
       // A bench directory gives back the run itself, a compare directory the comparison:
       // rendered with the same functions bench and compare used, the output is what they printed and wrote.
       const report = await readSaved(dir).catch((error: unknown) => {
         throw error instanceof ReportError ? new UsageError(error.message, { cause: error }) : error;
       });
+      if (flags.html) {
+        process.stdout.write(`${await writeHtmlReport(dir, report)}\n`);
+        return;
+      }
       const terminal = terminalOf(process.stdout, { noColor: noColorFlag(command) });
       const out =
         flags.format === 'json'

@@ -58,6 +58,8 @@ export function registerService(cli: Command): void {
 Environment only (never a flag, so it does not show in a process list):
   INTERPLAY_SERVICE_SECRET   the service-to-service credential, at least ${MIN_SERVICE_SECRET_LENGTH} characters; the same
                              for every process of one system (a Kubernetes Secret, a compose env file)
+  INTERPLAY_MAX_EVENT_LOOP_DELAY_MS, INTERPLAY_MAX_INFLIGHT
+                             when to shed new requests with 503 (see the README)
 Set by the supervisor of the processes topology, shown in /health:
   INTERPLAY_REPLICA          this process's replica number (default 1)
   INTERPLAY_RESTARTS         how often it was restarted (default 0)
@@ -66,6 +68,12 @@ Prints "ready <url>" on stdout once it listens; SIGINT or SIGTERM stops it clean
     )
     .action(async (name: ProcessKind, flags: ServiceFlags) => {
       const config = await validate(name, flags);
+      const { exitWithSupervisor, readyLine } = await import('../runtime/supervised.ts');
+      // Stops when its supervisor is gone (even SIGKILLed), and on SIGINT or SIGTERM.
+      let stopAll = async (): Promise<void> => {};
+      const exit = exitWithSupervisor(() => stopAll());
+      process.once('SIGINT', () => void exit());
+      process.once('SIGTERM', () => void exit());
       const { runProcess } = await import('../runtime/run-service.ts');
       const { webhookChannel } = await import('../platform/delivery/webhook.ts');
       const delivery =
@@ -78,10 +86,11 @@ Prints "ready <url>" on stdout once it listens; SIGINT or SIGTERM stops it clean
       const running = await runProcess({ ...config, delivery }).catch((error) => {
         throw asUsageError(error);
       });
-      process.stdout.write(`ready ${running.url}\n`);
-      await untilStopped();
-      await running.stop();
-      await delivery?.close();
+      stopAll = async () => {
+        await running.stop();
+        await delivery?.close();
+      };
+      process.stdout.write(`${readyLine(running.url)}\n`);
     });
 }
 
@@ -109,6 +118,9 @@ async function validate(name: ProcessKind, flags: ServiceFlags) {
     if (!flags.data) throw new UsageError(`the ${name} service needs a data directory: --data (or INTERPLAY_DATA_DIR)`);
     await writableDirectory(flags.data);
   }
+  const { overloadLimitsFromEnv } = await import('../platform/http/overload.ts');
+  const overload = overloadLimitsFromEnv();
+  if (!overload.ok) throw new UsageError(overload.error);
   const whole = (v: string | undefined, fallback: number) => (v && /^\d+$/.test(v) ? Number(v) : fallback);
   return {
     kind: name,
@@ -120,6 +132,7 @@ async function validate(name: ProcessKind, flags: ServiceFlags) {
     bus: flags.style !== 'rest' && flags.nats ? { url: flags.nats, namespace: flags.namespace } : undefined,
     serviceSecret: secret,
     logLevel: flags.logLevel,
+    overload: overload.value,
     instance: { replica: whole(process.env['INTERPLAY_REPLICA'], 1), restarts: whole(process.env['INTERPLAY_RESTARTS'], 0) },
   };
 }
@@ -131,19 +144,4 @@ async function writableDirectory(dir: string): Promise<void> {
   } catch (error) {
     throw new UsageError(`the data directory ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-}
-
-/**
- * Resolves on SIGINT or SIGTERM, or when the supervisor that started this process is gone (its
- * IPC channel closed, even by SIGKILL), so a service never outlives its supervisor.
- */
-function untilStopped(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-    if (process.send) {
-      process.once('disconnect', () => resolve());
-      process.channel?.unref();
-    }
-  });
 }

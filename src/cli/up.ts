@@ -4,6 +4,7 @@ import { UsageError, asUsageError } from './errors.ts';
 import { natsOption, parsePort, parseUrl, replicasOption, styleOption, topologyOption } from './options.ts';
 import type { Topology } from '../runtime/launch.ts';
 import type { DeliveryChannel } from '../services/notification/index.ts';
+import type { OverloadLimits } from '../platform/http/overload.ts';
 
 interface UpFlags {
   readonly style: Style;
@@ -45,6 +46,9 @@ export function registerUp(cli: Command): void {
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      const { overloadLimitsFromEnv } = await import('../platform/http/overload.ts');
+      const overload = overloadLimitsFromEnv();
+      if (!overload.ok) throw new UsageError(overload.error);
       const { webhookChannel } = await import('../platform/delivery/webhook.ts');
       const webhook = flags.webhook && flags.topology === 'inproc'
         ? webhookChannel({
@@ -52,7 +56,7 @@ export function registerUp(cli: Command): void {
             onGiveUp: (orderId, reason) => process.stderr.write(`interplay: notification of order ${orderId} not delivered: ${reason}\n`),
           })
         : undefined;
-      const system = await launch(flags, webhook);
+      const system = await launch(flags, overload.value, webhook);
       started = true;
       process.stdout.write(`ready ${system.url}\n`);
       await requested;
@@ -61,7 +65,7 @@ export function registerUp(cli: Command): void {
     });
 }
 
-async function launch(flags: UpFlags, delivery?: DeliveryChannel) {
+async function launch(flags: UpFlags, overload: OverloadLimits, delivery?: DeliveryChannel) {
   // Loaded here, not at the top: --help and bad flags answer without loading the system.
   const { launchSystem } = await import('../runtime/launch.ts');
   try {
@@ -75,6 +79,7 @@ async function launch(flags: UpFlags, delivery?: DeliveryChannel) {
       replicas: flags.replicas,
       webhook: flags.webhook,
       logLevel: flags.logLevel,
+      overload,
       delivery,
     });
   } catch (error) {

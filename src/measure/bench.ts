@@ -13,8 +13,12 @@ import { createJsonClient } from './http-client.ts';
 import { counterDelta, scrapeMetrics } from './metrics-snapshot.ts';
 import { processUsage, type ProcessUsage } from './proc.ts';
 import { startSink } from './sink.ts';
+import { recordTimeline } from './timeline.ts';
 import type { LoadResult } from './load-options.ts';
 import type { LoadTick } from './tally.ts';
+
+/** the kind of a response that shed the order (`orders.shed`) */
+const SHED = 'shed';
 
 export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv'> {
   readonly style: Style;
@@ -72,8 +76,10 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
     let windowStart = Number.POSITIVE_INFINITY;
     const failures: Record<string, number> = {};
     const fail = (kind: string) => void (failures[kind] = (failures[kind] ?? 0) + 1);
+    let shed = 0;
 
     opts.onPhase?.('load');
+    const timeline = recordTimeline(now());
     const run = runLoad({
       ...(opts.mode === 'open'
         ? { mode: 'open' as const, rate: opts.rate ?? 100, arrivals: opts.arrivals, seed: opts.seed, maxInflight: opts.maxInflight }
@@ -91,17 +97,22 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
           body: { amount: order.amount },
           signal: ctx.signal,
         });
-        return { status: res.status, data: res.data };
+        // A 503 with Retry-After is the system shedding load: refused before any work, not failed.
+        return { status: res.status, data: res.data, ...(res.status === 503 && res.headers['retry-after'] !== undefined ? { kind: SHED } : {}) };
       },
       onResponse: (_i, intendedAt, res, info) => {
         const id = (res.data as { id?: unknown } | undefined)?.id;
-        if (res.status === 201 && typeof id === 'string') placed.set(id, { intendedAt, warmup: info.warmup });
+        if (res.status === 201 && typeof id === 'string') {
+          placed.set(id, { intendedAt, warmup: info.warmup });
+          timeline.accepted(info.completedAt, info.completedAt - intendedAt);
+        } else if (!info.warmup && res.kind === SHED) shed++;
         else if (!info.warmup) fail(`http ${res.status}`);
       },
       onError: (_i, _at, error, info) => {
         if (!info.warmup) fail((error as { code?: string }).code ?? (error as Error).name ?? 'error');
       },
     });
+    run.on('tick', timeline.tick);
     if (opts.onTick) run.on('tick', opts.onTick);
     const load: LoadResult = await run.result;
 
@@ -112,7 +123,7 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
     const usageAfter = await usages(measured);
 
     const completion = new LatencyHistogram();
-    const orders = { placed: 0, paid: 0, rejected: 0, pending: 0, failed: 0, dropped: load.dropped };
+    const orders = { placed: 0, paid: 0, rejected: 0, pending: 0, failed: 0, shed, dropped: load.dropped };
     // Completions that happened inside the measured window, whenever their order was placed:
     // with a backlog, the rate at which orders finish, not the rate at which they were accepted.
     const windowEnd = windowStart + load.durations.measuredMs;
@@ -185,6 +196,10 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
         byService,
       },
       errors: { ...failures, ...(load.unfinished > 0 ? { unfinished: load.unfinished } : {}) },
+      timeline: timeline.build(
+        load.scheduled + load.warmup.sent + load.warmup.dropped,
+        [...placed.keys()].flatMap((id) => sink.receivedAt(id) ?? []),
+      ),
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);

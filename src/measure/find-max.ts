@@ -39,6 +39,7 @@ export interface FindMaxResult {
 export function judge(run: RunReport, sloMs: number): string | undefined {
   const { orders, throughput, latency } = run;
   if (orders.failed > 0) return `${orders.failed} orders failed`;
+  if (orders.shed > 0) return `${orders.shed} orders shed as overload`;
   if (orders.dropped > 0) return `${orders.dropped} sends dropped at the in-flight cap`;
   if (orders.pending > 0) return `${orders.pending} orders still pending after the drain`;
   if (latency.completion.p99 > sloMs) return `p99 completion ${latency.completion.p99.toFixed(1)} ms > ${sloMs} ms`;

@@ -56,11 +56,16 @@ export class LatencyHistogram {
     const h = this.#h;
     const count = h.totalCount;
     if (count === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
-    const maxUs = h.maxValue;
-    const ms = (us: number): number => Math.round(us) / 1000;
+    const at = (p: number): number => this.valueAt(p);
+    return { count, mean: Math.round(h.mean) / 1000, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: Math.round(h.maxValue) / 1000 };
+  }
+
+  /** ms at percentile `p` (0–100); 0 when empty */
+  valueAt(p: number): number {
+    const h = this.#h;
+    if (h.totalCount === 0) return 0;
     // A percentile is reported as the top of its bucket; never let it pass the exact max.
-    const at = (p: number): number => ms(Math.min(h.getValueAtPercentile(p), maxUs));
-    return { count, mean: ms(h.mean), p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: ms(maxUs) };
+    return Math.round(Math.min(h.getValueAtPercentile(p), h.maxValue)) / 1000;
   }
 
   /** Compressed base64 (the HdrHistogram "HISTFAAA…" format), for run.json. */

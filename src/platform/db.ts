@@ -1,5 +1,17 @@
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  type Migration,
+  type SqliteDialectConfig,
+} from 'kysely';
 
 /** How many distinct SQL texts keep a prepared statement; the services issue a few dozen. */
 const STATEMENT_CACHE_SIZE = 256;
@@ -32,7 +44,45 @@ export function openSqlite<DB>(file: string): Kysely<DB> {
       sqlite.close();
     },
   };
-  return new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database }) });
+}
+
+/**
+ * Every transaction here writes. A deferred transaction (SQLite's default BEGIN) that reads and
+ * then writes takes the write lock only at its first write; in WAL mode, when another process
+ * committed in between, that upgrade fails with SQLITE_BUSY_SNAPSHOT at once, and busy_timeout
+ * does not retry it (the snapshot is stale, waiting cannot help). BEGIN IMMEDIATE takes the write
+ * lock up front, where busy_timeout does wait, so replicas on one file queue instead of failing.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+/**
+ * SQLite runs DDL inside transactions; Kysely's adapter says it does not only because one
+ * connection needs no migration lock. Replicas starting at once on a fresh file each run the
+ * migrator: inside one BEGIN IMMEDIATE transaction the second waits, then finds them applied.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
 }
 
 /** Applies a service's migrations in name order; throws when one fails. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from './compare.ts';
+import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import { parseReport } from './parse.ts';
 import { renderCompareTable, renderRunTable } from './table.ts';
@@ -48,6 +49,13 @@ describe('the ceiling block', () => {
     expect(md).toContain('### Against this machine’s ceiling');
     expect(md).toContain('| style | held /s | ceiling /s | efficiency | model CPU ms /order | CPU in hello requests |');
     expect(md).toContain('| rest | 170.0 | 3,400 | 5% | 0.588 | 296 |');
+  });
+
+  it('is on the HTML page’s summary when a run has a calibration, and only then', async () => {
+    const page = await renderHtml(rest);
+    expect(page).toContain('efficiency');
+    expect(page).toContain('3,400');
+    expect(await renderHtml(aRun({ style: 'rest' }))).not.toContain('efficiency');
   });
 
   it('survives saving and reading back, and a damaged one is refused with its field', () => {

@@ -36,7 +36,14 @@ export const LOAD_SECTION: Section<RunReport> = {
         col('paid', 'paid', (r) => count(r.orders.paid)),
         col('rejected', 'rejected', (r) => count(r.orders.rejected)),
         col('pending', 'pending', (r) => count(r.orders.pending)),
+      ],
+    },
+    {
+      // Apart from the outcomes, so each group fits 80 columns with large counts.
+      title: 'not placed',
+      columns: [
         col('failed', 'failed', (r) => count(r.orders.failed)),
+        col('shed', 'shed', (r) => count(r.orders.shed)),
         col('dropped', 'dropped', (r) => count(r.orders.dropped)),
       ],
     },

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReportErrorCode } from './errors.ts';
-import { defaultReportDir, readReports, readSaved, writeReports, writeRunReport } from './files.ts';
+import { defaultReportDir, readReports, readSaved, writeHtmlReport, writeReports, writeRunReport } from './files.ts';
 import { renderMarkdown } from './markdown.ts';
-import { aCompare, aRun } from './test-builders.ts';
+import { aCompare, aRun, aTimeline } from './test-builders.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -33,6 +33,20 @@ describe('writeReports and readReports', () => {
     const compare = aCompare();
     await writeReports(dir, compare);
     expect(await readReports(dir)).toEqual(compare);
+  });
+
+  it('round-trips runs with a per-second timeline beside runs saved without one', async () => {
+    const compare = aCompare([aRun({ style: 'rest', timeline: aTimeline() }), aRun({ style: 'collaboration' })]);
+    await writeReports(dir, compare);
+    expect(await readReports(dir)).toEqual(compare);
+  });
+
+  it('writes report.html beside the JSON and nothing else', async () => {
+    await writeRunReport(dir, aRun());
+    const path = await writeHtmlReport(dir, aRun());
+    expect(path).toBe(join(dir, 'report.html'));
+    expect(await filesUnder(dir)).toEqual(['report.html', 'run.json', 'summary.md']);
+    expect(await readFile(path, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<\/html>\n$/);
   });
 
   it('writes a run.json per style, compare.json and summary.md, and no temp files', async () => {
@@ -75,6 +89,16 @@ describe('writeReports and readReports', () => {
     const read = await readReports(dir);
     expect(read.runs).toEqual([run]);
     expect(read.ratios).toEqual({});
+  });
+
+  it('reads a run saved before orders were shed as one with none shed', async () => {
+    const run = aRun({ style: 'rest', orders: { shed: 0 } });
+    const { shed: _none, ...orders } = run.orders;
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ ...run, orders }));
+
+    const read = await readReports(dir);
+
+    expect(read.runs).toEqual([run]);
   });
 });
 
@@ -137,6 +161,11 @@ describe('readReports errors', () => {
     await writeFile(join(dir, 'run.json'), JSON.stringify(broken));
     await failsWith(readReports(dir), 'REPORT.INVALID');
     await expect(readReports(dir)).rejects.toThrow('orders.placed is not a number');
+  });
+
+  it('REPORT.INVALID for a timeline that is not a list of seconds', async () => {
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ ...aRun(), timeline: [{ t: 0, offered: '20' }] }));
+    await expect(readReports(dir)).rejects.toThrow('timeline is not a list of seconds');
   });
 });
 

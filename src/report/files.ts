@@ -3,6 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { basename, dirname, join } from 'node:path';
 import { compareRuns } from './compare.ts';
 import { ReportError } from './errors.ts';
+import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import { parseReport, parseRunReport } from './parse.ts';
 import type { CompareReport, RunReport } from './schema.ts';
@@ -10,6 +11,7 @@ import type { CompareReport, RunReport } from './schema.ts';
 const RUN_FILE = 'run.json';
 const COMPARE_FILE = 'compare.json';
 const SUMMARY_FILE = 'summary.md';
+const HTML_FILE = 'report.html';
 
 /**
  * Saves a comparison as `<style>/run.json` per run, `summary.md` and `compare.json`, each
@@ -32,6 +34,13 @@ export async function writeReports(dir: string, compare: CompareReport): Promise
 export async function writeRunReport(dir: string, run: RunReport): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   return [await writeAtomic(join(dir, RUN_FILE), json(run)), await writeAtomic(join(dir, SUMMARY_FILE), renderMarkdown(run))];
+}
+
+/** Writes `report.html` (see renderHtml) into `dir`, atomically. @returns its path */
+export async function writeHtmlReport(dir: string, report: CompareReport | RunReport): Promise<string> {
+  const html = await renderHtml(report);
+  await mkdir(dir, { recursive: true });
+  return writeAtomic(join(dir, HTML_FILE), html);
 }
 
 /**

@@ -40,7 +40,7 @@ export function parseRunReport(text: string, path: string): RunReport {
 const NUMBERS = [
   'config.users', 'config.seed', 'config.insufficient', 'config.durationMs', 'config.warmupMs', 'config.drainMs', 'config.maxInflight',
   'environment.cpuCount', 'environment.totalMemoryBytes',
-  'orders.placed', 'orders.paid', 'orders.rejected', 'orders.pending', 'orders.failed', 'orders.dropped',
+  'orders.placed', 'orders.paid', 'orders.rejected', 'orders.pending', 'orders.failed', 'orders.shed', 'orders.dropped',
   'throughput.offered', 'throughput.accepted', 'throughput.completed',
   ...['accept', 'completion'].flatMap((l) => ['count', 'p50', 'p90', 'p99', 'p999', 'max'].map((p) => `latency.${l}.${p}`)),
   'readLoad.total', 'readLoad.perOrder', 'messages.total', 'messages.perOrder', 'messages.bytesPerOrder',
@@ -59,12 +59,17 @@ function checkRun(value: Record<string, unknown>, path: string, where = path): R
   const bad = (why: string) => new ReportError('REPORT.INVALID', `${where} is not a valid interplay run: ${why}.`, { path });
   const style = value['style'];
   if (!STYLES.some((s) => s === style)) throw bad(`unknown style ${JSON.stringify(style)}`);
+  // Runs saved before the system shed load have no count of shed orders: none were.
+  const orders = value['orders'];
+  if (isRecord(orders) && orders['shed'] === undefined) orders['shed'] = 0;
   for (const p of NUMBERS) if (typeof at(value, p) !== 'number') throw bad(`${p} is not a number`);
   for (const p of STRINGS) if (typeof at(value, p) !== 'string') throw bad(`${p} is not a string`);
   for (const p of RECORDS) if (!isRecord(at(value, p))) throw bad(`${p} is not an object`);
   if (!Array.isArray(at(value, 'config.argv'))) throw bad('config.argv is not a list');
   const nats = at(value, 'environment.natsServer');
   if (nats !== null && typeof nats !== 'string') throw bad('environment.natsServer is neither a string nor null');
+  const timeline = value['timeline'];
+  if (timeline !== undefined && !(Array.isArray(timeline) && timeline.every(isSecond))) throw bad('timeline is not a list of seconds');
   if (value['ceiling'] !== undefined) {
     for (const p of CEILING_NUMBERS) if (typeof at(value, p) !== 'number') throw bad(`${p} is not a number`);
   }
@@ -84,6 +89,11 @@ function checkCompare(value: Record<string, unknown>, path: string): CompareRepo
   if (!isRecord(value['ratios'])) throw invalid(path, 'ratios is not an object');
   return value as unknown as CompareReport;
 }
+
+const isSecond = (v: unknown): boolean =>
+  isRecord(v) &&
+  ['t', 'offered', 'accepted', 'completed'].every((k) => typeof v[k] === 'number') &&
+  ['acceptP50', 'acceptP99'].every((k) => v[k] === null || typeof v[k] === 'number');
 
 const invalid = (path: string, why: string): ReportError =>
   new ReportError('REPORT.INVALID', `${path} is not a valid interplay report: ${why}.`, { path });

@@ -49,6 +49,21 @@ export interface ProcessCost {
   readonly rssPeakBytes: number;
 }
 
+/** One second of a run, counted by when things happened (warm-up and drain included). */
+export interface TimelineSecond {
+  /** seconds since the load started: this row covers [t, t + 1) */
+  readonly t: number;
+  /** sends the schedule asked for (sent or dropped); closed loop: sent */
+  readonly offered: number;
+  /** orders accepted (201) */
+  readonly accepted: number;
+  /** notifications delivered to the bench's webhook */
+  readonly completed: number;
+  /** ms from intended send to response, of the orders accepted in this second; null when none were */
+  readonly acceptP50: number | null;
+  readonly acceptP99: number | null;
+}
+
 /** interplay/run@1: the result of one style's run. Every renderer reads only this. */
 export interface RunReport {
   readonly schema: 'interplay/run@1';
@@ -62,8 +77,10 @@ export interface RunReport {
     readonly rejected: number;
     /** accepted, with no notification delivered by the end of the drain */
     readonly pending: number;
-    /** answered with an error, or not answered */
+    /** answered with an error, or not answered; shed orders are not failures */
     readonly failed: number;
+    /** refused at once with 503 and Retry-After because the system was overloaded: never created, never charged */
+    readonly shed: number;
     /** sends skipped because --max-inflight requests were already open (open loop) */
     readonly dropped: number;
   };
@@ -92,6 +109,8 @@ export interface RunReport {
   readonly cost: { readonly cpuMsPerOrder: number; readonly rssPeakBytes: number; readonly byService: Readonly<Record<string, ProcessCost>> };
   /** counts by kind: "http 503", "timeout", ... */
   readonly errors: Readonly<Record<string, number>>;
+  /** per second from the start of the load to the last notification; absent in runs saved before it existed */
+  readonly timeline?: readonly TimelineSecond[];
   /** against this machine's ceiling; present when bench or compare had a calibration */
   readonly ceiling?: RunCeiling;
 }

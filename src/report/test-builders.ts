@@ -1,6 +1,6 @@
 import { LatencyHistogram } from '../measure/histogram.ts';
 import { compareRuns } from './compare.ts';
-import type { CompareReport, Percentiles, RunReport } from './schema.ts';
+import type { CompareReport, Percentiles, RunReport, TimelineSecond } from './schema.ts';
 import type { Style } from '../transports/wiring.ts';
 
 /** Test data for the renderers: plausible runs of each style, any field overridable. */
@@ -70,7 +70,7 @@ export function aRun(overrides: RunOverrides = {}): RunReport {
       storage: 'SQLite (WAL), one file per service',
       startedAt: '2026-11-25T13:05:00.000Z',
     },
-    orders: { placed, paid: 5400, rejected: 597, pending: 3, failed: 0, dropped: 0 },
+    orders: { placed, paid: 5400, rejected: 597, pending: 3, failed: 0, shed: 0, dropped: 0 },
     throughput: { offered: 200, accepted: 199.97, completed: 199.87 },
     latency: { accept, completion },
     histograms: { accept: histogramOf(accept), completion: histogramOf(completion) },
@@ -84,6 +84,18 @@ export function aRun(overrides: RunOverrides = {}): RunReport {
     errors: {},
   };
   return merge<RunReport>(base, overrides);
+}
+
+/** `seconds` of a steady `rate` per second; accept p50 2 ms and p99 9 ms except in second 3, a 40 ms spike */
+export function aTimeline(seconds = 8, rate = 200): TimelineSecond[] {
+  return Array.from({ length: seconds }, (_, t) => ({
+    t,
+    offered: rate,
+    accepted: rate,
+    completed: t === 0 ? rate - 20 : rate,
+    acceptP50: 2,
+    acceptP99: t === 3 ? 40 : 9,
+  }));
 }
 
 /** one run of each given style (default all three), compared */

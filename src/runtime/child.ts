@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Style } from '../transports/index.ts';
 import { hold } from './resources.ts';
+import { parseReadyLine } from './supervised.ts';
 
 export interface ChildSystemOptions {
   readonly style: Style;
@@ -68,10 +69,10 @@ function readyLine(child: ChildProcess, timeoutMs: number): Promise<string> {
     const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(() => reject(new Error(`no "ready" line within ${timeoutMs} ms`)), timeoutMs);
     lines.on('line', (line) => {
-      const match = /^ready (\S+)$/.exec(line);
-      if (match?.[1]) {
+      const url = parseReadyLine(line);
+      if (url) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(url);
       }
     });
     child.once('exit', (code) => {

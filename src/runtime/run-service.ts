@@ -1,5 +1,6 @@
 import { buildGateway } from '../transports/rest/gateway.ts';
 import type { DeliveryChannel } from '../services/notification/index.ts';
+import type { OverloadLimits } from '../platform/http/overload.ts';
 import type { BusConfig, ServiceName, Style } from '../transports/index.ts';
 import type { ProcessKind } from './peers.ts';
 import { composeService } from './service.ts';
@@ -17,6 +18,7 @@ export interface ProcessConfig {
   readonly serviceSecret: string;
   readonly delivery?: DeliveryChannel;
   readonly logLevel?: string;
+  readonly overload?: OverloadLimits;
   readonly instance?: { readonly replica: number; readonly restarts: number };
 }
 
@@ -32,6 +34,7 @@ export async function runProcess(config: ProcessConfig): Promise<RunningProcess>
     const gateway = await buildGateway({
       style: config.style,
       logLevel: config.logLevel,
+      overload: config.overload,
       upstreams: { auth: need('auth'), billing: need('billing'), order: need('order'), notification: need('notification') },
       self: config.instance,
     });
@@ -48,6 +51,7 @@ export async function runProcess(config: ProcessConfig): Promise<RunningProcess>
     serviceSecret: config.serviceSecret,
     delivery: config.delivery,
     logLevel: config.logLevel,
+    overload: config.overload,
     instance: config.instance,
   });
   try {

@@ -8,6 +8,7 @@ import { notificationMigrations, type DeliveryChannel } from '../services/notifi
 import { orderMigrations } from '../services/order/index.ts';
 import { migrate, openSqlite } from '../platform/db.ts';
 import { createServiceApp, type ServiceApp } from '../platform/http/app.ts';
+import type { OverloadLimits } from '../platform/http/overload.ts';
 import type { ServiceDirectory } from '../platform/http/client.ts';
 import { requireToken } from '../platform/http/tokens.ts';
 import { serviceMetrics, type ServiceMetrics } from '../platform/metrics.ts';
@@ -37,6 +38,8 @@ export interface ServiceConfig {
   readonly hasher?: PasswordHasher;
   /** pino level of the service's own logs; default 'warn' */
   readonly logLevel?: string;
+  /** when the service sheds new requests with 503; default DEFAULT_OVERLOAD_LIMITS */
+  readonly overload?: OverloadLimits;
   /** who this process is, for /health: its replica number and how often it was restarted */
   readonly instance?: { readonly replica: number; readonly restarts: number };
 }
@@ -84,6 +87,7 @@ export async function composeService(config: ServiceConfig): Promise<ComposedSer
       service: name,
       metrics,
       logLevel: config.logLevel,
+      overload: config.overload,
       health: () => ({ pid: process.pid, ...config.instance, upSince, ...wiring.health() }),
     });
     cleanups.push(() => app.close());

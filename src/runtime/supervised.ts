@@ -54,7 +54,11 @@ export function exitWithSupervisor(onExit: () => Promise<void>, opts: Supervised
     return exiting;
   };
   const channel = process.channel;
-  if (channel) {
+  if (process.send !== undefined && !process.connected) {
+    // Spawned with a channel, and the supervisor died before we looked: 'disconnect' has come and
+    // gone, and process.channel is already null.
+    void exit();
+  } else if (channel) {
     process.once('disconnect', () => {
       // Nobody reads our pipes any more: a write fails with EPIPE, which must not crash the graceful stop.
       const ignore = (): void => {};

@@ -87,7 +87,7 @@ export interface SupervisorOptions {
   readonly minBackoffMs?: number;
   /**
    * ms, the cap of the doubling delay; default 10000. A crash loop then costs at most one process
-   * start (about half a CPU second for a service) every 10 s on a 2-core machine, and a fixed
+   * start (under a CPU second for a service) every 10 s on a 2-core machine, and a fixed
    * cause (the broker back) is noticed within 10 s.
    */
   readonly maxBackoffMs?: number;
@@ -128,6 +128,8 @@ export interface Supervisor {
   /**
    * sends `signal` (default SIGKILL) as a crash from outside would: the supervisor restarts with
    * backoff. Resolves once the signalled processes have exited (or stopTimeoutMs passed) with their info.
+   * A process in backoff or stopped has nothing to signal and is left out; killing one whose start()
+   * is still waiting for its ready line makes that start() reject.
    */
   kill(service: string, replica?: number, signal?: NodeJS.Signals): Promise<ProcessInfo[]>;
   /** resolves when every matching process is up; rejects (ProcessNotReady) after timeoutMs, default readyTimeoutMs */

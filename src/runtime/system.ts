@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PasswordHasher } from '../services/auth/index.ts';
 import type { DeliveryChannel } from '../services/notification/index.ts';
 import type { ServiceApp } from '../platform/http/app.ts';
+import type { OverloadLimits } from '../platform/http/overload.ts';
 import type { ServiceMetrics } from '../platform/metrics.ts';
 import { buildGateway } from '../transports/rest/gateway.ts';
 import { removeStreams } from '../transports/events/bus.ts';
@@ -29,6 +30,8 @@ export interface SystemOptions {
   readonly hasher?: PasswordHasher;
   /** pino level of the services' own logs; default 'warn' */
   readonly logLevel?: string;
+  /** when the gateway and the services shed new requests with 503; default DEFAULT_OVERLOAD_LIMITS */
+  readonly overload?: OverloadLimits;
   /** the shared service-to-service credential; default $INTERPLAY_SERVICE_SECRET, else a fresh random one */
   readonly serviceSecret?: string;
 }
@@ -82,6 +85,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
         delivery: opts.delivery,
         hasher: opts.hasher,
         logLevel: opts.logLevel,
+        overload: opts.overload,
       });
       cleanups.push(() => composed[name].stop());
     }
@@ -91,6 +95,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const gateway: FastifyInstance = await buildGateway({
       style: opts.style,
       logLevel: opts.logLevel,
+      overload: opts.overload,
       upstreams: { auth: [services.auth], billing: [services.billing], order: [services.order], notification: [services.notification] },
     });
     const url = await gateway.listen({ host, port: opts.port ?? 0 });

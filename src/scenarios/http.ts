@@ -8,6 +8,8 @@ export interface Exchange {
 export interface JsonResponse<T = any> {
   readonly status: number;
   readonly body: T;
+  /** the seconds in Retry-After, when the answer had one */
+  readonly retryAfterS?: number;
 }
 
 export interface ApiClient {
@@ -44,7 +46,8 @@ export function apiClient(baseUrl: string): ApiClient {
           // not JSON: keep the text, the step shows it
         }
         log.push({ request, response: { status: res.status, body } });
-        return { status: res.status, body: body as never };
+        const retryAfter = res.headers.get('retry-after');
+        return { status: res.status, body: body as never, ...(retryAfter === null ? {} : { retryAfterS: Number(retryAfter) }) };
       } catch (error) {
         log.push({ request, error: (error as Error).message });
         throw error;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRandom, type Random } from '../measure/random.ts';
-import { apiClient } from './http.ts';
+import { apiClient, type ApiClient } from './http.ts';
 
 export interface WorkloadOptions {
   /** users registered and funded before the load; default 50 */
@@ -60,8 +60,31 @@ export async function prepareUsers(baseUrl: string, count: number): Promise<Prep
   return { tokens };
 }
 
-async function prepareUser(baseUrl: string, email: string): Promise<string> {
+/** ms; setup waits this long in all for a system that sheds its requests (503 with Retry-After) */
+const SHED_TIMEOUT_MS = 30_000;
+
+/**
+ * A call that comes back later when the system shed it: a 503 with Retry-After was refused before
+ * any work was done, so sending it again repeats nothing. Setup is not measured; it only has to finish.
+ */
+function patientClient(baseUrl: string): Pick<ApiClient, 'call'> {
   const api = apiClient(baseUrl);
+  return {
+    async call(method, path, opts) {
+      const deadline = Date.now() + SHED_TIMEOUT_MS;
+      for (;;) {
+        const res = await api.call(method, path, opts);
+        const retryAfterS = res.retryAfterS;
+        if (res.status !== 503 || retryAfterS === undefined || !Number.isFinite(retryAfterS) || Date.now() > deadline) return res;
+        // Retry-After is whole seconds; waiting a full one would make setup crawl, so at most 1 s and at least 50 ms.
+        await new Promise((r) => setTimeout(r, Math.min(Math.max(retryAfterS, 0.05), 1) * 1000));
+      }
+    },
+  };
+}
+
+async function prepareUser(baseUrl: string, email: string): Promise<string> {
+  const api = patientClient(baseUrl);
   const password = 'bench-password-1';
   const fail = (what: string, status: number) => {
     throw new Error(`setup: ${what} for ${email} answered ${status}`);

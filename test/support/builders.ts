@@ -6,7 +6,7 @@ import type { Kysely, Migration } from 'kysely';
 import { migrate, openSqlite } from '../../src/platform/db.ts';
 import type { AuthDB, AuthDeps, AuthEvent, PasswordHasher, Registration, TokenIssuer } from '../../src/services/auth/index.ts';
 import type { BillingDB, BillingDeps, BillingEvent, PaymentRequest } from '../../src/services/billing/index.ts';
-import type { Clock, EventSink, Ids } from '../../src/services/kernel/index.ts';
+import type { Clock, EventSink, Ids, UnitOfWork } from '../../src/services/kernel/index.ts';
 import type {
   Contact,
   ContactDirectory,
@@ -86,8 +86,8 @@ export type RecordingSink<DB, E> = EventSink<DB, E> & { readonly recorded: Recor
 /** An EventSink that keeps what it was given. */
 export function recordingSink<DB, E>(): RecordingSink<DB, E> {
   const recorded: RecordedEvent<E>[] = [];
-  const sink = async (trx: Kysely<DB>, event: E): Promise<void> => {
-    recorded.push({ event, inTransaction: trx.isTransaction });
+  const sink = async (tx: UnitOfWork<DB>, event: E): Promise<void> => {
+    recorded.push({ event, inTransaction: tx.trx.isTransaction });
   };
   return Object.assign(sink, { recorded });
 }

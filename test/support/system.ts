@@ -11,6 +11,7 @@ import {
   tokenIssuer,
   type PasswordHasher,
 } from '../../src/services/auth/index.ts';
+import type { OverloadLimits } from '../../src/platform/http/overload.ts';
 import { startSystem, type RunningSystem } from '../../src/runtime/system.ts';
 import { aRegistration, cheapHasher, recordingDelivery, type Delivered } from './builders.ts';
 
@@ -96,6 +97,21 @@ const safeJson = (text: string): Record<string, unknown> | undefined => {
 export const fieldsOf = (reply: Reply): string[] =>
   ((reply.body as { errors?: { field: string }[] } | undefined)?.errors ?? []).map((e) => e.field);
 
+/** the target of a `Link: <…>; rel="next"` header, or undefined on a list's last page */
+export const nextLink = (reply: Reply): string | undefined => /<([^>]+)>;\s*rel="next"/.exec(reply.headers.get('link') ?? '')?.[1];
+
+/** every page of a paged list, following its Link headers from `first`; each page must answer 200 */
+export async function allPages<T>(ts: Pick<TestSystem, 'call'>, token: string, first: string): Promise<T[][]> {
+  const pages: T[][] = [];
+  for (let path: string | undefined = first; path !== undefined; ) {
+    const reply: Reply<T[]> = await ts.call<T[]>('GET', path, { token });
+    if (reply.status !== 200) throw new Error(`GET ${path} answered ${reply.status}: ${reply.text}`);
+    pages.push(reply.body);
+    path = nextLink(reply);
+  }
+  return pages;
+}
+
 export interface TestUser {
   readonly id: string;
   readonly email: string;
@@ -124,11 +140,20 @@ export interface TestSystem {
 export interface TestSystemOptions {
   /** default: a cheap fake, since these tests are not about password hashing */
   readonly hasher?: PasswordHasher;
+  /** default: limits no test reaches (see UNREACHED_LIMITS) */
+  readonly overload?: OverloadLimits;
 }
+
+/**
+ * The suite runs many systems at once on shared cores, so their event loops lag for reasons that
+ * are not their own load; a test not about shedding must not be shed. test/http-overload.test.ts
+ * sets its own limits.
+ */
+const UNREACHED_LIMITS: OverloadLimits = { maxEventLoopDelayMs: 60_000, maxInflight: 100_000, retryAfterS: 1 };
 
 export async function startRestSystem(opts: TestSystemOptions = {}): Promise<TestSystem> {
   const delivery = recordingDelivery();
-  const system = await startSystem({ style: 'rest', delivery, hasher: opts.hasher ?? cheapHasher, logLevel: 'fatal' });
+  const system = await startSystem({ style: 'rest', delivery, hasher: opts.hasher ?? cheapHasher, logLevel: 'fatal', overload: opts.overload ?? UNREACHED_LIMITS });
   const through = <T>(method: string, path: string, o?: CallOptions) => call<T>(system.url, method, path, o);
 
   const aUser: TestSystem['aUser'] = async (overrides = {}) => {

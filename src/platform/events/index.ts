@@ -1,6 +1,6 @@
 export { EnvelopeOf, EventEnvelope, envelopeCheck, newEnvelope, decodeEnvelope } from './envelope.ts';
 export { createEventTables, appendToOutbox, claimInbox } from './tables.ts';
-export { startOutboxRelay } from './relay.ts';
+export { startOutboxRelay, OUTBOX_LEASE_MS } from './relay.ts';
 export { streamsFor, ensureStream, ensureConsumer, InvalidConsumerDefinition } from './streams.ts';
 export {
   startConsumer,

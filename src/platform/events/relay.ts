@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { EventTables, OutboxTable } from './tables.ts';
+import { claimOutboxRows, releaseOutboxClaims } from './outbox-claims.ts';
 import { toNatsHeaders } from './trace.ts';
 import { errorMessage, silentLog } from './log.ts';
 import type { EventLog } from './log.ts';
 
 export interface OutboxRelayOptions<DB extends EventTables> {
-  /** the service's own database; the relay only reads committed rows through it */
+  /** the service's own database; the relay claims committed rows through it and marks them sent */
   readonly db: Kysely<DB>;
   readonly js: JetStreamClient;
   /**
@@ -24,9 +26,30 @@ export interface OutboxRelayOptions<DB extends EventTables> {
   /** ms to wait for the broker's ack of one publish; default 5000 */
   readonly publishTimeoutMs?: number;
   /** called after the broker acknowledged a row, e.g. to count messages and bytes in metrics */
-  readonly onPublished?: (subject: string, bytes: number, duplicate: boolean) => void;
-  /** ms since epoch, for sent_at; default Date.now */
+  readonly onPublished?: (subject: string, bytes: number, duplicate: boolean, span: PublishSpan) => void;
+  /** ms since epoch, for sent_at and leases; default Date.now */
   readonly now?: () => number;
+  /** names this relay's claims on outbox rows; default a random UUID, unique per start */
+  readonly relayId?: string;
+  /** ms a claimed row stays this relay's; default OUTBOX_LEASE_MS */
+  readonly leaseMs?: number;
+}
+
+/**
+ * ms a relay holds the rows it claimed. Longer than a batch normally takes (every publish in it
+ * times out after 5 s at most, and marking may wait busy_timeout, 5 s, for the write lock), so a
+ * live relay keeps its rows; short enough that a dead replica's events wait at most this long for
+ * another relay; and well inside JetStream's 2-minute duplicate window, so that a relay which was
+ * only slow, not dead, and publishes after the takeover is still dropped as a duplicate.
+ */
+export const OUTBOX_LEASE_MS = 30_000;
+
+/** When a publish ran, and the trace context the message carries, for a span of it. */
+export interface PublishSpan {
+  readonly traceparent: string | undefined;
+  /** ms since the epoch */
+  readonly startMs: number;
+  readonly endMs: number;
 }
 
 export interface SubjectTraffic {
@@ -49,7 +72,7 @@ export interface OutboxRelayStats {
 export interface OutboxRelay {
   /** call after committing a transaction that appended to the outbox */
   wake(): void;
-  /** stops polling and waits for the pass in flight; rows not yet marked stay for the next relay */
+  /** stops polling, waits for the pass in flight and hands its unsent rows back to the other relays */
   stop(): Promise<void>;
   stats(): OutboxRelayStats;
 }
@@ -64,6 +87,8 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   const retryMaxMs = opts.retryMaxMs ?? 5_000;
   const publishTimeoutMs = opts.publishTimeoutMs ?? 5_000;
   const now = opts.now ?? Date.now;
+  const relayId = opts.relayId ?? randomUUID();
+  const leaseMs = opts.leaseMs ?? OUTBOX_LEASE_MS;
 
   let published = 0;
   let duplicates = 0;
@@ -112,26 +137,20 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
       });
   }
 
-  /** Publishes unsent rows until none are left; false after a failure (rows stay unsent). */
+  /** Publishes claimable rows until none are left; false after a failure (rows stay unsent, and ours). */
   async function pass(): Promise<boolean> {
     for (;;) {
       let rows: OutboxTable[];
       try {
-        rows = await db
-          .selectFrom('outbox')
-          .selectAll()
-          .where('sent_at', 'is', null)
-          .orderBy('id')
-          .limit(batch)
-          .execute();
+        rows = await claimOutboxRows(db, { relayId, now: now(), leaseMs, batch });
       } catch (err) {
-        return fail(err, 'outbox read failed');
+        return fail(err, 'outbox claim failed');
       }
       if (rows.length === 0) {
         pending = 0;
         return true;
       }
-      // Published back to back on one connection, so the stream keeps the rows' order.
+      // Published back to back on one connection, so the stream keeps the order of this relay's rows.
       const results = await Promise.allSettled(rows.map((row) => publish(row)));
       const sentIds = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
       if (sentIds.length > 0) {
@@ -160,9 +179,11 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   }
 
   async function publish(row: OutboxTable): Promise<void> {
+    const headers = parseHeaders(row);
+    const startMs = Date.now();
     const ack = await js.publish(row.subject, row.payload, {
       msgID: row.id,
-      headers: toNatsHeaders(parseHeaders(row)),
+      headers: toNatsHeaders(headers),
       timeout: publishTimeoutMs,
     });
     published++;
@@ -172,7 +193,7 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
     const bytes = Buffer.byteLength(row.payload);
     traffic.bytes += bytes;
     bySubject.set(row.subject, traffic);
-    opts.onPublished?.(row.subject, bytes, ack.duplicate);
+    opts.onPublished?.(row.subject, bytes, ack.duplicate, { traceparent: headers?.['traceparent'], startMs, endMs: Date.now() });
   }
 
   async function countUnsent(): Promise<number> {
@@ -210,6 +231,10 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
       stopped = true;
       clearTimeout(timer);
       await inFlight;
+      // Best effort: a relay that cannot release its rows leaves them to the lease.
+      await releaseOutboxClaims(db, relayId).catch((err: unknown) => {
+        log.warn({ err: errorMessage(err) }, 'outbox relay: could not release its rows; another relay takes them after the lease');
+      });
     },
     stats() {
       return {

@@ -15,6 +15,10 @@ export interface OutboxTable {
   created_at: number;
   /** ms since epoch; null until the broker acknowledged it */
   sent_at: number | null;
+  /** the relay that holds the row; null until one claimed it */
+  claimed_by: string | null;
+  /** ms since epoch; another relay may take the row over once this has passed */
+  claimed_until: number | null;
 }
 
 /** One processed event per consumer, inserted in the same transaction as the effect. */
@@ -31,8 +35,15 @@ export interface EventTables {
   inbox: InboxTable;
 }
 
-/** Idempotent; portable DDL (SQLite now, PostgreSQL later). */
+/**
+ * Idempotent; portable DDL (SQLite now, PostgreSQL later). Replicas starting at once on one
+ * database run it together, hence one transaction (a writing one: IMMEDIATE on SQLite).
+ */
 export async function createEventTables(db: Kysely<any>): Promise<void> {
+  await db.transaction().execute((trx) => createEventTablesIn(trx));
+}
+
+async function createEventTablesIn(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('outbox')
     .ifNotExists()
@@ -43,6 +54,7 @@ export async function createEventTables(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('sent_at', 'bigint')
     .execute();
+  await addClaimColumns(db);
   // Partial index: the relay only ever scans unsent rows, which stay few while sent rows pile up.
   await db.schema
     .createIndex('outbox_unsent')
@@ -59,6 +71,14 @@ export async function createEventTables(db: Kysely<any>): Promise<void> {
     .addColumn('processed_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('inbox_pk', ['consumer', 'event_id'])
     .execute();
+}
+
+/** The relay's lease (relay.ts); added to outboxes made before relays claimed rows. */
+async function addClaimColumns(db: Kysely<any>): Promise<void> {
+  const tables = await db.introspection.getTables();
+  const columns = new Set(tables.find((t) => t.name === 'outbox')?.columns.map((c) => c.name));
+  if (!columns.has('claimed_by')) await db.schema.alterTable('outbox').addColumn('claimed_by', 'text').execute();
+  if (!columns.has('claimed_until')) await db.schema.alterTable('outbox').addColumn('claimed_until', 'bigint').execute();
 }
 
 // Services pass Kysely<TheirDb>; the helpers only touch the event tables, hence the narrowing cast.
@@ -94,6 +114,8 @@ export async function appendToOutbox<DB extends EventTables>(
       headers: JSON.stringify(headers),
       created_at: entry.now ?? Date.now(),
       sent_at: null,
+      claimed_by: null,
+      claimed_until: null,
     })
     .execute();
 }
@@ -108,10 +130,13 @@ export async function claimInbox<DB extends EventTables>(
   eventId: string,
   now: number = Date.now(),
 ): Promise<boolean> {
-  const result = await events(trx)
+  // The primary key decides: of two replicas handling one event at once, one inserts; the other
+  // waits for its commit (or its rollback) and then finds the row (or inserts it).
+  const claimed = await events(trx)
     .insertInto('inbox')
     .values({ consumer, event_id: eventId, processed_at: now })
     .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
+    .returning('event_id')
     .executeTakeFirst();
-  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  return claimed !== undefined;
 }

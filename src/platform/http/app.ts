@@ -4,8 +4,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../services/kernel/index.ts';
 import { childTraceparent } from '../events/trace.ts';
 import type { ServiceMetrics } from '../metrics.ts';
+import { isRecording, recordServerSpan } from '../spans.ts';
 import { traceContext } from '../trace-context.ts';
 import { UpstreamUnavailable, domainProblem } from './errors.ts';
+import { DEFAULT_OVERLOAD_LIMITS, shedOverload, type OverloadLimits } from './overload.ts';
 import { problem, sendProblem, type ProblemType } from './problem.ts';
 import { logDestination } from '../logs.ts';
 
@@ -20,7 +22,12 @@ export interface ServiceAppOptions {
   readonly description?: string;
   /** facts for /health beside `status` (event consumers, outbox backlog, dead letters) */
   readonly health?: () => Record<string, unknown>;
+  /** when to shed new requests with 503; default DEFAULT_OVERLOAD_LIMITS */
+  readonly overload?: OverloadLimits;
 }
+
+/** answered under any load: probes and scrapes, and calls from services that already admitted the work */
+const NEVER_SHED = /^\/(health|metrics|openapi\.json)$|^\/internal\//;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,6 +60,8 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
     },
   });
 
+  await shedOverload(app, { limits: opts.overload ?? DEFAULT_OVERLOAD_LIMITS, exempt: (path) => NEVER_SHED.test(path) });
+
   // JSON only: without this, Fastify parses text/plain and the schema answers 400 instead of 415.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('traceparent', '');
@@ -64,11 +73,13 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
     traceContext.run({ traceparent: request.traceparent }, done);
   });
   app.addHook('onResponse', async (request, reply) => {
-    opts.metrics.serverRequests.inc({
-      method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
-      status: String(reply.statusCode),
-    });
+    const route = request.routeOptions.url ?? 'unmatched';
+    opts.metrics.serverRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    if (isRecording()) {
+      const end = Date.now();
+      const incoming = request.headers.traceparent;
+      recordServerSpan(opts.service, request.method, route, typeof incoming === 'string' ? incoming : undefined, end - reply.elapsedTime, end, reply.statusCode, request.traceparent);
+    }
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => sendProblem(reply, toProblem(error, request)));
@@ -78,7 +89,9 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'up', service: opts.service, ...opts.health?.() }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    // The gateway sums its replicas from prom-client's JSON form; text alone would leave it nothing to sum.
+    if ((request.query as { format?: string }).format === 'json') return opts.metrics.registry.getMetricsAsJSON();
     reply.type(opts.metrics.registry.contentType);
     return opts.metrics.registry.metrics();
   });

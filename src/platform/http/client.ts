@@ -1,5 +1,7 @@
 import { BalancedPool, Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { ServiceMetrics } from '../metrics.ts';
+import { childTraceparent } from '../events/trace.ts';
+import { isRecording, recordClientCall } from '../spans.ts';
 import { currentTraceparent } from '../trace-context.ts';
 import { UpstreamUnavailable } from './errors.ts';
 
@@ -72,9 +74,15 @@ export function serviceClient(opts: ServiceClientOptions): ServiceClient {
     const path = c.route.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(c.params?.[name] ?? ''));
     const headers: Record<string, string> = { authorization: `Bearer ${await opts.token()}` };
     const traceparent = c.traceparent || currentTraceparent();
-    if (traceparent) headers.traceparent = traceparent;
+    // While spans are recorded, the call is a span of its own and the callee continues it.
+    const span = isRecording() ? { parent: traceparent, self: childTraceparent(traceparent), start: Date.now() } : undefined;
+    const sent = span?.self ?? traceparent;
+    if (sent) headers.traceparent = sent;
     if (c.body !== undefined) headers['content-type'] = 'application/json';
     const label = { target: opts.target, method, route: c.route };
+    const recordAs = (status: number | string) => {
+      if (span) recordClientCall(opts.caller.service, opts.target, method, c.route, span.parent, span.start, Date.now(), status, span.self);
+    };
     try {
       const res = await connect().request({
         method,
@@ -83,11 +91,13 @@ export function serviceClient(opts: ServiceClientOptions): ServiceClient {
         body: c.body === undefined ? undefined : JSON.stringify(c.body),
       });
       const text = await res.body.text();
+      recordAs(res.statusCode);
       opts.caller.clientRequests.inc({ ...label, status: String(res.statusCode) });
       if (res.statusCode >= 500) throw new UpstreamUnavailable(opts.target);
       return { status: res.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
     } catch (error) {
       if (error instanceof UpstreamUnavailable) throw error;
+      recordAs((error as { code?: string }).code ?? 'error');
       opts.caller.clientRequests.inc({ ...label, status: 'error' });
       if (error instanceof undiciErrors.UndiciError || isSocketError(error)) {
         throw new UpstreamUnavailable(opts.target, { cause: error });

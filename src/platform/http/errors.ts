@@ -23,8 +23,10 @@ const BY_CODE: Record<string, ProblemType> = {
   'BILLING.BALANCE_LIMIT': 'balance-limit',
   'ORDER.NOT_FOUND': 'not-found',
   'ORDER.IDEMPOTENCY_MISMATCH': 'idempotency-key-mismatch',
+  'ORDER.INVALID_CURSOR': 'invalid-cursor',
   'NOTIFICATION.CONTACT_UNKNOWN': 'not-found',
   'NOTIFICATION.ORDER_NOT_FINAL': 'order-not-final',
+  'NOTIFICATION.INVALID_CURSOR': 'invalid-cursor',
 };
 
 export function domainProblem(error: DomainError): Problem {

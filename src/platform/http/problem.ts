@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 /** One stable `type` per kind of failure (RFC 9457). */
 export const PROBLEMS = {
   'invalid-input': { status: 400, title: 'The request is not valid' },
+  'invalid-cursor': { status: 400, title: 'The cursor is not one this list issued' },
   'malformed-json': { status: 400, title: 'The body is not valid JSON' },
   unauthorized: { status: 401, title: 'A valid bearer token is required' },
   'invalid-credentials': { status: 401, title: 'The email or password is wrong' },
@@ -15,6 +16,7 @@ export const PROBLEMS = {
   'unsupported-media-type': { status: 415, title: 'The body must be application/json' },
   'idempotency-key-mismatch': { status: 422, title: 'The Idempotency-Key was used with a different body' },
   'balance-limit': { status: 422, title: 'The balance would exceed the largest amount stored' },
+  'service-overloaded': { status: 503, title: 'The service is overloaded; retry after the Retry-After seconds' },
   'service-unavailable': { status: 503, title: 'A service this request needs is unavailable' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

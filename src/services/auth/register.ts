@@ -16,14 +16,14 @@ export async function register(deps: AuthDeps, input: Registration): Promise<Res
   // Hash outside the transaction: it takes tens of milliseconds and holds no lock.
   const passwordHash = await deps.hasher.hash(input.password);
   const user: User = { id: deps.ids.next(), email, name: input.name.trim() };
-  return withTx(deps.db, async (trx) => {
-    const inserted = await trx
+  return withTx(deps.db, async (tx) => {
+    const inserted = await tx.trx
       .insertInto('users')
       .values({ id: user.id, email, name: user.name, password_hash: passwordHash, created_at: deps.clock.now() })
       .onConflict((oc) => oc.column('email').doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return err(emailTaken(email));
-    await deps.events(trx, { type: 'user.registered', user });
+    await deps.events(tx, { type: 'user.registered', user });
     return ok(user);
   });
 }

@@ -31,13 +31,16 @@ export interface BillingDeps {
 
 /** Idempotent: opening an account that exists returns it unchanged. */
 export async function openAccount(deps: BillingDeps, userId: string): Promise<Account> {
-  return withTx(deps.db, async (trx) => {
+  return withTx(deps.db, async ({ trx }) => {
     const now = deps.clock.now();
-    await trx
+    // The primary key decides: of two openings at once, one inserts and the other finds its row.
+    const opened = await trx
       .insertInto('accounts')
       .values({ user_id: userId, balance: 0, currency: CURRENCY, created_at: now, updated_at: now })
       .onConflict((oc) => oc.column('user_id').doNothing())
-      .execute();
+      .returning(['user_id', 'balance', 'currency'])
+      .executeTakeFirst();
+    if (opened) return { userId: opened.user_id, balance: opened.balance, currency: opened.currency };
     const account = await getAccount({ db: trx }, userId);
     if (!account.ok) throw new Error(`account ${userId} vanished inside its own transaction`);
     return account.value;

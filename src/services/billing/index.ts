@@ -7,3 +7,5 @@ export type { PaymentRequest } from './pay.ts';
 export { billingMigrations } from './schema.ts';
 export type { BillingDB } from './schema.ts';
 export type { BillingError, BillingErrorCode } from './errors.ts';
+export { getLedger } from './ledger.ts';
+export type { DepositEntry, Ledger } from './ledger.ts';

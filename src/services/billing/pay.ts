@@ -11,7 +11,7 @@ export interface PaymentRequest {
   readonly amount: number;
 }
 
-const toPayment = (row: PaymentsTable): Payment => ({
+export const toPayment = (row: PaymentsTable): Payment => ({
   orderId: row.order_id,
   userId: row.user_id,
   amount: row.amount,
@@ -25,13 +25,25 @@ const findPayment = (db: Kysely<BillingDB>, orderId: string) =>
 
 /**
  * Withdraws the order's amount, or refuses when the balance is too low and moves no money.
- * Idempotent per order: a second call returns the first decision and charges nothing.
+ * Idempotent per order: the payment row (primary key order_id) is claimed before the charge, so of
+ * two calls at once one charges and the other returns that decision and charges nothing.
  */
 export async function pay(deps: BillingDeps, input: PaymentRequest): Promise<Result<Payment, BillingError>> {
-  return withTx(deps.db, async (trx) => {
-    const earlier = await findPayment(trx, input.orderId);
-    if (earlier) return ok(toPayment(earlier));
+  return withTx(deps.db, async (tx) => {
+    const { trx } = tx;
     const now = deps.clock.now();
+    // Claimed as rejected with no balance; the decision below overwrites both in this transaction.
+    const claimed = await trx
+      .insertInto('payments')
+      .values({ ...base(input, now), status: 'rejected', balance_after: 0 })
+      .onConflict((oc) => oc.column('order_id').doNothing())
+      .returning('order_id')
+      .executeTakeFirst();
+    if (!claimed) {
+      const earlier = await findPayment(trx, input.orderId);
+      if (!earlier) throw new Error(`the payment of order ${input.orderId} conflicted, yet is not there`);
+      return ok(toPayment(earlier));
+    }
     // The conditional update is the whole decision: it cannot take the balance below zero.
     const charged = await trx
       .updateTable('accounts')
@@ -45,12 +57,20 @@ export async function pay(deps: BillingDeps, input: PaymentRequest): Promise<Res
       row = { ...base(input, now), status: 'paid', balance_after: charged.balance };
     } else {
       const account = await trx.selectFrom('accounts').select('balance').where('user_id', '=', input.userId).executeTakeFirst();
-      if (!account) return err(accountNotFound(input.userId));
+      if (!account) {
+        // No decision without an account: free the order for a payment once the account exists.
+        await trx.deleteFrom('payments').where('order_id', '=', input.orderId).execute();
+        return err(accountNotFound(input.userId));
+      }
       row = { ...base(input, now), status: 'rejected', balance_after: account.balance };
     }
-    await trx.insertInto('payments').values(row).execute();
+    await trx
+      .updateTable('payments')
+      .set({ status: row.status, balance_after: row.balance_after })
+      .where('order_id', '=', input.orderId)
+      .execute();
     const payment = toPayment(row);
-    await deps.events(trx, { type: 'payment.completed', payment });
+    await deps.events(tx, { type: 'payment.completed', payment });
     return ok(payment);
   });
 }

@@ -16,7 +16,7 @@ describe('contacts', () => {
 
     await rememberContact(deps(), contact);
 
-    expect(await localContacts(deps()).find(contact.userId)).toEqual(contact);
+    expect(await localContacts().find(contact.userId, store.db)).toEqual(contact);
   });
 
   it('rememberContact - keeps the latest data, and repeating it changes nothing', async () => {
@@ -26,17 +26,17 @@ describe('contacts', () => {
 
     await rememberContact(deps(), { ...contact, name: 'Ada Lovelace', email: 'ada@lovelace.org' });
 
-    expect(await localContacts(deps()).find('user-1')).toEqual({ userId: 'user-1', name: 'Ada Lovelace', email: 'ada@lovelace.org' });
+    expect(await localContacts().find('user-1', store.db)).toEqual({ userId: 'user-1', name: 'Ada Lovelace', email: 'ada@lovelace.org' });
     expect(await store.db.selectFrom('contacts').selectAll().execute()).toHaveLength(1);
   });
 
   it('localContacts - an unknown user is not found', async () => {
-    expect(await localContacts(deps()).find('nobody')).toBeUndefined();
+    expect(await localContacts().find('nobody', store.db)).toBeUndefined();
   });
 
   it('localContacts - a remembered contact is enough for notifyOrderOutcome to address the message', async () => {
     await rememberContact(deps(), aContact({ userId: 'user-1', name: 'Grace' }));
-    const notifying = notificationDeps(store.db, { contacts: localContacts(deps()) });
+    const notifying = notificationDeps(store.db, { contacts: localContacts() });
 
     const result = await notifyOrderOutcome(notifying, anOutcome({ userId: 'user-1' }));
 

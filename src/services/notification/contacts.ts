@@ -3,7 +3,7 @@ import type { Contact, ContactDirectory, NotificationDeps } from './notification
 
 /** Keeps the latest contact data of a user; repeating it changes nothing. */
 export async function rememberContact(deps: Pick<NotificationDeps, 'db' | 'clock'>, contact: Contact): Promise<void> {
-  await withTx(deps.db, async (trx) => {
+  await withTx(deps.db, async ({ trx }) => {
     await trx
       .insertInto('contacts')
       .values({ user_id: contact.userId, email: contact.email, name: contact.name, updated_at: deps.clock.now() })
@@ -13,10 +13,10 @@ export async function rememberContact(deps: Pick<NotificationDeps, 'db' | 'clock
 }
 
 /** The contact directory of the collaboration style: the local copy, no calls out. */
-export function localContacts(deps: Pick<NotificationDeps, 'db'>): ContactDirectory {
+export function localContacts(): ContactDirectory {
   return {
-    async find(userId) {
-      const row = await deps.db.selectFrom('contacts').select(['user_id', 'email', 'name']).where('user_id', '=', userId).executeTakeFirst();
+    async find(userId, db) {
+      const row = await db.selectFrom('contacts').select(['user_id', 'email', 'name']).where('user_id', '=', userId).executeTakeFirst();
       return row ? { userId: row.user_id, email: row.email, name: row.name } : undefined;
     },
   };

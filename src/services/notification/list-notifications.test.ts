@@ -26,19 +26,32 @@ describe('listNotifications', () => {
 
     const mine = await listNotifications(deps, 'user-1');
 
-    expect(mine.map((n) => n.orderId)).toEqual(['order-c', 'order-a']);
-    expect(mine.every((n) => n.userId === 'user-1')).toBe(true);
+    expect(mine.ok && mine.value.items.map((n) => n.orderId)).toEqual(['order-c', 'order-a']);
+    expect(mine.ok && mine.value.items.every((n) => n.userId === 'user-1')).toBe(true);
   });
 
-  it('listNotifications - the limit keeps the newest ones', async () => {
+  it('listNotifications - pages follow one another newest first, and the last one has no next', async () => {
     await notify('user-1', 'order-a');
     await notify('user-1', 'order-b');
     await notify('user-1', 'order-c');
 
-    expect((await listNotifications(deps, 'user-1', 1)).map((n) => n.orderId)).toEqual(['order-c']);
+    const first = await listNotifications(deps, 'user-1', { limit: 2 });
+    if (!first.ok || first.value.next === null) throw new Error('expected a next page');
+    const second = await listNotifications(deps, 'user-1', { limit: 2, cursor: first.value.next });
+
+    expect(first.value.items.map((n) => n.orderId)).toEqual(['order-c', 'order-b']);
+    expect(second.ok && second.value).toEqual({ items: [expect.objectContaining({ orderId: 'order-a' })], next: null });
   });
 
-  it('listNotifications - a user who was never notified gets an empty list', async () => {
-    expect(await listNotifications(deps, 'user-9')).toEqual([]);
+  it("listNotifications - refuses a cursor from the orders list as NOTIFICATION.INVALID_CURSOR", async () => {
+    const cursor = Buffer.from(JSON.stringify(['orders', 1, 'id-1'])).toString('base64url');
+
+    const page = await listNotifications(deps, 'user-1', { cursor });
+
+    expect(!page.ok && page.error.code).toBe('NOTIFICATION.INVALID_CURSOR');
+  });
+
+  it('listNotifications - a user who was never notified gets an empty last page', async () => {
+    expect(await listNotifications(deps, 'user-9')).toEqual({ ok: true, value: { items: [], next: null } });
   });
 });

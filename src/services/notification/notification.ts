@@ -19,7 +19,11 @@ export interface Notification {
 
 /** Where a user's contact data comes from: the auth service over HTTP, or the local copy. */
 export interface ContactDirectory {
-  find(userId: string, ctx?: LookupContext): Promise<Contact | undefined>;
+  /**
+   * `db` is what the calling use case reads through: inside a transaction, the transaction. A local
+   * copy reads through it, so it sees the transaction's own writes on any number of connections.
+   */
+  find(userId: string, db: Kysely<NotificationDB>, ctx?: LookupContext): Promise<Contact | undefined>;
 }
 
 /** passed through to lookups that leave the service, so the trace continues */

@@ -26,9 +26,11 @@ export async function notifyOrderOutcome(
 ): Promise<Result<Notification, NotificationError>> {
   if (outcome.status === 'pending') return err(orderNotFinal(outcome.orderId));
   const status = outcome.status;
+  // A fast path only (no contact lookup for a repeat); the unique order_id below decides.
   const existing = await deps.db.selectFrom('notifications').selectAll().where('order_id', '=', outcome.orderId).executeTakeFirst();
   if (existing) return ok(toNotification(existing));
-  const contact = await deps.contacts.find(outcome.userId, ctx);
+  // Read through deps.db: inside a caller's transaction that is the transaction itself.
+  const contact = await deps.contacts.find(outcome.userId, deps.db, ctx);
   if (!contact) return err(contactUnknown(outcome.userId));
   const row = {
     id: deps.ids.next(),
@@ -38,18 +40,21 @@ export async function notifyOrderOutcome(
     message: messageFor(outcome, contact),
     created_at: deps.clock.now(),
   };
-  const stored = await withTx(deps.db, async (trx) => {
+  return withTx(deps.db, async ({ trx, afterCommit }) => {
     const inserted = await trx
       .insertInto('notifications')
       .values(row)
       .onConflict((oc) => oc.column('order_id').doNothing())
+      .returningAll()
       .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { row, fresh: true };
-    // A concurrent call for the same order won while the contact was being looked up.
-    const winner = await trx.selectFrom('notifications').selectAll().where('order_id', '=', outcome.orderId).executeTakeFirstOrThrow();
-    return { row: winner, fresh: false };
+    if (!inserted) {
+      // A concurrent call for the same order won while the contact was being looked up.
+      const winner = await trx.selectFrom('notifications').selectAll().where('order_id', '=', outcome.orderId).executeTakeFirstOrThrow();
+      return ok(toNotification(winner));
+    }
+    const notification = toNotification(inserted);
+    // Delivered once the row is committed: a rolled-back notification must never reach the user.
+    afterCommit(() => deps.delivery.deliver(notification, contact));
+    return ok(notification);
   });
-  const notification = toNotification(stored.row);
-  if (stored.fresh) deps.delivery.deliver(notification, contact);
-  return ok(notification);
 }

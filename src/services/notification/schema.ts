@@ -45,4 +45,11 @@ export const notificationMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '002_notifications_user_page': {
+    // Pages are read by (user_id, created_at, id) descending; see the orders' index of the same name.
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('notifications_user_page').on('notifications').columns(['user_id', 'created_at', 'id']).execute();
+      await db.schema.dropIndex('notifications_user').execute();
+    },
+  },
 };

@@ -10,8 +10,8 @@ export async function applyPaymentOutcome(
   orderId: string,
   outcome: PaymentOutcome,
 ): Promise<Result<Order, OrderError>> {
-  return withTx(deps.db, async (trx) => {
-    const updated = await trx
+  return withTx(deps.db, async (tx) => {
+    const updated = await tx.trx
       .updateTable('orders')
       .set((eb) => ({ status: outcome, version: eb('version', '+', 1), updated_at: deps.clock.now() }))
       .where('id', '=', orderId)
@@ -20,10 +20,10 @@ export async function applyPaymentOutcome(
       .executeTakeFirst();
     if (updated) {
       const order = toOrder(updated);
-      await deps.events(trx, { type: 'order.finished', order });
+      await deps.events(tx, { type: 'order.finished', order });
       return ok(order);
     }
-    const row = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+    const row = await tx.trx.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
     return row ? ok(toOrder(row)) : err(orderNotFound(orderId));
   });
 }

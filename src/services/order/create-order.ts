@@ -25,23 +25,14 @@ const fingerprint = (input: OrderRequest): string =>
     .update(JSON.stringify({ amount: input.amount, items: input.items?.map(({ sku, quantity }) => ({ sku, quantity })) ?? null }))
     .digest('base64url');
 
-/** Creates a pending order; paying it is the choreography's job, and differs per style. */
+/**
+ * Creates a pending order; paying it is the choreography's job, and differs per style.
+ * With an Idempotency-Key the unique (user_id, idempotency_key) decides: of two requests at once,
+ * one inserts and the other finds its order, a replay when the bodies match and a mismatch if not.
+ */
 export async function createOrder(deps: OrderDeps, input: OrderRequest): Promise<Result<PlacedOrder, OrderError>> {
   const print = fingerprint(input);
-  return withTx(deps.db, async (trx) => {
-    if (input.idempotencyKey !== undefined) {
-      const earlier = await trx
-        .selectFrom('orders')
-        .selectAll()
-        .where('user_id', '=', input.userId)
-        .where('idempotency_key', '=', input.idempotencyKey)
-        .executeTakeFirst();
-      if (earlier) {
-        return earlier.fingerprint === print
-          ? ok({ order: toOrder(earlier), replayed: true })
-          : err(idempotencyMismatch(input.idempotencyKey));
-      }
-    }
+  return withTx(deps.db, async (tx) => {
     const now = deps.clock.now();
     const row: OrdersTable = {
       id: deps.ids.next(),
@@ -55,9 +46,25 @@ export async function createOrder(deps: OrderDeps, input: OrderRequest): Promise
       created_at: now,
       updated_at: now,
     };
-    await trx.insertInto('orders').values(row).execute();
-    const order = toOrder(row);
-    await deps.events(trx, { type: 'order.created', order });
-    return ok({ order, replayed: false });
+    // Without a key there is nothing to conflict on: NULLs are distinct in a unique constraint.
+    const inserted = await tx.trx
+      .insertInto('orders')
+      .values(row)
+      .onConflict((oc) => oc.columns(['user_id', 'idempotency_key']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) {
+      const order = toOrder(row);
+      await deps.events(tx, { type: 'order.created', order });
+      return ok({ order, replayed: false });
+    }
+    const key = input.idempotencyKey ?? '';
+    const earlier = await tx.trx
+      .selectFrom('orders')
+      .selectAll()
+      .where('user_id', '=', input.userId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirstOrThrow();
+    return earlier.fingerprint === print ? ok({ order: toOrder(earlier), replayed: true }) : err(idempotencyMismatch(key));
   });
 }

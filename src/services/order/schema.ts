@@ -43,4 +43,12 @@ export const orderMigrations: Record<string, Migration> = {
       await db.schema.createIndex('orders_user').on('orders').columns(['user_id', 'created_at']).execute();
     },
   },
+  '002_orders_user_page': {
+    // Pages are read by (user_id, created_at, id) descending; with id in the index the keyset
+    // condition and the tie-break are answered from it instead of sorting a user's rows.
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('orders_user_page').on('orders').columns(['user_id', 'created_at', 'id']).execute();
+      await db.schema.dropIndex('orders_user').execute();
+    },
+  },
 };

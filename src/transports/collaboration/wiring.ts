@@ -12,7 +12,7 @@ import { settleOnPaymentCompleted } from './order.handler.ts';
 export const collaborationWiring = eventStyleWiring({
   name: 'collaboration',
   encode: { auth: encodeAuth, billing: encodeBilling, order: encodeOrder },
-  contacts: (ctx) => localContacts({ db: ctx.db }),
+  contacts: () => localContacts(),
   subscriptions: {
     billing: (deps) => [
       { durable: 'billing-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered,

@@ -21,6 +21,7 @@ import {
   type RunningConsumer,
 } from '../../platform/events/index.ts';
 import type { ServiceMetrics } from '../../platform/metrics.ts';
+import { recordConsume, recordPublish } from '../../platform/spans.ts';
 import { currentTraceparent, traceContext } from '../../platform/trace-context.ts';
 import type { ServiceName } from '../wiring.ts';
 
@@ -93,12 +94,12 @@ export function eventBus(opts: EventBusOptions): EventBus {
 
   return {
     publisher<DB, E>(encode: (event: E) => OutgoingMessage): EventSink<DB, E> {
-      return async (trx, event) => {
+      return async (tx, event) => {
         const message = encode(event);
         const envelope = newEnvelope(message.type, message.data, { traceparent: childTraceparent(currentTraceparent()) });
-        await appendToOutbox(trx as unknown as Kysely<any>, { subject: `${ns}.${message.subject}`, envelope });
-        // The relay's read waits for this transaction's connection, so it sees the row once committed.
-        relay?.wake();
+        await appendToOutbox(tx.trx as unknown as Kysely<any>, { subject: `${ns}.${message.subject}`, envelope });
+        // Woken once the row is committed, so the relay's claim can see it (another connection may serve it).
+        tx.afterCommit(() => relay?.wake());
       };
     },
 
@@ -115,14 +116,18 @@ export function eventBus(opts: EventBusOptions): EventBus {
       if (opts.publishes) {
         relay = startOutboxRelay({
           db: opts.db,
+          // Names the claims in the outbox: which process of which service holds a row.
+          relayId: `${opts.service}-${process.pid}`,
           js,
           log,
           pollMs: RELAY_POLL_MS,
-          onPublished: (subject, bytes, duplicate) => {
+          onPublished: (subject, bytes, duplicate, span) => {
             if (duplicate) return;
             const label = { subject: subject.slice(ns.length + 1) };
             opts.metrics.messagesPublished.inc(label);
             opts.metrics.messageBytesPublished.inc(label, bytes);
+            // The message carries the publish span's own context; what it continued is not kept in the outbox.
+            recordPublish(opts.service, label.subject, undefined, span.startMs, span.endMs, span.traceparent);
           },
         });
       }
@@ -138,12 +143,16 @@ export function eventBus(opts: EventBusOptions): EventBus {
           concurrency: CONSUMER_CONCURRENCY,
           log,
           prefetch: CONSUMER_CONCURRENCY * 4,
-          handler: (envelope, ctx) =>
-            traceContext.run({ traceparent: childTraceparent(ctx.traceparent) }, async () => {
+          handler: (envelope, ctx) => {
+            const self = childTraceparent(ctx.traceparent);
+            return traceContext.run({ traceparent: self }, async () => {
+              const startMs = Date.now();
               const outcome = await sub.handler(envelope, ctx);
               opts.metrics.messagesConsumed.inc({ subject: sub.subject, outcome: outcome.type });
+              recordConsume(opts.service, sub.subject, sub.durable, ctx.traceparent, startMs, Date.now(), self, outcome.type !== 'ack');
               return outcome;
-            }),
+            });
+          },
         });
         consumers.set(sub.durable, consumer);
       }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { claimInbox, type HandlerOutcome } from '../../platform/events/index.ts';
-import type { DeliveryChannel, Notification, Contact } from '../../services/notification/index.ts';
+import { withTx } from '../../services/kernel/index.ts';
 
 class Undo {
   constructor(readonly outcome: HandlerOutcome) {}
@@ -20,7 +20,8 @@ export const notYet = (reason: string, deliveryCount: number): HandlerOutcome =>
 /**
  * Applies an event's effect at most once: the processed event id is recorded in the same
  * transaction as the effect, and the ack comes after the commit. An effect that asks for a
- * retry or the dead letters rolls back, the inbox row with it.
+ * retry or the dead letters rolls back, the inbox row with it. The use cases the effect calls
+ * join the transaction (withTx), so what they defer to afterCommit waits for this commit.
  */
 export async function applyOnce<DB>(
   db: Kysely<DB>,
@@ -29,7 +30,7 @@ export async function applyOnce<DB>(
   effect: (trx: Kysely<DB>) => Promise<HandlerOutcome>,
 ): Promise<HandlerOutcome> {
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await withTx(db, async ({ trx }) => {
       if (!(await claimInbox(trx as unknown as Kysely<any>, consumer, eventId))) return ACK;
       const outcome = await effect(trx);
       if (outcome.type !== 'ack') throw new Undo(outcome);
@@ -39,15 +40,4 @@ export async function applyOnce<DB>(
     if (error instanceof Undo) return error.outcome;
     throw error;
   }
-}
-
-/** Holds deliveries made inside a transaction until it has committed. */
-export function afterCommit(channel: DeliveryChannel): DeliveryChannel & { flush(): void } {
-  const held: [Notification, Contact][] = [];
-  return {
-    deliver: (notification, contact) => void held.push([notification, contact]),
-    flush: () => {
-      for (const [n, c] of held.splice(0)) channel.deliver(n, c);
-    },
-  };
 }

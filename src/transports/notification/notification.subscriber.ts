@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { notifyOrderOutcome, type NotificationDeps } from '../../services/notification/index.ts';
 import type { EventHandler } from '../../platform/events/index.ts';
 import type { InternalApis } from '../rest/clients.ts';
-import { ACK, afterCommit, applyOnce, dead, retry } from '../events/once.ts';
+import { ACK, applyOnce, dead, retry } from '../events/once.ts';
 import type { ThinData } from './events.ts';
 
 /** order.changed → read the order, then the user's contact, over REST; then notify. */
@@ -17,14 +17,11 @@ export const notifyOnOrderChanged =
     const user = await apis.auth.getUser(order.userId, call);
     if (!user) return dead(`auth has no user ${order.userId}`);
     const contact = { userId: user.id, email: user.email, name: user.name };
-    const delivery = afterCommit(deps.delivery);
-    const outcome = await applyOnce(deps.db, durable, event.id, async (trx) => {
+    return applyOnce(deps.db, durable, event.id, async (trx) => {
       const notified = await notifyOrderOutcome(
-        { ...deps, db: trx, delivery, contacts: { find: async () => contact } },
+        { ...deps, db: trx, contacts: { find: async () => contact } },
         { orderId: order.id, userId: order.userId, amount: order.amount, status: order.status },
       );
       return notified.ok ? ACK : dead(notified.error.code);
     });
-    delivery.flush();
-    return outcome;
   };

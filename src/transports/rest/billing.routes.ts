@@ -1,9 +1,9 @@
-import { deposit, getAccount, getPayment, openAccount, pay, type BillingDeps } from '../../services/billing/index.ts';
+import { deposit, getAccount, getLedger, getPayment, openAccount, pay, type BillingDeps } from '../../services/billing/index.ts';
 import type { ServiceApp } from '../../platform/http/app.ts';
 import { domainProblem } from '../../platform/http/errors.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
 import type { Guards } from './guards.ts';
-import { Account, Deposit, IdempotencyHeaders, OpenAccount, OrderIdParams, Payment, PaymentRequest, problems, bearer } from './schemas.ts';
+import { Account, Deposit, IdempotencyHeaders, Ledger, OpenAccount, OrderIdParams, Payment, PaymentRequest, UserIdParams, problems, bearer } from './schemas.ts';
 
 export interface BillingRoutesOptions {
   readonly deps: BillingDeps;
@@ -57,6 +57,15 @@ export function billingRoutes(app: ServiceApp, { deps, guards }: BillingRoutesOp
     { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, params: OrderIdParams, response: { 200: Payment, ...problems } } },
     async (request, reply) => {
       const result = await getPayment(deps, request.params.orderId);
+      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+    },
+  );
+
+  app.get(
+    '/internal/accounts/:userId/ledger',
+    { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, params: UserIdParams, response: { 200: Ledger, ...problems } } },
+    async (request, reply) => {
+      const result = await getLedger(deps, request.params.userId);
       return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
     },
   );

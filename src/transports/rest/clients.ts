@@ -76,7 +76,7 @@ export function internalApis(opts: ApiOptions): InternalApis {
 /** The contact directory of the RESTful and event-notification styles: ask auth every time. */
 export function httpContacts(apis: InternalApis): ContactDirectory {
   return {
-    async find(userId, ctx): Promise<Contact | undefined> {
+    async find(userId, _db, ctx): Promise<Contact | undefined> {
       const user = await apis.auth.getUser(userId, { traceparent: ctx?.traceparent ?? '' });
       return user ? { userId: user.id, email: user.email, name: user.name } : undefined;
     },

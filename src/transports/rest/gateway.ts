@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance } from 
 import proxy from '@fastify/http-proxy';
 import { BalancedPool } from 'undici';
 import { BODY_LIMIT } from '../../platform/http/app.ts';
+import { DEFAULT_OVERLOAD_LIMITS, shedOverload, type OverloadLimits } from '../../platform/http/overload.ts';
 import { problem, sendProblem } from '../../platform/http/problem.ts';
 import { logDestination } from '../../platform/logs.ts';
 import { systemHealth, systemMetrics } from './gateway-status.ts';
@@ -14,6 +15,8 @@ export interface GatewayOptions {
   readonly self?: Record<string, unknown>;
   /** pino level; default 'warn' */
   readonly logLevel?: string;
+  /** when to shed new requests with 503 before they reach a service; default DEFAULT_OVERLOAD_LIMITS */
+  readonly overload?: OverloadLimits;
 }
 
 /** The public prefixes; nothing else (/internal, /metrics) is reachable through the gateway. */
@@ -39,6 +42,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     request.log.error({ err: error }, 'gateway error');
     return sendProblem(reply, problem('internal'));
   });
+  // Shed here, before a request costs any service work; /health and /metrics must answer under load.
+  await shedOverload(app, { limits: opts.overload ?? DEFAULT_OVERLOAD_LIMITS, exempt: (path) => path === '/health' || path === '/metrics' });
   // The gateway streams bodies through; refusing an oversized one here spares the upstream, which
   // would close the connection mid-upload and turn a 413 into a proxy error.
   app.addHook('onRequest', async (request, reply) => {

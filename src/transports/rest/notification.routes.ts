@@ -3,6 +3,7 @@ import type { ServiceApp } from '../../platform/http/app.ts';
 import { domainProblem } from '../../platform/http/errors.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
 import type { Guards } from './guards.ts';
+import { PageQuery, pageRequest, pageResponse, sendPage } from './paging.ts';
 import { Notification, OrderOutcome, problems, bearer } from './schemas.ts';
 
 export interface NotificationRoutesOptions {
@@ -15,9 +16,12 @@ export function notificationRoutes(app: ServiceApp, { deps, guards }: Notificati
     '/notifications',
     {
       onRequest: guards.user,
-      schema: { tags: ['notifications'], security: bearer, response: { 200: { type: 'array', items: Notification }, ...problems } },
+      schema: { tags: ['notifications'], security: bearer, querystring: PageQuery, response: { 200: pageResponse(Notification), ...problems } },
     },
-    async (request) => listNotifications(deps, request.principal),
+    async (request, reply) => {
+      const page = await listNotifications(deps, request.principal, pageRequest(request.query));
+      return page.ok ? sendPage(reply, '/notifications', request.query, page.value) : sendProblem(reply, domainProblem(page.error));
+    },
   );
 
   app.post(

@@ -1,9 +1,10 @@
-import { createOrder, getOrder, listOrders, type Order as DomainOrder, type OrderDeps } from '../../services/order/index.ts';
+import { createOrder, getOrder, listIdempotencyKeys, listOrders, type Order as DomainOrder, type OrderDeps } from '../../services/order/index.ts';
 import type { ServiceApp } from '../../platform/http/app.ts';
 import { domainProblem } from '../../platform/http/errors.ts';
 import { problem, sendProblem } from '../../platform/http/problem.ts';
 import type { CallContext, Guards } from './guards.ts';
-import { IdParams, IdempotencyHeaders, InternalOrder, Order, OrderRequest, problems, bearer } from './schemas.ts';
+import { PageQuery, pageRequest, pageResponse, sendPage } from './paging.ts';
+import { IdParams, IdempotencyHeaders, IdempotencyKeys, InternalOrder, Order, OrderRequest, UserIdParams, problems, bearer } from './schemas.ts';
 
 export interface OrderRoutesOptions {
   readonly deps: OrderDeps;
@@ -14,7 +15,6 @@ export interface OrderRoutesOptions {
    */
   readonly settle: (order: DomainOrder, ctx: CallContext) => Promise<DomainOrder>;
 }
-
 
 export function orderRoutes(app: ServiceApp, { deps, guards, settle }: OrderRoutesOptions): void {
   /** orders whose settlement is running in this process: a replay of their key answers 409 */
@@ -61,8 +61,14 @@ export function orderRoutes(app: ServiceApp, { deps, guards, settle }: OrderRout
 
   app.get(
     '/orders',
-    { onRequest: guards.user, schema: { tags: ['orders'], security: bearer, response: { 200: { type: 'array', items: Order }, ...problems } } },
-    async (request) => listOrders(deps, request.principal),
+    {
+      onRequest: guards.user,
+      schema: { tags: ['orders'], security: bearer, querystring: PageQuery, response: { 200: pageResponse(Order), ...problems } },
+    },
+    async (request, reply) => {
+      const page = await listOrders(deps, request.principal, pageRequest(request.query));
+      return page.ok ? sendPage(reply, '/orders', request.query, page.value) : sendProblem(reply, domainProblem(page.error));
+    },
   );
 
   app.get(
@@ -72,5 +78,14 @@ export function orderRoutes(app: ServiceApp, { deps, guards, settle }: OrderRout
       const result = await getOrder(deps, request.params.id);
       return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
     },
+  );
+
+  app.get(
+    '/internal/idempotency-keys/:userId',
+    {
+      onRequest: guards.service,
+      schema: { tags: ['internal'], security: bearer, params: UserIdParams, response: { 200: IdempotencyKeys, ...problems } },
+    },
+    async (request) => listIdempotencyKeys(deps, request.params.userId),
   );
 }

@@ -72,6 +72,15 @@ export const Payment = Type.Object({
   balanceAfter: Type.Integer({ minimum: 0 }),
   createdAt: Timestamp,
 });
+/** an account's movements, for an operator's check that money was neither made nor lost */
+export const Ledger = Type.Object({
+  userId: Id,
+  deposits: Type.Array(
+    Type.Object({ id: Id, amount: Amount, idempotencyKey: Type.Union([Type.String(), Type.Null()]), createdAt: Timestamp }),
+  ),
+  payments: Type.Array(Payment),
+});
+export const UserIdParams = Type.Object({ userId: Id });
 
 export const OrderLine = Type.Object(
   { sku: Type.String({ minLength: 1, maxLength: 64 }), quantity: Type.Integer({ minimum: 1, maximum: 1000 }) },
@@ -92,6 +101,9 @@ export const Order = Type.Object({
 });
 /** the internal view adds the version that thin events refer to */
 export const InternalOrder = Type.Composite([Order, Type.Object({ version: Type.Integer({ minimum: 1 }) })]);
+
+/** which order each of a user's Idempotency-Keys stands for */
+export const IdempotencyKeys = Type.Array(Type.Object({ idempotencyKey: Type.String(), orderId: Id }));
 
 export const OrderOutcome = Type.Object(
   { orderId: Id, userId: Id, amount: Amount, status: OrderStatus },

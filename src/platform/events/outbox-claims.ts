@@ -1,0 +1,51 @@
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { EventTables, OutboxTable } from './tables.ts';
+
+export interface OutboxClaim {
+  /** the relay claiming; its own earlier claims are taken again (a retry after a failed publish) */
+  readonly relayId: string;
+  /** ms since epoch */
+  readonly now: number;
+  /** ms the rows stay this relay's before another may take them over */
+  readonly leaseMs: number;
+  /** most rows claimed at once */
+  readonly batch: number;
+}
+
+/** Unsent rows that no other relay holds: never claimed, lease run out, or already this relay's. */
+const claimable = (relayId: string, now: number) => (eb: ExpressionBuilder<EventTables, 'outbox'>) =>
+  eb.and([
+    eb('sent_at', 'is', null),
+    eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now), eb('claimed_by', '=', relayId)]),
+  ]);
+
+/**
+ * Claims the oldest claimable rows for one relay, in one statement, and returns them in id order.
+ * Several relays on one outbox (one per replica) so publish each row once in the normal course.
+ * The condition is repeated outside the subquery: on PostgreSQL a relay that waited for another's
+ * row lock re-checks it against the row as the other left it, and so does not take its rows.
+ */
+export async function claimOutboxRows(db: Kysely<EventTables>, claim: OutboxClaim): Promise<OutboxTable[]> {
+  const { relayId, now, leaseMs, batch } = claim;
+  const rows = await db
+    .updateTable('outbox')
+    .set({ claimed_by: relayId, claimed_until: now + leaseMs })
+    .where((eb) =>
+      eb('id', 'in', eb.selectFrom('outbox').select('id').where(claimable(relayId, now)).orderBy('id').limit(batch)),
+    )
+    .where(claimable(relayId, now))
+    .returningAll()
+    .execute();
+  // RETURNING promises no order; the stream should get the rows in the order they were written.
+  return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Hands a stopping relay's unsent rows back at once, instead of after its lease. */
+export async function releaseOutboxClaims(db: Kysely<EventTables>, relayId: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ claimed_by: null, claimed_until: null })
+    .where('claimed_by', '=', relayId)
+    .where('sent_at', 'is', null)
+    .execute();
+}
