@@ -28,3 +28,5 @@ export type {
   SystemState,
   UserState,
 } from './system-state.ts';
+export { CEILING_MODEL, ceilingOf, EDGE_HTTP_PER_ORDER, heldRateOf, hopsOfRun, KNOWN_HOPS, knownCeilings, withCeiling } from './ceiling.ts';
+export type { Ceiling, OrderHops } from './ceiling.ts';

@@ -7,6 +7,7 @@ import { addLoadFlags, benchOptions, type LoadFlags } from './load-flags.ts';
 import { progress } from './progress.ts';
 import { asUsageError, EXIT_FAILED, UsageError } from './errors.ts';
 import { addGateFlags, applyGate, prepareGate, type Gate, type GateFlags } from './gate.ts';
+import { calibrationOf, withCeilings } from './calibration.ts';
 import { stopEverythingOnSignal } from './signals.ts';
 import { noColorFlag, terminalOf, type Terminal } from './terminal.ts';
 
@@ -66,14 +67,19 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: T
   if (flags.findMax && flags.connections !== undefined) throw new UsageError('--find-max ramps the open loop; it cannot go with --connections');
   const out = flags.json ? process.stderr : process.stdout;
   const argv = process.argv.slice(2);
+  // Checked before anything runs, a calibration included.
+  const options = benchOptions(flags, argv);
   stopEverythingOnSignal();
+  const calibration = await calibrationOf(flags, out).catch((error: unknown) => {
+    throw asUsageError(error);
+  });
   // Loaded here, not at the top: --help and bad flags answer without loading the system.
   const { benchStyle } = await import('../measure/bench.ts');
   const { findMax } = await import('../measure/find-max.ts');
   const outcomes: Outcome[] = [];
   for (const { style, round } of rounds(styles, repeat)) {
     const live = progress(out, terminal, repeat > 1 ? `${style} ${round}/${repeat}` : style);
-    const base = { ...benchOptions(flags, argv), style, onPhase: live.phase, onTick: live.tick };
+    const base = { ...options, style, onPhase: live.phase, onTick: live.tick };
     try {
       if (flags.findMax) {
         const ramp = await findMax({
@@ -95,7 +101,7 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: T
       live.done();
     }
   }
-  return outcomes;
+  return withCeilings(outcomes, calibration);
 }
 
 /** every style once per round, in the given order: rest 1, notification 1, rest 2, notification 2, … */

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { BenchOptions } from '../measure/bench.ts';
+import { coresOption } from './calibrate.ts';
 import { UsageError } from './errors.ts';
 import { natsOption, parseDuration, parseFraction, parseHostPort, parseRate, parseUrl, positiveInt, replicasOption, topologyOption } from './options.ts';
 
@@ -23,6 +24,11 @@ export interface LoadFlags {
   readonly replicas?: Record<string, number>;
   readonly baseUrl?: string;
   readonly sink?: { readonly host: string; readonly port: number };
+  /** a saved `interplay calibrate --json`, to print each style's efficiency against the machine's ceiling */
+  readonly calibration?: string;
+  /** measure the machine's primitives before the load, for the same */
+  readonly calibrate?: boolean;
+  readonly cores?: number;
 }
 
 /** The load options `bench` and `compare` share. */
@@ -51,7 +57,10 @@ export function addLoadFlags(command: Command): Command {
     .option('--out <dir>', 'where the reports go (default reports/<timestamp>): bench writes run.json and summary.md; compare <style>/run.json, compare.json and summary.md')
     .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
     .option('--find-max', 'ramp the open-loop rate from --rate up, ×1.5 a step, and report the highest rate held')
-    .addOption(new Option('--slo <time>', 'with --find-max: the p99 completion latency a rate must stay under').argParser(parseDuration).default(100, '100ms'));
+    .addOption(new Option('--slo <time>', 'with --find-max: the p99 completion latency a rate must stay under').argParser(parseDuration).default(100, '100ms'))
+    .option('--calibration <file>', "a saved `interplay calibrate --json`: print each style's efficiency (rate held ÷ this machine's ceiling)")
+    .option('--calibrate', "measure this machine's primitives first (about 15 s) and print each style's efficiency")
+    .addOption(coresOption());
 }
 
 export function benchOptions(flags: LoadFlags, argv: readonly string[]): Omit<BenchOptions, 'style'> {

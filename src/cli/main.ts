@@ -4,6 +4,7 @@ import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
 import { registerBench, registerCompare } from './bench.ts';
 import { registerDashboard } from './dashboard.ts';
 import { registerExplain } from './explain.ts';
+import { registerCalibrate } from './calibrate.ts';
 import { registerReport } from './report.ts';
 import { registerScenario } from './scenario.ts';
 import { registerService } from './service.ts';
@@ -26,6 +27,7 @@ export function program(): Command {
   registerCompare(cli);
   registerDashboard(cli);
   registerExplain(cli);
+  registerCalibrate(cli);
   registerReport(cli);
   registerService(cli);
   cli.showHelpAfterError('(interplay --help lists the commands)');

@@ -1,5 +1,5 @@
-import { count, mebibytes, NONE, rate, sig3, times } from './format.ts';
-import type { ProcessCost, Ratios, RunReport } from './schema.ts';
+import { count, mebibytes, NONE, percent, rate, sig3, times } from './format.ts';
+import type { ProcessCost, Ratios, RunCeiling, RunReport } from './schema.ts';
 
 /** What the terminal table and the markdown show, defined once so they cannot drift apart. */
 export interface Column<T> {
@@ -118,10 +118,42 @@ const ofProcess = (run: RunReport, name: string, cell: (cost: ProcessCost) => st
   return cost ? cell(cost) : NONE;
 };
 
-/** The blocks a run or runs show: load, latency and cost, and CPU by process once a run measured more than one. */
+/**
+ * The rate each style held against the most this machine's cores could do with its hops (see
+ * src/analyse/ceiling.ts), so a reader sees how far the system is from the machine's own limit.
+ */
+export const CEILING_SECTION: Section<RunReport> = {
+  title: 'Against this machine’s ceiling',
+  tag: 'ceiling',
+  groups: [
+    {
+      title: 'orders /s',
+      columns: [
+        col('held', 'held /s', (r) => ofCeiling(r, (c) => rate(c.heldRate))),
+        col('ceiling', 'ceiling /s', (r) => ofCeiling(r, (c) => count(c.ordersPerSecond))),
+        col('efficiency', 'efficiency', (r) => ofCeiling(r, (c) => percent(c.efficiency))),
+      ],
+    },
+    {
+      title: 'per order',
+      columns: [
+        col('model CPU ms', 'model CPU ms /order', (r) => ofCeiling(r, (c) => sig3(c.modelCpuMsPerOrder))),
+        col('hellos', 'CPU in hello requests', (r) => ofCeiling(r, (c) => sig3(c.helloPerOrder))),
+      ],
+    },
+  ],
+};
+
+const ofCeiling = (run: RunReport, cell: (ceiling: RunCeiling) => string): string => (run.ceiling ? cell(run.ceiling) : NONE);
+
+/**
+ * The blocks a run or runs show: load, latency and cost, CPU by process once a run measured more
+ * than one, and the machine's ceiling once a run has one.
+ */
 export function runSections(runs: readonly RunReport[]): Section<RunReport>[] {
   const perProcess = runs.some((r) => Object.keys(r.cost.byService).length > 1);
-  return perProcess ? [...RUN_SECTIONS, processSection(runs)] : [...RUN_SECTIONS];
+  const ceiling = runs.some((r) => r.ceiling !== undefined);
+  return [...RUN_SECTIONS, ...(perProcess ? [processSection(runs)] : []), ...(ceiling ? [CEILING_SECTION] : [])];
 }
 
 export const RATIO_SECTION: Section<Ratios> = {

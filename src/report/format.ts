@@ -31,7 +31,8 @@ export function duration(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
-const percent = (fraction: number): string => `${Number((fraction * 100).toFixed(1))}%`;
+/** "12.5%"; one decimal */
+export const percent = (fraction: number): string => `${Number((fraction * 100).toFixed(1))}%`;
 
 /** One labelled fact about a run; facts with the same key are compared across runs. */
 export interface Fact {

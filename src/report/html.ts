@@ -1,5 +1,5 @@
 import { STYLES } from '../transports/wiring.ts';
-import { RATIO_SECTION, RUN_SECTIONS, ratioRows, runRows } from './columns.ts';
+import { CEILING_SECTION, RATIO_SECTION, RUN_SECTIONS, ratioRows, runRows } from './columns.ts';
 import type { Row, Section } from './columns.ts';
 import { count, environmentFacts, factsAcross, hasErrors, loadFacts, perStyle } from './format.ts';
 import type { Fact } from './format.ts';
@@ -12,8 +12,12 @@ import { escapeXml as esc, renderSvg } from './svg.ts';
 /**
  * The terminal's blocks without "CPU by process": the page's CPU chart and its table show that per
  * process, and with a process per service a block of its own would be wider than the screen.
+ * The machine's ceiling is there when a run has one.
  */
-const SUMMARY_SECTIONS = RUN_SECTIONS;
+const summarySections = (runs: readonly RunReport[]): Section<RunReport>[] => [
+  ...RUN_SECTIONS,
+  ...(runs.some((r) => r.ceiling !== undefined) ? [CEILING_SECTION] : []),
+];
 
 /**
  * One self-contained HTML page for a saved comparison or run: inline CSS and SVG charts drawn
@@ -48,7 +52,7 @@ export async function renderHtml(report: CompareReport | RunReport): Promise<str
     .join('')}</ul></nav>
 </header>
 <section><h2 id="summary">Summary</h2>
-${SUMMARY_SECTIONS.map((s) => sectionTable(s, runRows(runs))).join('\n')}
+${summarySections(runs).map((s) => sectionTable(s, runRows(runs))).join('\n')}
 ${report.schema === 'interplay/compare@1' ? ratios(report) : ''}
 ${errors(runs)}
 </section>

@@ -50,6 +50,8 @@ const STRINGS = [
   'config.style', 'config.mode', 'environment.node', 'environment.cpuModel', 'environment.platform', 'environment.topology',
   'environment.storage', 'environment.startedAt', 'histograms.accept', 'histograms.completion',
 ];
+/** the optional ceiling's fields the renderers read */
+const CEILING_NUMBERS = ['heldRate', 'ordersPerSecond', 'efficiency', 'modelCpuMsPerOrder', 'helloPerOrder'].map((k) => `ceiling.${k}`);
 const RECORDS = ['errors', 'readLoad.byService', 'messages.bySubject', 'cost.byService'];
 
 /** `where` names the run inside a compare.json in messages; `path` stays the file */
@@ -68,6 +70,9 @@ function checkRun(value: Record<string, unknown>, path: string, where = path): R
   if (nats !== null && typeof nats !== 'string') throw bad('environment.natsServer is neither a string nor null');
   const timeline = value['timeline'];
   if (timeline !== undefined && !(Array.isArray(timeline) && timeline.every(isSecond))) throw bad('timeline is not a list of seconds');
+  if (value['ceiling'] !== undefined) {
+    for (const p of CEILING_NUMBERS) if (typeof at(value, p) !== 'number') throw bad(`${p} is not a number`);
+  }
   return value as unknown as RunReport;
 }
 

@@ -112,6 +112,8 @@ export interface RunReport {
   readonly errors: Readonly<Record<string, number>>;
   /** per second from the start of the load to the last notification; absent in runs saved before it existed */
   readonly timeline?: readonly TimelineSecond[];
+  /** against this machine's ceiling; present when bench or compare had a calibration */
+  readonly ceiling?: RunCeiling;
 }
 
 /** each: this style's value divided by the REST run's; null where REST's value is 0 */
@@ -142,4 +144,27 @@ export interface CompareReport {
   readonly ratios: Readonly<Partial<Record<Style, Ratios>>>;
   /** per style, the spread of its repeated runs; absent in files written before repeats existed */
   readonly repeats?: Readonly<Partial<Record<Style, StyleRepeats>>>;
+}
+
+/** A run against this machine's calibrated ceiling (see src/analyse/ceiling.ts for the model). */
+export interface RunCeiling {
+  /** orders per second held: the highest rate held with --find-max, else completed per second (at most offered) */
+  readonly heldRate: number;
+  /** orders per second the model says this machine's cores could hold */
+  readonly ordersPerSecond: number;
+  /** heldRate / ordersPerSecond */
+  readonly efficiency: number;
+  /** CPU ms per order by the model */
+  readonly modelCpuMsPerOrder: number;
+  /** the run's measured CPU per order (cost.cpuMsPerOrder) in hello requests' worth of CPU */
+  readonly helloPerOrder: number;
+  /** heldRate / the hello server's requests per second */
+  readonly helloShare: number;
+  /** the hops the model counted per order */
+  readonly hops: { readonly http: number; readonly messages: number; readonly commits: number };
+  /** run: calls and messages from the run's counters; known: from the table of known hops per style */
+  readonly hopsFrom: 'run' | 'known';
+  readonly cores: number;
+  /** when the calibration was measured */
+  readonly calibratedAt: string;
 }
