@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { FindMaxResult } from '../measure/find-max.ts';
-import { compareRepeats, defaultReportDir, renderCompareTable, renderRunTable, verdict, writeHtmlReport, writeReports, writeRunReport } from '../report/index.ts';
+import { compareRepeats, defaultReportDir, renderCompareTable, renderRunTable, verdict, writeHtmlReport, writeRawRuns, writeReports, writeRunReport } from '../report/index.ts';
 import type { CompareReport, RunReport } from '../report/schema.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
 import { addLoadFlags, benchOptions, type LoadFlags } from './load-flags.ts';
@@ -56,6 +56,8 @@ function parseStyles(value: string): Style[] {
 interface Outcome {
   readonly run: RunReport | null;
   readonly ramp?: FindMaxResult;
+  /** what the run collected, saved beside its result (a ramp keeps only its results) */
+  readonly raw?: { readonly label: string; readonly raw: unknown };
 }
 
 /** the stream that carries the text (stderr with --json, whose stdout carries the result) and what it can show */
@@ -74,7 +76,8 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: T
     throw asUsageError(error);
   });
   // Loaded here, not at the top: --help and bad flags answer without loading the system.
-  const { benchStyle } = await import('../measure/bench.ts');
+  const { collectRun } = await import('../measure/bench.ts');
+  const { aggregate } = await import('../measure/aggregate.ts');
   const { findMax } = await import('../measure/find-max.ts');
   const outcomes: Outcome[] = [];
   for (const { style, round } of rounds(styles, repeat)) {
@@ -93,7 +96,8 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: T
         });
         outcomes.push({ run: ramp.run, ramp });
       } else {
-        outcomes.push({ run: await benchStyle(base) });
+        const raw = await collectRun(base);
+        outcomes.push({ run: aggregate(raw), raw: { label: repeat > 1 ? `${style}-${round}` : style, raw } });
       }
     } catch (error) {
       throw asUsageError(error);
@@ -132,6 +136,7 @@ async function emit(outcomes: readonly Outcome[], flags: LoadFlags & HtmlFlag, a
   for (const ramp of ramps) {
     text.push(`${ramp.style}: highest rate held with p99 completion under ${ramp.sloMs} ms: ${ramp.maxRate ?? 'none'}${ramp.maxRate ? '/s' : ''}`);
   }
+  await writeRawRuns(dir, outcomes.flatMap((o) => (o.raw ? [o.raw] : [])));
   if (runs.length > 0) text.push(`reports written to ${dir}`);
   if (html) text.push(`HTML report: ${html}`);
   const textOut = flags.json ? process.stderr : process.stdout;

@@ -8,12 +8,12 @@ import { orderPlan, prepareUsers } from '../scenarios/load.ts';
 import type { Style } from '../transports/index.ts';
 import { now } from './clock.ts';
 import { runLoad } from './engine.ts';
-import { LatencyHistogram } from './histogram.ts';
 import { createJsonClient } from './http-client.ts';
-import { counterDelta, scrapeMetrics } from './metrics-snapshot.ts';
+import { scrapeMetrics } from './metrics-snapshot.ts';
 import { processUsage, type ProcessUsage } from './proc.ts';
 import { startSink } from './sink.ts';
-import { recordTimeline } from './timeline.ts';
+import { aggregate } from './aggregate.ts';
+import type { RawOrder, RawRun } from './raw.ts';
 import type { LoadResult } from './load-options.ts';
 import type { LoadTick } from './tally.ts';
 
@@ -37,17 +37,12 @@ export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv'> {
   readonly onTick?: (tick: LoadTick) => void;
 }
 
-interface Placed {
-  readonly intendedAt: number;
-  readonly warmup: boolean;
-}
-
 /**
- * One style under load: the system runs as `interplay up` in a child process, orders are sent
- * from here on a schedule, and the notification webhook comes back to a sink on this process's
- * clock. The result is the plain `interplay/run@1` object every renderer reads.
+ * One style under load: the system runs as `interplay up` in a child process (or elsewhere, for
+ * external), orders are sent from here on a schedule, and the notification webhook comes back to a
+ * sink on this process's clock. Collects the raw run; `aggregate` makes the result.
  */
-export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
+export async function collectRun(opts: BenchOptions): Promise<RawRun> {
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
     opts.onPhase?.('starting');
@@ -69,9 +64,10 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
     const client = createJsonClient({ baseUrl: system.url, connections: Math.min(opts.maxInflight, 256) });
     cleanups.push(() => client.close());
 
-    const before = await scrapeMetrics(system.url);
-    const usageBefore = await usages(measured);
-    const placed = new Map<string, Placed>();
+    const metricsBefore = await scrapeMetrics(system.url);
+    const processesBefore = await usages(measured);
+    const orders: RawOrder[] = [];
+    const ticks: LoadTick[] = [];
     /** the measured window's start on the run's clock: the first intended send after the warm-up */
     let windowStart = Number.POSITIVE_INFINITY;
     const failures: Record<string, number> = {};
@@ -79,7 +75,7 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
     let shed = 0;
 
     opts.onPhase?.('load');
-    const timeline = recordTimeline(now());
+    const timelineOrigin = now();
     const run = runLoad({
       ...(opts.mode === 'open'
         ? { mode: 'open' as const, rate: opts.rate ?? 100, arrivals: opts.arrivals, seed: opts.seed, maxInflight: opts.maxInflight }
@@ -102,68 +98,33 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
       },
       onResponse: (_i, intendedAt, res, info) => {
         const id = (res.data as { id?: unknown } | undefined)?.id;
-        if (res.status === 201 && typeof id === 'string') {
-          placed.set(id, { intendedAt, warmup: info.warmup });
-          timeline.accepted(info.completedAt, info.completedAt - intendedAt);
-        } else if (!info.warmup && res.kind === SHED) shed++;
+        if (res.status === 201 && typeof id === 'string') orders.push({ id, intendedAt, answeredAt: info.completedAt, warmup: info.warmup });
+        else if (!info.warmup && res.kind === SHED) shed++;
         else if (!info.warmup) fail(`http ${res.status}`);
       },
       onError: (_i, _at, error, info) => {
         if (!info.warmup) fail((error as { code?: string }).code ?? (error as Error).name ?? 'error');
       },
     });
-    run.on('tick', timeline.tick);
+    run.on('tick', (tick) => void ticks.push(tick));
     if (opts.onTick) run.on('tick', opts.onTick);
     const load: LoadResult = await run.result;
 
     opts.onPhase?.('drain');
-    await sink.waitFor(placed.keys(), opts.drainMs);
+    await sink.waitFor(
+      orders.map((o) => o.id),
+      opts.drainMs,
+    );
     opts.onPhase?.('collect');
-    const after = await scrapeMetrics(system.url);
-    const usageAfter = await usages(measured);
+    const metricsAfter = await scrapeMetrics(system.url);
+    const processesAfter = await usages(measured);
+    const deliveries = orders.flatMap((o) => {
+      const d = sink.delivery(o.id);
+      return d ? [{ orderId: d.orderId, type: d.type, receivedAt: d.receivedAt }] : [];
+    });
 
-    const completion = new LatencyHistogram();
-    const orders = { placed: 0, paid: 0, rejected: 0, pending: 0, failed: 0, shed, dropped: load.dropped };
-    // Completions that happened inside the measured window, whenever their order was placed:
-    // with a backlog, the rate at which orders finish, not the rate at which they were accepted.
-    const windowEnd = windowStart + load.durations.measuredMs;
-    let completedInWindow = 0;
-    for (const id of placed.keys()) {
-      const at = sink.receivedAt(id);
-      if (at !== undefined && at >= windowStart && at <= windowEnd) completedInWindow++;
-    }
-    for (const [id, p] of placed) {
-      if (p.warmup) continue;
-      orders.placed++;
-      const delivery = sink.delivery(id);
-      if (!delivery) {
-        orders.pending++;
-        continue;
-      }
-      completion.record(delivery.receivedAt - p.intendedAt);
-      if (delivery.type === 'order.paid') orders.paid++;
-      else orders.rejected++;
-    }
-    orders.failed = Object.values(failures).reduce((a, b) => a + b, 0);
-    const allOrders = placed.size;
-    const per = (n: number) => (allOrders === 0 ? 0 : n / allOrders);
-    const seconds = load.durations.measuredMs / 1000;
-
-    const reads = counterDelta(before, after, 'interplay_http_client_requests_total', (l) => `${l.service}→${l.target} ${l.method} ${l.route}`);
-    const messages = counterDelta(before, after, 'interplay_messages_published_total', (l) => l.subject ?? '');
-    const bytes = counterDelta(before, after, 'interplay_message_bytes_published_total', (l) => l.subject ?? '');
-    const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
-
-    const byService: Record<string, { cpuMs: number; cpuMsPerOrder: number; rssPeakBytes: number }> = {};
-    for (const [name, b] of Object.entries(usageBefore)) {
-      const a = usageAfter[name];
-      if (!a || !b) continue;
-      byService[name] = { cpuMs: a.cpuMs - b.cpuMs, cpuMsPerOrder: per(a.cpuMs - b.cpuMs), rssPeakBytes: a.rssPeakBytes };
-    }
-
-    const accept = LatencyHistogram.decode(load.acceptHistogram);
     return {
-      schema: 'interplay/run@1',
+      schema: 'interplay/raw@1',
       style: opts.style,
       config: {
         style: opts.style,
@@ -179,31 +140,25 @@ export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
         argv: opts.argv ?? [],
       },
       environment: await environment(opts.style, topology, load.startedAt),
+      load,
+      timelineOrigin,
+      windowStart,
       orders,
-      throughput: { offered: load.offered, accepted: (orders.placed) / seconds, completed: completedInWindow / seconds },
-      latency: { accept: accept.summary(), completion: completion.summary() },
-      histograms: { accept: load.acceptHistogram, completion: completion.encode() },
-      readLoad: { total: sum(reads), perOrder: per(sum(reads)), byService: reads },
-      messages: {
-        total: sum(messages),
-        perOrder: per(sum(messages)),
-        bytesPerOrder: per(sum(bytes)),
-        bySubject: Object.fromEntries(Object.keys(messages).map((s) => [s, { messages: messages[s] ?? 0, bytes: bytes[s] ?? 0 }])),
-      },
-      cost: {
-        cpuMsPerOrder: Object.values(byService).reduce((a, s) => a + s.cpuMsPerOrder, 0),
-        rssPeakBytes: Object.values(byService).reduce((a, s) => a + s.rssPeakBytes, 0),
-        byService,
-      },
-      errors: { ...failures, ...(load.unfinished > 0 ? { unfinished: load.unfinished } : {}) },
-      timeline: timeline.build(
-        load.scheduled + load.warmup.sent + load.warmup.dropped,
-        [...placed.keys()].flatMap((id) => sink.receivedAt(id) ?? []),
-      ),
+      deliveries,
+      failures,
+      shed,
+      ticks,
+      metrics: { before: [...metricsBefore], after: [...metricsAfter] },
+      processes: { before: processesBefore, after: processesAfter },
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
+}
+
+/** Collect, then aggregate: the plain `interplay/run@1` object every renderer reads. */
+export async function benchStyle(opts: BenchOptions): Promise<RunReport> {
+  return aggregate(await collectRun(opts));
 }
 
 /** A process whose CPU and memory count for the system: a service replica, the gateway, the broker. */

@@ -8,6 +8,7 @@ import { renderMarkdown } from './markdown.ts';
 import { parseReport, parseRunReport } from './parse.ts';
 import type { CompareReport, RunReport } from './schema.ts';
 
+const RAW_DIR = 'raw';
 const RUN_FILE = 'run.json';
 const COMPARE_FILE = 'compare.json';
 const SUMMARY_FILE = 'summary.md';
@@ -34,6 +35,18 @@ export async function writeReports(dir: string, compare: CompareReport): Promise
 export async function writeRunReport(dir: string, run: RunReport): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   return [await writeAtomic(join(dir, RUN_FILE), json(run)), await writeAtomic(join(dir, SUMMARY_FILE), renderMarkdown(run))];
+}
+
+/**
+ * Saves the raw runs a bench collected (what was sent, answered and delivered when; counters and
+ * process samples), so a result can be aggregated again: `raw/<label>.json`. @returns the paths written
+ */
+export async function writeRawRuns(dir: string, raws: readonly { readonly label: string; readonly raw: unknown }[]): Promise<string[]> {
+  if (raws.length === 0) return [];
+  await mkdir(join(dir, RAW_DIR), { recursive: true });
+  const written: string[] = [];
+  for (const { label, raw } of raws) written.push(await writeAtomic(join(dir, RAW_DIR, `${label}.json`), JSON.stringify(raw)));
+  return written;
 }
 
 /** Writes `report.html` (see renderHtml) into `dir`, atomically. @returns its path */

@@ -1,7 +1,7 @@
 export { loadBaseline } from './baseline.ts';
 export { compareRepeats, compareRuns } from './compare.ts';
 export { ReportError } from './errors.ts';
-export { defaultReportDir, readReports, readSaved, writeHtmlReport, writeReports, writeRunReport } from './files.ts';
+export { defaultReportDir, readReports, readSaved, writeHtmlReport, writeRawRuns, writeReports, writeRunReport } from './files.ts';
 export { renderHtml } from './html.ts';
 export { evaluateGate, gateFailures, median, renderGate } from './gate.ts';
 export { renderMarkdown } from './markdown.ts';
