@@ -5,6 +5,7 @@ import { webhookChannel } from '../src/platform/delivery/webhook.ts';
 import { freePort } from '../src/runtime/nats-server.ts';
 import { startSystem, type RunningSystem } from '../src/runtime/system.ts';
 import { cheapHasher } from './support/builders.ts';
+import { UNREACHED_LIMITS } from './support/system.ts';
 
 /** `--topology external` loads a system started elsewhere; the bench's sink times its deliveries. */
 
@@ -29,7 +30,7 @@ describe('bench --topology external', () => {
   beforeAll(async () => {
     sinkPort = await freePort();
     delivery = webhookChannel({ url: `http://127.0.0.1:${sinkPort}/deliveries` });
-    system = await startSystem({ style: 'rest', delivery, hasher: cheapHasher, logLevel: 'fatal' });
+    system = await startSystem({ style: 'rest', delivery, hasher: cheapHasher, logLevel: 'fatal', overload: UNREACHED_LIMITS });
   });
   afterAll(async () => {
     await system?.stop();

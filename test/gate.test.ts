@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aRun } from '../src/report/test-builders.ts';
 import type { CompareReport } from '../src/report/schema.ts';
+import { NO_SHEDDING } from './support/bench.ts';
 import { runInterplay } from './support/interplay.ts';
 
 /** a short, light comparison of rest: a few seconds a run on a shared machine */
@@ -21,7 +22,7 @@ describe('interplay compare as a CI gate', () => {
 
   it('a malformed --fail-on exits 2 with one line naming the bad part, before anything runs', async () => {
     const out = join(dir, 'malformed');
-    const exit = await runInterplay([...LOAD, '--out', out, '--fail-on', 'failed=0,completion.p99:+x%']);
+    const exit = await runInterplay([...LOAD, '--out', out, '--fail-on', 'failed=0,completion.p99:+x%'], NO_SHEDDING);
     expect(exit.code).toBe(2);
     expect(exit.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^interplay: --fail-on: "completion\.p99:\+x%" /)]);
     expect(exit.stdout).toBe('');
@@ -34,7 +35,7 @@ describe('interplay compare as a CI gate', () => {
     ['lacks a field the gate reads', async () => writeIn('broken.json', { schema: 'interplay/compare@1', createdAt: 'x', runs: [{}] }), /\/runs\/0\/schema/],
   ])('a baseline that %s exits 2 with one line before any load', async (_, baseline, message) => {
     const out = join(dir, 'refused');
-    const exit = await runInterplay([...LOAD, '--out', out, '--baseline', await baseline(), '--fail-on', 'completion.p99:+25%']);
+    const exit = await runInterplay([...LOAD, '--out', out, '--baseline', await baseline(), '--fail-on', 'completion.p99:+25%'], NO_SHEDDING);
     expect(exit.code).toBe(2);
     expect(exit.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(new RegExp(`^interplay: --baseline: .*${message.source}`))]);
     expect(existsSync(out)).toBe(false);
@@ -45,7 +46,7 @@ describe('interplay compare as a CI gate', () => {
     const FAIL_ON = ['--fail-on', 'completion.p99:+300%,failed=0'];
 
     beforeAll(async () => {
-      const exit = await runInterplay([...LOAD, '--repeat', '2', '--out', join(dir, 'baseline')]);
+      const exit = await runInterplay([...LOAD, '--repeat', '2', '--out', join(dir, 'baseline')], NO_SHEDDING);
       expect(exit.code, exit.stderr).toBe(0);
       baseline = JSON.parse(await readFile(join(dir, 'baseline', 'compare.json'), 'utf8')) as CompareReport;
     }, 60_000);
@@ -65,6 +66,7 @@ describe('interplay compare as a CI gate', () => {
       };
       const summary = join(dir, 'summary-doctored.md');
       const exit = await runInterplay([...LOAD, '--repeat', '2', '--out', join(dir, 'doctored'), '--baseline', await writeIn('doctored.json', doctored), ...FAIL_ON], {
+        ...NO_SHEDDING,
         GITHUB_STEP_SUMMARY: summary,
       });
       expect(exit.code, exit.stderr).toBe(1);
@@ -78,6 +80,7 @@ describe('interplay compare as a CI gate', () => {
 
     it('exits 0 against the fair baseline', async () => {
       const exit = await runInterplay([...LOAD, '--repeat', '2', '--out', join(dir, 'fair'), '--baseline', join(dir, 'baseline', 'compare.json'), ...FAIL_ON], {
+        ...NO_SHEDDING,
         GITHUB_STEP_SUMMARY: '',
       });
       expect(exit.code, exit.stderr).toBe(0);

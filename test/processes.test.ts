@@ -6,6 +6,7 @@ import { runCourseScenario } from '../src/scenarios/course.ts';
 import { aRegistration } from './support/builders.ts';
 import { eventually, setupNats, type TestNats } from './support/nats.ts';
 import { isAlive } from './support/processes.ts';
+import { NO_SHEDDING } from './support/bench.ts';
 import { call } from './support/system.ts';
 
 /** Each service replica and the gateway as its own `interplay service` process, under a supervisor. */
@@ -49,6 +50,8 @@ const settled = (baseUrl: string, token: string, id: string) =>
 
 let nats: TestNats;
 beforeAll(async () => {
+  // The supervised services read their overload limits from the environment they inherit.
+  Object.assign(process.env, NO_SHEDDING);
   nats = await setupNats();
 });
 afterAll(() => nats?.teardown());

@@ -31,6 +31,8 @@ export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv'> {
   readonly baseUrl?: string;
   /** external: where the delivery sink listens (the system's --webhook points at it); default a free loopback port */
   readonly sink?: { readonly host: string; readonly port: number };
+  /** environment variables for the system the bench starts, over this process's */
+  readonly systemEnv?: Readonly<Record<string, string>>;
   /** NATS URL for the event styles; default $NATS_URL, else a private nats-server per run */
   readonly nats?: string;
   readonly onPhase?: (phase: 'starting' | 'setup' | 'load' | 'drain' | 'collect') => void;
@@ -54,7 +56,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
     if (nats) cleanups.push(() => nats.stop());
     const system = external
       ? { url: opts.baseUrl ?? '', pid: undefined }
-      : await startChildSystem({ style: opts.style, nats: nats?.url, webhook: `${sink.url}/deliveries`, topology, replicas: opts.replicas });
+      : await startChildSystem({ style: opts.style, nats: nats?.url, webhook: `${sink.url}/deliveries`, topology, replicas: opts.replicas, env: opts.systemEnv });
     if ('stop' in system) cleanups.push(() => system.stop());
     const measured = await measuredProcesses(system.url, topology, system.pid, nats?.pid);
 

@@ -14,6 +14,8 @@ export interface ChildSystemOptions {
   readonly topology?: 'inproc' | 'processes';
   /** processes: instances per service */
   readonly replicas?: Readonly<Record<string, number>>;
+  /** environment variables for the system, over this process's (e.g. INTERPLAY_MAX_INFLIGHT) */
+  readonly env?: Readonly<Record<string, string>>;
   /** ms to wait for the `ready` line; default 30000 (cold tsx start plus migrations) */
   readonly readyTimeoutMs?: number;
 }
@@ -37,7 +39,7 @@ export async function startChildSystem(opts: ChildSystemOptions): Promise<ChildS
   if (opts.webhook) args.push('--webhook', opts.webhook);
   if (opts.topology) args.push('--topology', opts.topology);
   if (opts.replicas) args.push('--replicas', Object.entries(opts.replicas).map(([s, n]) => `${s}=${n}`).join(','));
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);

@@ -149,7 +149,7 @@ export interface TestSystemOptions {
  * are not their own load; a test not about shedding must not be shed. test/http-overload.test.ts
  * sets its own limits.
  */
-const UNREACHED_LIMITS: OverloadLimits = { maxEventLoopDelayMs: 60_000, maxInflight: 100_000, retryAfterS: 1 };
+export const UNREACHED_LIMITS: OverloadLimits = { maxEventLoopDelayMs: 60_000, maxInflight: 100_000, retryAfterS: 1 };
 
 export async function startRestSystem(opts: TestSystemOptions = {}): Promise<TestSystem> {
   const delivery = recordingDelivery();
