@@ -14,17 +14,26 @@ export const oneOf = <const T extends readonly string[]>(values: T): TUnion<Lite
  * `Static<…>` with every property and array readonly: result objects are values nobody edits, and
  * the code that builds them passes readonly arrays, which a mutable `T[]` would refuse.
  */
-export type Frozen<T> = T extends readonly (infer U)[]
-  ? readonly Frozen<U>[]
-  : T extends object
-    ? { readonly [K in keyof T]: Frozen<T[K]> }
-    : T;
+export type Frozen<T> = T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
 
-/** true when A and B accept the same values (up to readonly): a compile-time guard against drift */
-export type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** what JSON keeps of a value: no `undefined` anywhere (a property holding it is not written) */
+type Written<T> = T extends object ? { [K in keyof T]: Written<Exclude<T[K], undefined>> } : T;
+/** every property required, so a comparison sees fields that only one side declares */
+type Complete<T> = T extends object ? { [K in keyof T]-?: Complete<Exclude<T[K], undefined>> } : T;
 
-/** Fails to compile unless its argument's type is `true`. */
-export const assertType = <T extends true>(): T | undefined => undefined;
+/**
+ * true when an interface declared elsewhere and a schema's `Static` describe the same JSON: what
+ * the code writes conforms to the schema, and the schema declares no field the code lacks or
+ * lacks one it writes. (A field optional in the schema and always written is allowed.)
+ */
+export type Describes<Schema, Interface> = [Written<Interface>] extends [Frozen<Schema>]
+  ? [Complete<Frozen<Schema>>] extends [Complete<Interface>]
+    ? true
+    : false
+  : false;
+
+/** Fails to compile unless its type argument is `true`. */
+export type Assert<T extends true> = T;
 
 /**
  * An ISO 8601 date-time string. TypeBox knows no formats until they are registered, and a report
