@@ -43,7 +43,6 @@ export const CalibrationSchema = Type.Object(
     }),
   },
   {
-    $id: 'https://interplay.dev/schema/calibration.schema.json',
     title: 'interplay/calibration@1',
     description: "This machine's primitives, as interplay calibrate --json prints them; the ceiling model reads them.",
   },

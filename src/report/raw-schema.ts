@@ -104,7 +104,6 @@ export const RawRunSchema = Type.Object(
     ),
   },
   {
-    $id: 'https://interplay.dev/schema/raw.schema.json',
     title: 'interplay/raw@1',
     description: 'Everything a bench saw, before any statistic; aggregate(raw) makes the interplay/run@1 result from it alone.',
   },

@@ -154,7 +154,7 @@ export const RunReportSchema = Type.Object(
     ),
     ceiling: Type.Optional(RunCeilingSchema),
   },
-  { $id: 'https://interplay.dev/schema/run.schema.json', title: 'interplay/run@1', description: "The result of one style's run. Every renderer reads only this." },
+  { title: 'interplay/run@1', description: "The result of one style's run. Every renderer reads only this." },
 );
 
 const ratio = () => Type.Union([Type.Number(), Type.Null()]);
@@ -195,7 +195,7 @@ export const CompareReportSchema = Type.Object(
       }),
     ),
   },
-  { $id: 'https://interplay.dev/schema/compare.schema.json', title: 'interplay/compare@1', description: "The runs side by side, with each style's ratios against the REST run." },
+  { title: 'interplay/compare@1', description: "The runs side by side, with each style's ratios against the REST run." },
 );
 
 export type Percentiles = Frozen<Static<typeof PercentilesSchema>>;
