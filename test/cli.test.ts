@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -226,6 +226,17 @@ describe('bin/interplay', () => {
     const missing = await run(['report', join(dir, 'nothing-here')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('report DIR of a damaged run.json exits 2 with one line naming the file and the field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'interplay-report-'));
+    dirs.push(dir);
+    await writeFile(join(dir, 'run.json'), JSON.stringify(aRun({ latency: { completion: { p99: '12 ms' as unknown as number } } })));
+
+    const damaged = await run(['report', dir]);
+    expect(damaged.code).toBe(2);
+    expect(damaged.stdout).toBe('');
+    expect(damaged.stderr).toBe(`interplay: ${join(dir, 'run.json')} is not a valid interplay/run@1 report: latency.completion.p99 is not a number.\n`);
   });
 
   it('scenario --style rest exits 0 and prints ten ✓ steps', async () => {

@@ -32,7 +32,7 @@ describe('interplay compare as a CI gate', () => {
   it.each([
     ['is missing', async () => join(dir, 'none.json'), /does not exist/],
     ['is a run.json, not a compare.json', async () => writeIn('run.json', aRun()), /is an interplay\/run@1 report/],
-    ['lacks a field the gate reads', async () => writeIn('broken.json', { schema: 'interplay/compare@1', createdAt: 'x', runs: [{}] }), /\/runs\/0\/schema/],
+    ['lacks a field the gate reads', async () => writeIn('broken.json', { schema: 'interplay/compare@1', createdAt: 'x', runs: [{}] }), /runs\[0\] is not an interplay\/run@1 report/],
   ])('a baseline that %s exits 2 with one line before any load', async (_, baseline, message) => {
     const out = join(dir, 'refused');
     const exit = await runInterplay([...LOAD, '--out', out, '--baseline', await baseline(), '--fail-on', 'completion.p99:+25%'], NO_SHEDDING);

@@ -45,7 +45,12 @@ describe('parseCalibration', () => {
   it('refuses a calibration with a primitive missing, naming the file and the field', () => {
     const { jetstream: _, ...rest } = aCalibration().primitives;
     const damaged = JSON.stringify({ ...aCalibration(), primitives: rest });
-    expect(() => parseCalibration(damaged, 'c.json')).toThrow(/c\.json is not a valid calibration: primitives\.jetstream\.perSecond/);
+    expect(() => parseCalibration(damaged, 'c.json')).toThrow(/c\.json is not a valid calibration: primitives\.jetstream is missing\.$/);
+  });
+
+  it('refuses a primitive measured at zero per second, as the model divides by it', () => {
+    const zero = { ...aCalibration(), primitives: { ...aCalibration().primitives, sqlite: primitive(0, 50) } };
+    expect(() => parseCalibration(JSON.stringify(zero), 'c.json')).toThrow(/c\.json is not a valid calibration: primitives\.sqlite\.perSecond is not a positive number\.$/);
   });
 
   it('refuses a run report and text that is not JSON', () => {

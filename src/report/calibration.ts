@@ -1,8 +1,10 @@
 import { CEILING_MODEL, type Ceiling } from '../analyse/ceiling.ts';
 import { PRIMITIVES, type Calibration, type PrimitiveName } from '../measure/calibrate/schema.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
+import { CalibrationSchema } from './calibration-schema.ts';
 import { ReportError } from './errors.ts';
 import { count, duration, sig3 } from './format.ts';
+import { checkAgainst } from './validate.ts';
 
 const SCHEMA = 'interplay/calibration@1';
 
@@ -14,7 +16,7 @@ const PRIMITIVE_TEXT: Record<PrimitiveName, string> = {
 };
 
 /**
- * Reads a saved `interplay calibrate --json`, checking every number the ceiling model uses, so a
+ * Reads a saved `interplay calibrate --json` and checks it against its schema, so a
  * damaged or foreign file fails here with its path rather than as a NaN in a table.
  */
 export function parseCalibration(text: string, path: string): Calibration {
@@ -24,25 +26,12 @@ export function parseCalibration(text: string, path: string): Calibration {
   } catch (cause) {
     throw new ReportError('REPORT.BAD_JSON', `${path} is not valid JSON: ${(cause as Error).message}`, { path, cause });
   }
-  const record = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
-  const top = record(value);
-  if (top?.['schema'] !== SCHEMA) {
+  const schema = (value as { schema?: unknown } | null)?.schema;
+  if (schema !== SCHEMA) {
     throw new ReportError('REPORT.UNKNOWN_SCHEMA', `${path} is not an ${SCHEMA} file (write one with interplay calibrate --json > FILE).`, { path });
   }
-  const bad = (why: string) => new ReportError('REPORT.INVALID', `${path} is not a valid calibration: ${why}.`, { path });
-  if (!positive(top['cores'])) throw bad('cores is not a positive number');
-  if (typeof top['createdAt'] !== 'string') throw bad('createdAt is not a string');
-  const primitives = record(top['primitives']);
-  for (const name of PRIMITIVES) {
-    const p = record(primitives?.[name]);
-    for (const field of ['perSecond', 'cpuUsPerOp']) {
-      if (!positive(p?.[field])) throw bad(`primitives.${name}.${field} is not a positive number`);
-    }
-  }
-  return value as Calibration;
+  return checkAgainst(CalibrationSchema, value, path, 'calibration') as Calibration;
 }
-
-const positive = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
 
 /** A calibration as terminal text: the primitives, then each style's ceiling from its known hops, then the model. */
 export function renderCalibration(calibration: Calibration, ceilings: Readonly<Record<Style, Ceiling>>): string {

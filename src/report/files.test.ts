@@ -51,7 +51,7 @@ describe('writeReports and readReports', () => {
   });
 
   it('round-trips the repeats of compare --repeat, so a saved comparison can be a baseline', async () => {
-    const compare = compareRepeats([aRun({ style: 'rest' }), aRun({ style: 'rest', latency: { completion: { p99: 99 } } })], 'now');
+    const compare = compareRepeats([aRun({ style: 'rest' }), aRun({ style: 'rest', latency: { completion: { p99: 99 } } })], '2026-11-25T13:07:12.000Z');
     await writeReports(dir, compare);
     expect((await readReports(dir)).repeats).toEqual(compare.repeats);
   });
@@ -164,15 +164,22 @@ describe('readReports errors', () => {
   });
 
   it('REPORT.INVALID, naming the field, for a run missing what the tables show', async () => {
+    const broken = aRun({ orders: { placed: '6000' as unknown as number } });
+    await writeFile(join(dir, 'run.json'), JSON.stringify(broken));
+    await failsWith(readReports(dir), 'REPORT.INVALID');
+    await expect(readReports(dir)).rejects.toThrow(`${join(dir, 'run.json')} is not a valid interplay/run@1 report: orders.placed is not a number.`);
+  });
+
+  it('REPORT.INVALID, naming the field, for a run missing a part', async () => {
     const { orders: _orders, ...broken } = aRun();
     await writeFile(join(dir, 'run.json'), JSON.stringify(broken));
     await failsWith(readReports(dir), 'REPORT.INVALID');
-    await expect(readReports(dir)).rejects.toThrow('orders.placed is not a number');
+    await expect(readReports(dir)).rejects.toThrow('orders is missing');
   });
 
   it('REPORT.INVALID for a timeline that is not a list of seconds', async () => {
     await writeFile(join(dir, 'run.json'), JSON.stringify({ ...aRun(), timeline: [{ t: 0, offered: '20' }] }));
-    await expect(readReports(dir)).rejects.toThrow('timeline is not a list of seconds');
+    await expect(readReports(dir)).rejects.toThrow('timeline[0].accepted is missing');
   });
 });
 

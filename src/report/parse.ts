@@ -1,13 +1,15 @@
-import { STYLES } from '../transports/wiring.ts';
 import { ReportError } from './errors.ts';
+import { CompareReportSchema, RunReportSchema } from './schema.ts';
 import type { CompareReport, RunReport } from './schema.ts';
+import { checkAgainst } from './validate.ts';
 
 const RUN_SCHEMA = 'interplay/run@1';
 const COMPARE_SCHEMA = 'interplay/compare@1';
 
 /**
- * Parses saved JSON and checks the schema name and every field the renderers read, so a
- * damaged or foreign file fails here with its path rather than as a crash in a table.
+ * Parses saved JSON and checks it against its schema (src/report/schema.ts, published as
+ * docs/schema/*.schema.json), so a damaged or foreign file fails here naming the file and the
+ * field rather than as a crash in a table.
  */
 export function parseReport(text: string, path: string): RunReport | CompareReport {
   let value: unknown;
@@ -16,10 +18,24 @@ export function parseReport(text: string, path: string): RunReport | CompareRepo
   } catch (cause) {
     throw new ReportError('REPORT.BAD_JSON', `${path} is not valid JSON: ${(cause as Error).message}`, { path, cause });
   }
-  if (!isRecord(value)) throw invalid(path, 'the top level is not an object');
+  if (!isRecord(value)) throw new ReportError('REPORT.INVALID', `${path} is not a valid interplay report: the top level is not an object.`, { path });
   const schema = value['schema'];
-  if (schema === RUN_SCHEMA) return checkRun(value, path);
-  if (schema === COMPARE_SCHEMA) return checkCompare(value, path);
+  if (schema === RUN_SCHEMA) {
+    fillShed(value);
+    return checkAgainst(RunReportSchema, value, path, `${RUN_SCHEMA} report`) as RunReport;
+  }
+  if (schema === COMPARE_SCHEMA) {
+    const runs = value['runs'];
+    if (Array.isArray(runs)) {
+      runs.forEach((run: unknown, i) => {
+        if (!isRecord(run) || run['schema'] !== RUN_SCHEMA) {
+          throw new ReportError('REPORT.UNKNOWN_SCHEMA', `${path}: runs[${i}] is not an ${RUN_SCHEMA} report.`, { path });
+        }
+        fillShed(run);
+      });
+    }
+    return checkAgainst(CompareReportSchema, value, path, `${COMPARE_SCHEMA} report`) as CompareReport;
+  }
   throw new ReportError(
     'REPORT.UNKNOWN_SCHEMA',
     typeof schema === 'string'
@@ -37,69 +53,10 @@ export function parseRunReport(text: string, path: string): RunReport {
   return report;
 }
 
-const NUMBERS = [
-  'config.users', 'config.seed', 'config.insufficient', 'config.durationMs', 'config.warmupMs', 'config.drainMs', 'config.maxInflight',
-  'environment.cpuCount', 'environment.totalMemoryBytes',
-  'orders.placed', 'orders.paid', 'orders.rejected', 'orders.pending', 'orders.failed', 'orders.shed', 'orders.dropped',
-  'throughput.offered', 'throughput.accepted', 'throughput.completed',
-  ...['accept', 'completion'].flatMap((l) => ['count', 'p50', 'p90', 'p99', 'p999', 'max'].map((p) => `latency.${l}.${p}`)),
-  'readLoad.total', 'readLoad.perOrder', 'messages.total', 'messages.perOrder', 'messages.bytesPerOrder',
-  'cost.cpuMsPerOrder', 'cost.rssPeakBytes',
-];
-const STRINGS = [
-  'config.style', 'config.mode', 'environment.node', 'environment.cpuModel', 'environment.platform', 'environment.topology',
-  'environment.storage', 'environment.startedAt', 'histograms.accept', 'histograms.completion',
-];
-/** the optional ceiling's fields the renderers read */
-const CEILING_NUMBERS = ['heldRate', 'ordersPerSecond', 'efficiency', 'modelCpuMsPerOrder', 'helloPerOrder'].map((k) => `ceiling.${k}`);
-const RECORDS = ['errors', 'readLoad.byService', 'messages.bySubject', 'cost.byService'];
-
-/** `where` names the run inside a compare.json in messages; `path` stays the file */
-function checkRun(value: Record<string, unknown>, path: string, where = path): RunReport {
-  const bad = (why: string) => new ReportError('REPORT.INVALID', `${where} is not a valid interplay run: ${why}.`, { path });
-  const style = value['style'];
-  if (!STYLES.some((s) => s === style)) throw bad(`unknown style ${JSON.stringify(style)}`);
-  // Runs saved before the system shed load have no count of shed orders: none were.
-  const orders = value['orders'];
+/** Runs saved before the system shed load have no count of shed orders: none were. */
+function fillShed(run: Record<string, unknown>): void {
+  const orders = run['orders'];
   if (isRecord(orders) && orders['shed'] === undefined) orders['shed'] = 0;
-  for (const p of NUMBERS) if (typeof at(value, p) !== 'number') throw bad(`${p} is not a number`);
-  for (const p of STRINGS) if (typeof at(value, p) !== 'string') throw bad(`${p} is not a string`);
-  for (const p of RECORDS) if (!isRecord(at(value, p))) throw bad(`${p} is not an object`);
-  if (!Array.isArray(at(value, 'config.argv'))) throw bad('config.argv is not a list');
-  const nats = at(value, 'environment.natsServer');
-  if (nats !== null && typeof nats !== 'string') throw bad('environment.natsServer is neither a string nor null');
-  const timeline = value['timeline'];
-  if (timeline !== undefined && !(Array.isArray(timeline) && timeline.every(isSecond))) throw bad('timeline is not a list of seconds');
-  if (value['ceiling'] !== undefined) {
-    for (const p of CEILING_NUMBERS) if (typeof at(value, p) !== 'number') throw bad(`${p} is not a number`);
-  }
-  return value as unknown as RunReport;
 }
-
-function checkCompare(value: Record<string, unknown>, path: string): CompareReport {
-  if (typeof value['createdAt'] !== 'string') throw invalid(path, 'createdAt is not a string');
-  const runs = value['runs'];
-  if (!Array.isArray(runs)) throw invalid(path, 'runs is not a list');
-  runs.forEach((run: unknown, i) => {
-    if (!isRecord(run) || run['schema'] !== RUN_SCHEMA) {
-      throw new ReportError('REPORT.UNKNOWN_SCHEMA', `${path}: runs[${i}] is not an ${RUN_SCHEMA} report.`, { path });
-    }
-    checkRun(run, path, `${path} runs[${i}]`);
-  });
-  if (!isRecord(value['ratios'])) throw invalid(path, 'ratios is not an object');
-  return value as unknown as CompareReport;
-}
-
-const isSecond = (v: unknown): boolean =>
-  isRecord(v) &&
-  ['t', 'offered', 'accepted', 'completed'].every((k) => typeof v[k] === 'number') &&
-  ['acceptP50', 'acceptP99'].every((k) => v[k] === null || typeof v[k] === 'number');
-
-const invalid = (path: string, why: string): ReportError =>
-  new ReportError('REPORT.INVALID', `${path} is not a valid interplay report: ${why}.`, { path });
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function at(value: unknown, dotted: string): unknown {
-  return dotted.split('.').reduce<unknown>((v, key) => (isRecord(v) ? v[key] : undefined), value);
-}
