@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ServiceName } from '../transports/index.ts';
-import { resolveNats } from './nats-server.ts';
+import { resolveNats, type PrivateNatsServer } from './nats-server.ts';
 import { startProcesses, type ProcessesOptions } from './processes.ts';
 import type { Supervisor } from './supervisor.ts';
 import { startSystem, type SystemOptions } from './system.ts';
@@ -34,6 +34,11 @@ export interface LaunchedSystem {
   readonly natsUrl?: string;
   /** process id of a private nats-server this launch started */
   readonly natsPid?: number;
+  /**
+   * a private nats-server this launch started, to take down and bring back on the same port and
+   * store (outage and chaos runs); undefined for a broker given by URL, which is not ours to stop
+   */
+  readonly broker?: Pick<PrivateNatsServer, 'halt' | 'resume'>;
   /** processes: stops, kills and starts single services and replicas */
   readonly supervisor?: Supervisor;
   stop(): Promise<void>;
@@ -58,6 +63,7 @@ export async function launchSystem(opts: LaunchOptions): Promise<LaunchedSystem>
       services: system.services,
       dataDir: system.dataDir,
       ...(nats ? { natsUrl: nats.url, natsPid: nats.pid } : {}),
+      ...(nats?.server ? { broker: nats.server } : {}),
       ...('supervisor' in system ? { supervisor: system.supervisor } : {}),
       stop: async () => {
         await system.stop();
