@@ -18,6 +18,8 @@ export interface LaunchOptions extends Omit<SystemOptions, 'natsUrl'> {
   readonly replicas?: ProcessesOptions['replicas'];
   /** processes: notification POSTs deliveries here (inproc takes a `delivery` channel instead) */
   readonly webhook?: string;
+  /** processes: the supervisor's timings, where children's stderr goes, and its events */
+  readonly supervisor?: ProcessesOptions['supervisor'];
   /** processes: where the children's stdout lines (deliveries printed as JSON) go */
   readonly onStdoutLine?: (line: string) => void;
 }
