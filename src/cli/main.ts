@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
 import { registerBench, registerCompare } from './bench.ts';
+import { registerChaos } from './chaos.ts';
 import { registerReport } from './report.ts';
 import { registerScenario } from './scenario.ts';
 import { registerService } from './service.ts';
@@ -22,6 +23,7 @@ export function program(): Command {
   registerScenario(cli);
   registerBench(cli);
   registerCompare(cli);
+  registerChaos(cli);
   registerReport(cli);
   registerService(cli);
   cli.showHelpAfterError('(interplay --help lists the commands)');

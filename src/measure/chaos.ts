@@ -27,6 +27,8 @@ export interface ChaosOptions {
   /** fraction of requests that replay an earlier key */
   readonly replays: number;
   readonly nats?: string;
+  /** the command line, saved so the run can be replayed */
+  readonly argv: readonly string[];
   /** one line per step, for a progress display */
   readonly onProgress?: (line: string) => void;
   readonly onLog?: (line: string) => void;
