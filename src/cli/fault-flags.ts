@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { COMPONENTS, type Component } from '../scenarios/faults.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
 import { UsageError } from './errors.ts';
 import type { LoadFlags } from './load-flags.ts';
@@ -23,3 +24,13 @@ export function checkFaultLoad(command: string, flags: LoadFlags): void {
   if (flags.findMax) throw new UsageError(`${command} runs at one --rate; it cannot go with --find-max`);
 }
 
+
+/** "billing,nats" → the components, each once; an unknown name is refused with the list of known ones */
+export function parseComponents(value: string): Component[] {
+  const names = value.split(',').map((s) => s.trim());
+  const bad = names.filter((s) => !(COMPONENTS as readonly string[]).includes(s));
+  if (bad.length > 0 || names.length === 0) {
+    throw new InvalidArgumentError(`"${bad.join(',')}" is not a component; choose from ${COMPONENTS.join(', ')}.`);
+  }
+  return [...new Set(names)] as Component[];
+}

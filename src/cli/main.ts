@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
 import { registerBench, registerCompare } from './bench.ts';
 import { registerChaos } from './chaos.ts';
+import { registerOutage } from './outage.ts';
 import { registerReport } from './report.ts';
 import { registerScenario } from './scenario.ts';
 import { registerService } from './service.ts';
@@ -23,6 +24,7 @@ export function program(): Command {
   registerScenario(cli);
   registerBench(cli);
   registerCompare(cli);
+  registerOutage(cli);
   registerChaos(cli);
   registerReport(cli);
   registerService(cli);
