@@ -29,6 +29,13 @@ describe('outageCost', () => {
     expect(cost.p99During).toBe(2_200);
   });
 
+  it('an order sent before the outage but caught by it counts to its cost, not to the steady baseline', () => {
+    const cost = outageCost([anAttempt(0, 'a'), anAttempt(990, 'b')], (id) => ({ a: 40, b: 2_400 })[id], span);
+
+    expect(cost.p99Before).toBe(40);
+    expect(cost.completedShareAll).toBe(1);
+  });
+
   it('an outage that refused every order has nothing to complete or drain', () => {
     const cost = outageCost([anAttempt(0, 'a'), anAttempt(1_200), anAttempt(1_800)], (id) => (id === 'a' ? 40 : undefined), span);
 

@@ -22,7 +22,11 @@ export interface OutageCost {
   readonly completedShareAll: number | null;
   /** ms from recovery until the last order accepted during the outage completed; null when none completed */
   readonly drainMs: number | null;
-  /** ms, p99 from intended send to delivered notification, of orders sent before / during the outage; null without any */
+  /**
+   * ms, p99 from intended send to delivered notification: before, of the orders that were sent and
+   * completed before the outage (the steady state; one sent a moment before it and caught by it
+   * belongs to its cost, not to the baseline); during, of the orders sent during it. null without any.
+   */
   readonly p99Before: number | null;
   readonly p99During: number | null;
 }
@@ -38,10 +42,10 @@ export function percentile(values: readonly number[], p: number): number | null 
 export function outageCost(attempts: readonly OrderAttempt[], completedAt: (orderId: string) => number | undefined, span: OutageSpan): OutageCost {
   const before = attempts.filter((a) => a.intendedAt < span.downAt);
   const during = attempts.filter((a) => a.intendedAt >= span.downAt && a.intendedAt < span.upAt);
-  const latencies = (list: readonly OrderAttempt[]) =>
+  const latencies = (list: readonly OrderAttempt[], until = Number.POSITIVE_INFINITY) =>
     list.flatMap((a) => {
       const at = a.orderId === undefined ? undefined : completedAt(a.orderId);
-      return at === undefined ? [] : [at - a.intendedAt];
+      return at === undefined || at >= until ? [] : [at - a.intendedAt];
     });
   const acceptedDuring = during.filter((a) => a.orderId !== undefined);
   const doneDuring = acceptedDuring.flatMap((a) => completedAt(a.orderId!) ?? []);
@@ -55,7 +59,7 @@ export function outageCost(attempts: readonly OrderAttempt[], completedAt: (orde
     completedShare: share(doneDuring.length, acceptedDuring.length),
     completedShareAll: share(doneAll, acceptedAll.length),
     drainMs: doneDuring.length === 0 ? null : Math.max(0, Math.max(...doneDuring) - span.upAt),
-    p99Before: percentile(latencies(before), 99),
+    p99Before: percentile(latencies(before, span.downAt), 99),
     p99During: percentile(latencies(during), 99),
   };
 }
