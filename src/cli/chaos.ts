@@ -1,10 +1,7 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { defaultReportDir } from '../report/index.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
-import { asUsageError, EXIT_FAILED } from './errors.ts';
-import { checkFaultLoad, parseStyles } from './fault-flags.ts';
+import { asUsageError } from './errors.ts';
+import { checkFaultLoad, emitFaultRun, faultLoadOptions, parseStyles } from './fault-flags.ts';
 import { addLoadFlags, type LoadFlags } from './load-flags.ts';
 import { nonNegativeInt, parseDuration } from './options.ts';
 import { stopEverythingOnSignal } from './signals.ts';
@@ -39,40 +36,26 @@ export function registerChaos(cli: Command): void {
     // Loaded here, not at the top: --help and bad flags answer without loading the system.
     const { runChaos } = await import('../measure/chaos.ts');
     const { renderChaos, chaosFailed } = await import('../report/chaos.ts');
-    const { writeAtomic } = await import('../report/files.ts');
     const replicas = { ...DEFAULT_REPLICAS, ...flags.replicas };
     let result;
     try {
       result = await runChaos({
+        ...faultLoadOptions(flags, out),
         styles: flags.styles,
-        seed: flags.seed,
         kills: flags.kills,
-        users: flags.users,
-        rate: flags.rate,
-        durationMs: flags.duration,
-        warmupMs: flags.warmup,
-        drainMs: flags.drain,
         settleMs: flags.settle,
-        maxInflight: flags.maxInflight,
-        insufficient: flags.insufficient,
         replicas,
         keyed: KEYED,
         replays: REPLAYS,
-        ...(flags.nats ? { nats: flags.nats } : {}),
-        argv: process.argv.slice(2),
-        onProgress: (line) => out.write(`${line}\n`),
       });
     } catch (error) {
       throw asUsageError(error);
     }
-    const dir = flags.out ?? defaultReportDir(new Date());
-    await mkdir(dir, { recursive: true });
-    const file = await writeAtomic(join(dir, 'chaos.json'), `${JSON.stringify(result, null, 2)}\n`);
-    if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    out.write(`${renderChaos(result)}written to ${file}\n`);
-    if (chaosFailed(result)) {
-      process.stderr.write('interplay: the chaos run broke invariants (see the anomalies above)\n');
-      process.exitCode = EXIT_FAILED;
-    }
+    await emitFaultRun(flags, {
+      files: { 'chaos.json': `${JSON.stringify(result, null, 2)}\n` },
+      result,
+      text: renderChaos(result),
+      ...(chaosFailed(result) ? { failure: 'the chaos run broke invariants (see the anomalies above)' } : {}),
+    });
   });
 }

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { COMPONENTS, type Component } from '../scenarios/faults.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
-import { UsageError } from './errors.ts';
+import { EXIT_FAILED, UsageError } from './errors.ts';
 import type { LoadFlags } from './load-flags.ts';
 
 /** "rest,collaboration" → the styles, each once */
@@ -34,3 +34,46 @@ export function parseComponents(value: string): Component[] {
   }
   return [...new Set(names)] as Component[];
 }
+
+export interface FaultRunOutput {
+  /** file name → content, written under --out (default reports/<timestamp>) atomically */
+  readonly files: Readonly<Record<string, string>>;
+  /** what --json prints on stdout */
+  readonly result: unknown;
+  /** what the terminal shows; the directory is named after it */
+  readonly text: string;
+  /** set when the run broke invariants: the last stderr line, and exit code 1 */
+  readonly failure?: string;
+}
+
+/** Saves, prints and judges an outage or chaos run, the same way for both. */
+export async function emitFaultRun(flags: Pick<LoadFlags, 'out' | 'json'>, output: FaultRunOutput): Promise<void> {
+  const { mkdir } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { defaultReportDir } = await import('../report/index.ts');
+  const { writeAtomic } = await import('../report/files.ts');
+  const dir = flags.out ?? defaultReportDir(new Date());
+  await mkdir(dir, { recursive: true });
+  for (const [name, content] of Object.entries(output.files)) await writeAtomic(join(dir, name), content);
+  if (flags.json) process.stdout.write(`${JSON.stringify(output.result, null, 2)}\n`);
+  (flags.json ? process.stderr : process.stdout).write(`${output.text}reports written to ${dir}\n`);
+  if (output.failure) {
+    process.stderr.write(`interplay: ${output.failure}\n`);
+    process.exitCode = EXIT_FAILED;
+  }
+}
+
+/** The load flags an outage or chaos run takes, as its options; progress lines go to `out`. */
+export const faultLoadOptions = (flags: LoadFlags, out: NodeJS.WritableStream) => ({
+  users: flags.users,
+  rate: flags.rate,
+  durationMs: flags.duration,
+  warmupMs: flags.warmup,
+  drainMs: flags.drain,
+  maxInflight: flags.maxInflight,
+  insufficient: flags.insufficient,
+  seed: flags.seed,
+  ...(flags.nats ? { nats: flags.nats } : {}),
+  argv: process.argv.slice(2),
+  onProgress: (line: string) => void out.write(`${line}\n`),
+});

@@ -1,11 +1,8 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { defaultReportDir } from '../report/index.ts';
 import { COMPONENTS, type Component } from '../scenarios/faults.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
-import { asUsageError, EXIT_FAILED, UsageError } from './errors.ts';
-import { checkFaultLoad, parseComponents, parseStyles } from './fault-flags.ts';
+import { asUsageError, UsageError } from './errors.ts';
+import { checkFaultLoad, emitFaultRun, faultLoadOptions, parseComponents, parseStyles } from './fault-flags.ts';
 import { addLoadFlags, type LoadFlags } from './load-flags.ts';
 import { parseDuration } from './options.ts';
 import { stopEverythingOnSignal } from './signals.ts';
@@ -39,38 +36,23 @@ export function registerOutage(cli: Command): void {
     // Loaded here, not at the top: --help and bad flags answer without loading the system.
     const { runOutage } = await import('../measure/outage.ts');
     const { outageFailed, outageMarkdown, renderOutageMatrix } = await import('../report/outage.ts');
-    const { writeAtomic } = await import('../report/files.ts');
     let result;
     try {
       result = await runOutage({
         styles: flags.styles,
         components: flags.services,
         downMs: flags.down,
-        users: flags.users,
-        rate: flags.rate,
-        durationMs: flags.duration,
-        warmupMs: flags.warmup,
-        drainMs: flags.drain,
-        maxInflight: flags.maxInflight,
-        insufficient: flags.insufficient,
-        seed: flags.seed,
-        ...(flags.nats ? { nats: flags.nats } : {}),
-        argv: process.argv.slice(2),
-        onProgress: (line) => out.write(`${line}\n`),
+        ...faultLoadOptions(flags, out),
       });
     } catch (error) {
       throw asUsageError(error);
     }
-    const dir = flags.out ?? defaultReportDir(new Date());
-    await mkdir(dir, { recursive: true });
-    await writeAtomic(join(dir, 'summary.md'), outageMarkdown(result));
-    await writeAtomic(join(dir, 'outage.json'), `${JSON.stringify(result, null, 2)}\n`);
-    if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    out.write(`${renderOutageMatrix(result, terminal.width)}reports written to ${dir}\n`);
     // Failed orders during an outage are its measured cost, not an error; only broken invariants are.
-    if (outageFailed(result)) {
-      process.stderr.write('interplay: the system broke invariants after an outage (see summary.md)\n');
-      process.exitCode = EXIT_FAILED;
-    }
+    await emitFaultRun(flags, {
+      files: { 'summary.md': outageMarkdown(result), 'outage.json': `${JSON.stringify(result, null, 2)}\n` },
+      result,
+      text: renderOutageMatrix(result, terminal.width),
+      ...(outageFailed(result) ? { failure: 'the system broke invariants after an outage (see summary.md)' } : {}),
+    });
   });
 }
