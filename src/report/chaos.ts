@@ -17,7 +17,8 @@ export function renderChaos(result: ChaosResult): string {
 function styleLines(s: ChaosStyleResult): string[] {
   const carried = s.faults.filter((f) => f.skipped === undefined);
   const broker = carried.filter((f) => f.type === 'broker-restart').length;
-  const verdict = s.anomalies.length === 0 ? 'no anomalies' : `${s.anomalies.length} ANOMALIES`;
+  const n = s.anomalies.length;
+  const verdict = n === 0 ? 'no anomalies' : `${n} ${n === 1 ? 'ANOMALY' : 'ANOMALIES'}`;
   return [
     `${s.style}: ${verdict}`,
     `  faults ${carried.length} of ${s.faults.length} carried out (${carried.length - broker} kills, ${broker} broker restarts), ${s.restarts} restarts`,

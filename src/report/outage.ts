@@ -7,7 +7,8 @@ const seconds = (ms: number): string => (ms < 1_000 ? `${Math.round(ms)} ms` : `
 export function cellText(cell: OutageCell): string {
   if (!cell.applies) return 'n/a';
   const accepted = `accepted ${percent(cell.acceptedShare)}`;
-  const anomalies = cell.anomalies.length === 0 ? '' : `, ${cell.anomalies.length} ANOMALIES`;
+  const n = cell.anomalies.length;
+  const anomalies = n === 0 ? '' : `, ${n} ${n === 1 ? 'ANOMALY' : 'ANOMALIES'}`;
   if (cell.completedShare === null) return `${accepted}, nothing to complete${anomalies}`;
   const after = cell.drainMs === null ? '' : ` after ${seconds(cell.drainMs)}`;
   return `${accepted}, completed ${percent(cell.completedShare)}${after}${anomalies}`;
@@ -20,13 +21,26 @@ export function penaltyText(cell: OutageCell): string {
 }
 
 const headline = (r: OutageResult): string =>
-  `outage: each component stopped for ${seconds(r.config.downMs)} in the middle of a ${seconds(r.config.durationMs)} window at ${r.config.rate}/s`;
+  `outage: each component down for ${seconds(r.config.downMs)} mid-way through a ${seconds(r.config.durationMs)} window at ${r.config.rate}/s`;
 const note =
   'one system per style, reused across its components: each is started again, the system settles and is checked before the next';
 
+/** Breaks prose at spaces so no line passes `width`. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
 /** Styles stacked, one line per component (two when narrow), within `width` columns. */
 export function renderOutageMatrix(r: OutageResult, width = 80): string {
-  const lines = [headline(r), `(${note})`];
+  const lines = [...wrap(`${headline(r)}.`, width), ...wrap(`(${note})`, width)];
   const label = Math.max(...r.config.components.map((c) => c.length)) + 2;
   for (const { style, cells } of r.styles) {
     lines.push('', style);
