@@ -36,6 +36,9 @@ describe('the outage matrix with billing stopped', () => {
     expect(cell.during.accepted).toBeLessThanOrEqual(1);
     expect(cell.before.accepted).toBeGreaterThan(30);
     expect(cell.completedShareAll).toBe(1);
+    // The cost the client cannot see: each refused order was created before billing failed it, and
+    // the recovery sweep paid it once billing was back.
+    expect(cell.placedAnyway).toBeGreaterThanOrEqual(cell.during.sent - 1);
   });
 
   it('collaboration: every order is accepted while billing is down, and completed after it is back', { timeout: 90_000 }, async () => {
@@ -44,6 +47,7 @@ describe('the outage matrix with billing stopped', () => {
     expect(cell.during.sent).toBeGreaterThan(30);
     expect(cell.acceptedShare).toBe(1);
     expect(cell.completedShare).toBe(1);
+    expect(cell.placedAnyway).toBe(0);
     expect(cell.drainMs).not.toBeNull();
     // Orders placed during the outage wait for billing: their completion is slower than before it.
     expect(cell.p99During).toBeGreaterThan(cell.p99Before ?? Infinity);

@@ -1,4 +1,4 @@
-import { checkerToken, checkInvariants, collectState, settle, type Anomaly, type Expectations } from '../analyse/index.ts';
+import { checkerToken, checkInvariants, collectState, settle, type Anomaly, type Expectations, type SystemState } from '../analyse/index.ts';
 import { launchSystem, type LaunchedSystem } from '../runtime/launch.ts';
 import { newServiceSecret } from '../runtime/system.ts';
 import type { SupervisorEvent } from '../runtime/supervisor.ts';
@@ -34,6 +34,8 @@ export interface FaultSystem {
 
 export interface CheckOutcome {
   readonly anomalies: Anomaly[];
+  /** the settled state the check read */
+  readonly state: SystemState;
   /** ms from the call until the state had settled (or the settle window ran out) */
   readonly settledInMs: number;
 }
@@ -74,7 +76,7 @@ export async function startFaultSystem(opts: FaultSystemOptions): Promise<FaultS
       async check(expectations, settleMs) {
         const started = Date.now();
         const state = await settle(read, { timeoutMs: settleMs });
-        return { anomalies: checkInvariants(state, expectations), settledInMs: Date.now() - started };
+        return { anomalies: checkInvariants(state, expectations), state, settledInMs: Date.now() - started };
       },
       async close() {
         await launched.stop();

@@ -35,6 +35,11 @@ export type OutageCell =
       readonly applies: true;
       /** ms after the load started: stopped, and back */
       readonly span: { readonly downAtMs: number; readonly upAtMs: number };
+      /**
+       * orders the system kept although the client was not answered 201 (a 503 after the charge, when
+       * a later step failed): a client retrying without an Idempotency-Key would place them twice
+       */
+      readonly placedAnyway: number;
       /** what the invariant checker found after the system settled */
       readonly anomalies: readonly Anomaly[];
     });
@@ -68,10 +73,11 @@ async function rowOf(style: Style, opts: OutageOptions): Promise<OutageCell[]> {
   const fs = await startFaultSystem({ style, users: opts.users, ...(opts.nats ? { nats: opts.nats } : {}) });
   try {
     const cells: OutageCell[] = [];
+    const seen: Seen = { told: new Set(), untold: 0 };
     for (const component of opts.components) {
       if (!appliesTo(component, style)) cells.push({ component, applies: false, reason: 'the RESTful style has no broker' });
       else if (component === 'nats' && !fs.system.broker) cells.push({ component, applies: false, reason: 'the broker was given by URL; only a private nats-server is stopped' });
-      else cells.push(await cellOf(fs, component, opts, say));
+      else cells.push(await cellOf(fs, component, opts, seen, say));
     }
     return cells;
   } finally {
@@ -79,7 +85,13 @@ async function rowOf(style: Style, opts: OutageOptions): Promise<OutageCell[]> {
   }
 }
 
-async function cellOf(fs: FaultSystem, component: Component, opts: OutageOptions, say: (line: string) => void): Promise<OutageCell> {
+/** What the earlier cells on this system left: every order id a 201 carried, and how many orders the system kept without one. */
+interface Seen {
+  readonly told: Set<string>;
+  untold: number;
+}
+
+async function cellOf(fs: FaultSystem, component: Component, opts: OutageOptions, seen: Seen, say: (line: string) => void): Promise<OutageCell> {
   const window = outageWindow(opts);
   say(`${component}: loading at ${opts.rate}/s, down for ${window.downMs / 1000} s`);
   const load = placeOrders({ ...opts, baseUrl: fs.system.url, users: fs.users });
@@ -98,12 +110,17 @@ async function cellOf(fs: FaultSystem, component: Component, opts: OutageOptions
   say(`${component}: draining`);
   await fs.sink.waitFor(accepted, opts.drainMs);
   await fs.allUp(ALL_UP_TIMEOUT_MS);
-  const { anomalies } = await fs.check(expectationsOf(fs.users, load.attempts), opts.drainMs);
+  for (const id of accepted) seen.told.add(id);
+  const { anomalies, state } = await fs.check(expectationsOf(fs.users, load.attempts), opts.drainMs);
+  const untold = state.users.flatMap((u) => u.orders).filter((o) => !seen.told.has(o.id)).length;
+  const placedAnyway = untold - seen.untold;
+  seen.untold = untold;
   return {
     component,
     applies: true,
     span: { downAtMs: span.downAt - loadStart, upAtMs: span.upAt - loadStart },
     ...outageCost(load.attempts, (id) => fs.sink.receivedAt(id), span),
+    placedAnyway,
     anomalies,
   };
 }

@@ -14,6 +14,7 @@ const aCell = (component: OutageCell['component'], over: Partial<Extract<OutageC
   drainMs: 2_100,
   p99Before: 120,
   p99During: 9_400,
+  placedAnyway: 0,
   anomalies: [],
   ...over,
 });
@@ -42,6 +43,9 @@ describe('the outage matrix', () => {
   it('cellText - says what was accepted and what completed how long after recovery', () => {
     expect(cellText(aCell('billing'))).toBe('accepted 100 %, completed 100 % after 2.1 s');
     expect(cellText(aCell('billing', { acceptedShare: 0, completedShare: null, drainMs: null }))).toBe('accepted 0 %, nothing to complete');
+    expect(cellText(aCell('auth', { acceptedShare: 0, completedShare: null, drainMs: null, placedAnyway: 98 }))).toBe(
+      'accepted 0 %, nothing to complete, 98 placed anyway',
+    );
     expect(cellText({ component: 'nats', applies: false, reason: 'no broker' })).toBe('n/a');
   });
 

@@ -8,10 +8,12 @@ export function cellText(cell: OutageCell): string {
   if (!cell.applies) return 'n/a';
   const accepted = `accepted ${percent(cell.acceptedShare)}`;
   const n = cell.anomalies.length;
+  // Refused, yet placed: the client was answered an error for an order the system went on to settle.
+  const anyway = cell.placedAnyway > 0 ? `, ${cell.placedAnyway} placed anyway` : '';
   const anomalies = n === 0 ? '' : `, ${n} ${n === 1 ? 'ANOMALY' : 'ANOMALIES'}`;
-  if (cell.completedShare === null) return `${accepted}, nothing to complete${anomalies}`;
+  if (cell.completedShare === null) return `${accepted}, nothing to complete${anyway}${anomalies}`;
   const after = cell.drainMs === null ? '' : ` after ${seconds(cell.drainMs)}`;
-  return `${accepted}, completed ${percent(cell.completedShare)}${after}${anomalies}`;
+  return `${accepted}, completed ${percent(cell.completedShare)}${after}${anyway}${anomalies}`;
 }
 
 /** "p99 120 ms → 4.2 s": completion before the outage, and of the orders placed during it */
@@ -66,7 +68,7 @@ export function outageMarkdown(r: OutageResult): string {
     '# Outage matrix',
     '',
     `${headline(r)}; ${r.config.users} users, seed ${r.config.seed}.`,
-    `Accepted: orders answered 201 while the component was down. Completed: of those, the share whose notification arrived, and how long after the component was back the last one did. p99: completion latency of orders placed before the outage → during it.`,
+    `Accepted: orders answered 201 while the component was down. Completed: of those, the share whose notification arrived, and how long after the component was back the last one did. Placed anyway: orders the client was answered an error for, which the system kept and settled (a retry without an Idempotency-Key would place them twice). p99: completion latency of orders placed before the outage → during it.`,
     `${note[0]!.toUpperCase()}${note.slice(1)}.`,
     '',
     `| style | ${components.join(' | ')} |`,
