@@ -105,6 +105,9 @@ describe('bin/interplay', () => {
     [['bench', '--rate', '0'], /--rate/, 'bench'],
     [['compare', '--styles', 'rest,soap'], /--styles/, 'compare'],
     [['compare', '--insufficient', '1.5'], /--insufficient/, 'compare'],
+    [['outage', '--services', 'billing,payments'], /--services.*"payments" is not a component/, 'outage'],
+    [['chaos', '--kills', '-1'], /--kills/, 'chaos'],
+    [['chaos', '--kills', '2.5'], /--kills/, 'chaos'],
   ])('%j exits 2 with one "interplay:" line naming the option and a --help hint, and starts nothing', async (args, option, command) => {
     const exit = await run(args);
 
@@ -122,6 +125,18 @@ describe('bin/interplay', () => {
 
     expect(exit.code).toBe(2);
     expect(exit.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^interplay: unknown command 'benchmark'/), '(interplay --help lists the commands)']);
+  });
+
+  it.each([
+    [['chaos', '--topology', 'inproc'], 'interplay: chaos needs --topology processes: in one process, one service cannot die alone'],
+    [['outage', '--down', '0s'], 'interplay: --down must be longer than zero'],
+    [['outage', '--down', '30s', '--duration', '20s'], 'interplay: --down (30000 ms) must fit in the measured window, --duration (20000 ms)'],
+  ])('%j exits 2 with that one line before starting anything', async (args, line) => {
+    const exit = await run(args);
+
+    expect(exit.code).toBe(2);
+    expect(exit.stdout).toBe('');
+    expect(exit.stderr.trimEnd().split('\n')).toEqual([line]);
   });
 
   it('["bench","--find-max","--connections","4"] exits 2 with one line on stderr before starting anything', async () => {

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
+import { eventually } from './support/nats.ts';
 import { NatsServerNotFound, resolveNats, startPrivateNatsServer } from '../src/runtime/nats-server.ts';
 
 describe('private nats-server', () => {
@@ -13,6 +15,34 @@ describe('private nats-server', () => {
     await server.stop();
     expect(existsSync(server.storeDir)).toBe(false);
     await expect(connect({ servers: server.url, reconnect: false, timeout: 1_000 })).rejects.toThrow();
+  });
+
+  it('halt and resume: a crashed broker comes back on the same URL with its unconsumed messages, and a client reconnects by itself', async () => {
+    const server = await startPrivateNatsServer();
+    try {
+      const nc = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+      const jsm = await jetstreamManager(nc);
+      await jsm.streams.add({ name: 'KEPT', subjects: ['kept.>'] });
+      await jetstream(nc).publish('kept.one', 'before the crash');
+      const firstPid = server.pid;
+
+      await server.halt('SIGKILL');
+      await expect(connect({ servers: server.url, reconnect: false, timeout: 500 })).rejects.toThrow();
+      await server.resume();
+
+      expect(server.pid).not.toBe(firstPid);
+      // The old connection finds the server again (a request sent while it reconnects may time out)
+      // and the stream still holds the message.
+      const messages = await eventually(async () => (await (await jetstreamManager(nc, { timeout: 1_000 })).streams.info('KEPT')).state.messages, {
+        timeoutMs: 10_000,
+        what: 'the stream, read over the reconnected connection',
+      });
+      expect(messages).toBe(1);
+      await nc.close();
+    } finally {
+      await server.stop();
+    }
+    expect(existsSync(server.storeDir)).toBe(false);
   });
 
   it('says how to get nats-server when there is none', async () => {

@@ -1,11 +1,10 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import { checkerToken, checkInvariants, collectState, readList, renderAnomalies, settle, type CollectOptions } from '../src/analyse/index.ts';
 import { silentChannel } from '../src/platform/delivery/log.ts';
 import { startSystem, type RunningSystem } from '../src/runtime/system.ts';
 import { cheapHasher } from './support/builders.ts';
+import { withDatabase } from './support/databases.ts';
 import { eventually, setupNats, type TestNats } from './support/nats.ts';
 import { call } from './support/system.ts';
 
@@ -163,15 +162,3 @@ describe.each(['rest', 'collaboration'] as const)('the invariant checker on a ru
     );
   });
 });
-
-/** Opens a service's SQLite file as an intruder would: beside the service's own connection. */
-function withDatabase(system: RunningSystem, service: string, change: (db: Database.Database) => unknown): void {
-  const db = new Database(join(system.dataDir, service, `${service}.sqlite`));
-  try {
-    // The service may hold the write lock for a moment; wait for it rather than fail.
-    db.pragma('busy_timeout = 5000');
-    db.transaction(() => change(db))();
-  } finally {
-    db.close();
-  }
-}

@@ -1,9 +1,10 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { FindMaxResult } from '../measure/find-max.ts';
 import { compareRepeats, defaultReportDir, renderCompareTable, renderRunTable, verdict, writeHtmlReport, writeRawRuns, writeReports, writeRunReport } from '../report/index.ts';
 import type { CompareReport, RunReport } from '../report/schema.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
 import { addLoadFlags, benchOptions, type LoadFlags } from './load-flags.ts';
+import { parseStyles } from './fault-flags.ts';
 import { progress } from './progress.ts';
 import { asUsageError, EXIT_FAILED, UsageError } from './errors.ts';
 import { addGateFlags, applyGate, prepareGate, type Gate, type GateFlags } from './gate.ts';
@@ -44,13 +45,6 @@ const HTML_HELP = 'also write report.html (charts and tables in one offline file
 
 interface HtmlFlag {
   readonly html?: boolean;
-}
-
-function parseStyles(value: string): Style[] {
-  const styles = value.split(',').map((s) => s.trim());
-  const bad = styles.filter((s) => !(STYLES as readonly string[]).includes(s));
-  if (bad.length > 0 || styles.length === 0) throw new InvalidArgumentError(`must be a comma-separated list of ${STYLES.join(', ')}.`);
-  return [...new Set(styles)] as Style[];
 }
 
 interface Outcome {

@@ -31,8 +31,8 @@ export interface LoadFlags {
   readonly cores?: number;
 }
 
-/** The load options `bench` and `compare` share. */
-export function addLoadFlags(command: Command): Command {
+/** The load options `bench` and `compare` share (and `outage` and `chaos`, which need the processes topology by default). */
+export function addLoadFlags(command: Command, defaults: { readonly topology?: 'inproc' | 'processes' } = {}): Command {
   return command
     .addOption(new Option('--users <n>', 'users registered and funded before the load').argParser(positiveInt(100_000)).default(50))
     .addOption(new Option('--rate <n>', 'open loop: orders per second on a fixed schedule').argParser(parseRate).default(100))
@@ -45,7 +45,7 @@ export function addLoadFlags(command: Command): Command {
     .addOption(new Option('--seed <n>', 'seeds who orders what; the same sequence in every style').argParser(positiveInt(2 ** 31)).default(1))
     .addOption(new Option('--insufficient <fraction>', 'fraction of orders the user cannot afford').argParser(parseFraction).default(0.2))
     .addOption(natsOption())
-    .addOption(topologyOption(true))
+    .addOption(topologyOption(true, defaults.topology))
     .addOption(replicasOption())
     .option('--base-url <url>', 'with --topology external: the running system to load', parseUrl)
     .addOption(

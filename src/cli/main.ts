@@ -5,6 +5,8 @@ import { registerBench, registerCompare } from './bench.ts';
 import { registerDashboard } from './dashboard.ts';
 import { registerExplain } from './explain.ts';
 import { registerCalibrate } from './calibrate.ts';
+import { registerChaos } from './chaos.ts';
+import { registerOutage } from './outage.ts';
 import { registerReport } from './report.ts';
 import { registerScenario } from './scenario.ts';
 import { registerService } from './service.ts';
@@ -28,6 +30,8 @@ export function program(): Command {
   registerDashboard(cli);
   registerExplain(cli);
   registerCalibrate(cli);
+  registerOutage(cli);
+  registerChaos(cli);
   registerReport(cli);
   registerService(cli);
   cli.showHelpAfterError('(interplay --help lists the commands)');

@@ -68,7 +68,7 @@ export function parseFraction(value: string): number {
   return n;
 }
 
-export const topologyOption = (withExternal = false): Option =>
+export const topologyOption = (withExternal = false, defaultTopology: 'inproc' | 'processes' = 'inproc'): Option =>
   new Option(
     '--topology <topology>',
     withExternal
@@ -76,7 +76,7 @@ export const topologyOption = (withExternal = false): Option =>
       : 'inproc: the services in one process; processes: each service (and replica) its own process, under a supervisor',
   )
     .choices(withExternal ? ['inproc', 'processes', 'external'] : ['inproc', 'processes'])
-    .default('inproc');
+    .default(defaultTopology);
 
 export const replicasOption = (): Option =>
   new Option('--replicas <list>', 'processes topology: instances per service, e.g. billing=3,order=2 (auth and the gateway run once)').argParser(
@@ -108,4 +108,13 @@ export function parseHostPort(value: string): { host: string; port: number } {
   const port = Number(match?.[2]);
   if (!match?.[1] || port < 1 || port > 65_535) throw new InvalidArgumentError('must be HOST:PORT, e.g. 127.0.0.1:9000.');
   return { host: match[1], port };
+}
+
+/** A whole number from 0 up: a count that may be none. */
+export function nonNegativeInt(max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n > max) throw new InvalidArgumentError(`must be a whole number from 0 to ${max}.`);
+    return n;
+  };
 }

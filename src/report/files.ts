@@ -120,7 +120,7 @@ const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
  * Writes a temp file beside the target, flushes it and renames it over the target, so a
  * crash leaves the old file or the new one, never half of one. @returns `path`
  */
-async function writeAtomic(path: string, text: string): Promise<string> {
+export async function writeAtomic(path: string, text: string): Promise<string> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const file = await open(temp, 'wx');

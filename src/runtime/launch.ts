@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ServiceName } from '../transports/index.ts';
-import { resolveNats } from './nats-server.ts';
+import { resolveNats, type PrivateNatsServer } from './nats-server.ts';
 import { startProcesses, type ProcessesOptions } from './processes.ts';
 import type { Supervisor } from './supervisor.ts';
 import { startSystem, type SystemOptions } from './system.ts';
@@ -18,10 +18,10 @@ export interface LaunchOptions extends Omit<SystemOptions, 'natsUrl'> {
   readonly replicas?: ProcessesOptions['replicas'];
   /** processes: notification POSTs deliveries here (inproc takes a `delivery` channel instead) */
   readonly webhook?: string;
+  /** processes: the supervisor's timings, where children's stderr goes, and its events */
+  readonly supervisor?: ProcessesOptions['supervisor'];
   /** processes: where the children's stdout lines (deliveries printed as JSON) go */
   readonly onStdoutLine?: (line: string) => void;
-  /** processes: supervisor settings, e.g. where the children's stderr lines go */
-  readonly supervisor?: ProcessesOptions['supervisor'];
 }
 
 export interface LaunchedSystem {
@@ -38,6 +38,11 @@ export interface LaunchedSystem {
   readonly natsPid?: number;
   /** the prefix of the event styles' streams (`<ns>_ORDERS`…), when the style uses a broker */
   readonly namespace?: string;
+  /**
+   * a private nats-server this launch started, to take down and bring back on the same port and
+   * store (outage and chaos runs); undefined for a broker given by URL, which is not ours to stop
+   */
+  readonly broker?: Pick<PrivateNatsServer, 'halt' | 'resume'>;
   /** processes: stops, kills and starts single services and replicas */
   readonly supervisor?: Supervisor;
   stop(): Promise<void>;
@@ -63,6 +68,7 @@ export async function launchSystem(opts: LaunchOptions): Promise<LaunchedSystem>
       dataDir: system.dataDir,
       ...(nats ? { natsUrl: nats.url, natsPid: nats.pid } : {}),
       ...(system.namespace ? { namespace: system.namespace } : {}),
+      ...(nats?.server ? { broker: nats.server } : {}),
       ...('supervisor' in system ? { supervisor: system.supervisor } : {}),
       stop: async () => {
         await system.stop();

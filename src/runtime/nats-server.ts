@@ -47,8 +47,18 @@ export interface PrivateNatsServer {
   /** HTTP monitoring endpoint (varz, jsz, healthz) */
   readonly monitorUrl: string;
   readonly storeDir: string;
-  /** the server's process id, to measure its CPU and memory */
+  /** the running server's process id, to measure its CPU and memory; a resume() starts a new one */
   readonly pid: number;
+  /**
+   * Takes the server down and keeps its store: SIGTERM (a clean stop, as an operator's restart),
+   * or `SIGKILL` (a crash). Clients see the broker gone until resume(). Idempotent.
+   */
+  halt(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /**
+   * Starts the server again on the same ports and store directory, so clients reconnect to the URL
+   * they know and find their streams, consumers and unconsumed messages. Resolves when JetStream answers.
+   */
+  resume(): Promise<void>;
   /** SIGTERM, await exit, remove the store dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -88,6 +98,42 @@ export async function startPrivateNatsServer(opts: PrivateNatsServerOptions = {}
   throw lastError;
 }
 
+/** One nats-server process: what halt(), resume() and stop() act on. */
+interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<void>;
+  readonly died: Promise<Error | undefined>;
+  stderrTail(): string;
+}
+
+function spawnServer(binary: string, args: readonly string[]): ServerProcess {
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let tail = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  child.unref();
+  (child.stderr as { unref?: () => void } | null)?.unref?.();
+  return { child, exited, died: Promise.race([exited.then(() => undefined), spawnError]), stderrTail: () => tail };
+}
+
+const running = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null;
+
+/** Sends `signal`, then SIGKILL after 5 s (a JetStream flush takes well under that), and waits for the exit. */
+async function endProcess(server: ServerProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+  if (!running(server.child)) return;
+  server.child.kill(signal);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([server.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)))]);
+  clearTimeout(timer);
+  if (running(server.child)) {
+    server.child.kill('SIGKILL');
+    await server.exited;
+  }
+}
+
 async function startOnce(binary: string, readyTimeoutMs: number, keptStore?: string): Promise<PrivateNatsServer> {
   const [port, monitorPort] = [await freePort(), await freePort()];
   if (keptStore) mkdirSync(keptStore, { recursive: true });
@@ -96,58 +142,65 @@ async function startOnce(binary: string, readyTimeoutMs: number, keptStore?: str
     if (!keptStore) rmSync(storeDir, { recursive: true, force: true });
   };
   const args = ['-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir];
-  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderrTail = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderrTail = (stderrTail + chunk).slice(-4000);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  const url = `nats://127.0.0.1:${port}`;
+  let current = spawnServer(binary, args);
 
   // Keep the server from outliving us when the parent forgets stop() or exits with process.exit().
   // Nothing can run on SIGKILL; signal handling belongs to the CLI, which should call stop().
   const onParentExit = (): void => {
-    child.kill('SIGKILL');
+    current.child.kill('SIGKILL');
     removeStore();
   };
   process.once('exit', onParentExit);
-  child.unref();
 
   let stopping: Promise<void> | undefined;
   // A signal that stops this process before stop() was called still stops the server.
   const unhold = hold(() => stop());
-  (child.stderr as { unref?: () => void } | null)?.unref?.();
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       unhold();
       process.removeListener('exit', onParentExit);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)))]);
-        clearTimeout(timer);
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGKILL');
-          await exited;
-        }
-      }
+      await endProcess(current, 'SIGTERM');
       removeStore();
     })();
     return stopping;
   };
 
-  const url = `nats://127.0.0.1:${port}`;
+  const ready = async (): Promise<void> => {
+    try {
+      await waitUntilReady(url, current.child, readyTimeoutMs, current.died);
+    } catch (err) {
+      await endProcess(current, 'SIGKILL');
+      throw new NatsServerStartFailed(
+        `nats-server (${binary} ${args.join(' ')}) did not become ready: ${(err as Error).message}\n${current.stderrTail()}`,
+        { cause: err },
+      );
+    }
+  };
+
   try {
-    await waitUntilReady(url, child, readyTimeoutMs, Promise.race([exited.then(() => undefined), spawnError]));
+    await ready();
   } catch (err) {
     await stop();
-    throw new NatsServerStartFailed(
-      `nats-server (${binary} ${args.join(' ')}) did not become ready: ${(err as Error).message}\n${stderrTail}`,
-      { cause: err },
-    );
+    throw err;
   }
-  return { url, monitorUrl: `http://127.0.0.1:${monitorPort}`, storeDir, pid: child.pid ?? -1, stop };
+  return {
+    url,
+    monitorUrl: `http://127.0.0.1:${monitorPort}`,
+    storeDir,
+    get pid() {
+      return current.child.pid ?? -1;
+    },
+    halt: (signal = 'SIGTERM') => endProcess(current, signal),
+    async resume() {
+      if (stopping) throw new NatsServerStartFailed('nats-server was stopped for good; it cannot be resumed');
+      if (running(current.child)) return;
+      current = spawnServer(binary, args);
+      await ready();
+    },
+    stop,
+  };
 }
 
 /** Polls until a client can connect and the JetStream API answers, or the child dies, or the deadline passes. */
@@ -204,6 +257,8 @@ export interface ResolvedNats {
   readonly source: 'explicit' | 'env' | 'private';
   /** process id of a private server; undefined for one we did not start */
   readonly pid?: number;
+  /** a private server this process started, to halt and resume it; undefined for one we did not start */
+  readonly server?: PrivateNatsServer;
   /** stops the private server; a no-op for a server we did not start */
   stop(): Promise<void>;
 }
@@ -215,5 +270,5 @@ export async function resolveNats(opts: { readonly url?: string } & PrivateNatsS
   const fromEnv = process.env['NATS_URL'];
   if (fromEnv) return { url: fromEnv, source: 'env', stop: noop };
   const server = await startPrivateNatsServer(opts);
-  return { url: server.url, source: 'private', pid: server.pid, stop: server.stop };
+  return { url: server.url, source: 'private', pid: server.pid, server, stop: server.stop };
 }

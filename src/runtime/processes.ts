@@ -29,6 +29,8 @@ export interface ProcessesOptions {
   /** where the children's stdout lines go (notification deliveries); default this process's stdout */
   readonly onStdoutLine?: (line: string) => void;
   readonly supervisor?: Omit<SupervisorOptions, 'stdout'>;
+  /** the shared service-to-service credential; default $INTERPLAY_SERVICE_SECRET, else a fresh one */
+  readonly serviceSecret?: string;
 }
 
 export interface ProcessesSystem {
@@ -79,7 +81,7 @@ export async function startProcesses(opts: ProcessesOptions): Promise<ProcessesS
     const common: Record<string, string> = {
       INTERPLAY_STYLE: opts.style,
       INTERPLAY_HOST: host,
-      INTERPLAY_SERVICE_SECRET: process.env['INTERPLAY_SERVICE_SECRET'] ?? newServiceSecret(),
+      INTERPLAY_SERVICE_SECRET: opts.serviceSecret ?? process.env['INTERPLAY_SERVICE_SECRET'] ?? newServiceSecret(),
       INTERPLAY_LOG_LEVEL: opts.logLevel ?? 'warn',
       ...(opts.natsUrl && namespace ? { NATS_URL: opts.natsUrl, INTERPLAY_NATS_NAMESPACE: namespace } : {}),
     };

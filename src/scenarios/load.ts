@@ -38,9 +38,20 @@ export function orderPlan(opts: WorkloadOptions): { next(): PlannedOrder } {
   };
 }
 
+/** One user as setup left it: registered, logged in and funded once. */
+export interface PreparedUser {
+  readonly id: string;
+  /** bearer token */
+  readonly token: string;
+  /** the one deposit setup made, as its 201 acknowledged it */
+  readonly funding: { readonly amount: number; readonly idempotencyKey: string };
+}
+
 export interface PreparedUsers {
   /** bearer tokens, by user index */
   readonly tokens: readonly string[];
+  /** by user index */
+  readonly users: readonly PreparedUser[];
 }
 
 /** registrations at once during setup: each costs an argon2id hash, and there are two cores */
@@ -51,13 +62,13 @@ const ACCOUNT_TIMEOUT_MS = 30_000;
 /** Setup (not measured): registers and funds the users through the public API, one login each. */
 export async function prepareUsers(baseUrl: string, count: number): Promise<PreparedUsers> {
   const run = randomUUID().slice(0, 8);
-  const tokens: string[] = new Array(count);
+  const users: PreparedUser[] = new Array(count);
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < count; i = next++) tokens[i] = await prepareUser(baseUrl, `bench-${run}-${i}@example.com`);
+    for (let i = next++; i < count; i = next++) users[i] = await prepareUser(baseUrl, `bench-${run}-${i}@example.com`);
   };
   await Promise.all(Array.from({ length: Math.min(SETUP_CONCURRENCY, count) }, worker));
-  return { tokens };
+  return { tokens: users.map((u) => u.token), users };
 }
 
 /** ms; setup waits this long in all for a system that sheds its requests (503 with Retry-After) */
@@ -83,7 +94,7 @@ function patientClient(baseUrl: string): Pick<ApiClient, 'call'> {
   };
 }
 
-async function prepareUser(baseUrl: string, email: string): Promise<string> {
+async function prepareUser(baseUrl: string, email: string): Promise<PreparedUser> {
   const api = patientClient(baseUrl);
   const password = 'bench-password-1';
   const fail = (what: string, status: number) => {
@@ -94,14 +105,15 @@ async function prepareUser(baseUrl: string, email: string): Promise<string> {
   const login = await api.call('POST', '/auth/login', { body: { email, password } });
   if (login.status !== 200) fail('login', login.status);
   const token = login.body.accessToken as string;
+  const funding = { amount: FUNDING, idempotencyKey: `fund-${email}` };
   const deadline = Date.now() + ACCOUNT_TIMEOUT_MS;
   for (;;) {
     const deposit = await api.call('POST', '/billing/account/deposits', {
       token,
-      body: { amount: FUNDING },
-      headers: { 'idempotency-key': `fund-${email}` },
+      body: { amount: funding.amount },
+      headers: { 'idempotency-key': funding.idempotencyKey },
     });
-    if (deposit.status === 201) return token;
+    if (deposit.status === 201) return { id: reg.body.id as string, token, funding };
     // In the event styles the account opens a moment after registration.
     if (deposit.status !== 404 || Date.now() > deadline) fail('deposit', deposit.status);
     await new Promise((r) => setTimeout(r, 20));

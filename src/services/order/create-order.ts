@@ -45,6 +45,7 @@ export async function createOrder(deps: OrderDeps, input: OrderRequest): Promise
       fingerprint: print,
       created_at: now,
       updated_at: now,
+      settled_at: null,
     };
     // Without a key there is nothing to conflict on: NULLs are distinct in a unique constraint.
     const inserted = await tx.trx

@@ -17,6 +17,12 @@ export interface OrdersTable {
   fingerprint: string;
   created_at: number;
   updated_at: number;
+  /**
+   * ms epoch when the settlement was seen through: outcome applied and the user told. Only the
+   * RESTful style records it, since there the order service drives the settlement and must find
+   * the ones a crash left half-way; in the event styles the broker redelivers instead.
+   */
+  settled_at: number | null;
 }
 
 export interface OrderDB {
@@ -49,6 +55,14 @@ export const orderMigrations: Record<string, Migration> = {
     async up(db: Kysely<any>) {
       await db.schema.createIndex('orders_user_page').on('orders').columns(['user_id', 'created_at', 'id']).execute();
       await db.schema.dropIndex('orders_user').execute();
+    },
+  },
+  '003_orders_settled': {
+    // The recovery sweep reads the unsettled orders oldest first; the partial index holds only
+    // those, so it stays small however many orders have settled.
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('orders').addColumn('settled_at', 'bigint').execute();
+      await db.schema.createIndex('orders_unsettled').on('orders').columns(['created_at']).where(sql.ref('settled_at'), 'is', null).execute();
     },
   },
 };

@@ -109,7 +109,15 @@ export function eventBus(opts: EventBusOptions): EventBus {
 
     async start() {
       await createEventTables(opts.db);
-      nc = await connect({ servers: opts.url, name: `interplay-${ns}-${opts.service}` });
+      nc = await connect({
+        servers: opts.url,
+        name: `interplay-${ns}-${opts.service}`,
+        // A broker restart must not end the service's connection: by default the client gives up
+        // after 10 attempts 2 s apart, and a broker down longer would leave the service deaf for good.
+        // Attempts every 250 ms cost nothing while it is down and find it soon after it is back.
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+      });
       const jsm = await jetstreamManager(nc);
       const js = jetstream(nc);
       for (const def of Object.values(streams)) await ensureStream(jsm, def);

@@ -1,17 +1,28 @@
+import pino from 'pino';
 import { noEvents } from '../../services/kernel/index.ts';
-import type { ServiceWiring, WiringContext } from '../wiring.ts';
+import type { OrderDeps } from '../../services/order/index.ts';
+import { logDestination } from '../../platform/logs.ts';
+import type { DepsOf, ServiceName, ServiceWiring, WiringContext } from '../wiring.ts';
 import { openAccountOnRegistration, payAndNotify } from './choreography.ts';
 import { httpContacts } from './clients.ts';
+import { startRecoverySweep, type RecoverySweep } from './recovery-sweep.ts';
 
-/** The RESTful style: no events; every follow-up is a synchronous call. */
+/** The RESTful style: no events; every follow-up is a synchronous call. The order service sweeps for settlements a crash left half-way. */
 export function restWiring(ctx: WiringContext): ServiceWiring {
+  let sweep: RecoverySweep | undefined;
   return {
     events: { auth: noEvents, billing: noEvents, order: noEvents },
     onRegistered: openAccountOnRegistration(ctx.apis),
     settle: (deps) => payAndNotify(deps, ctx.apis),
     contacts: () => httpContacts(ctx.apis),
-    start: async () => {},
-    stop: async () => {},
+    start: async (deps: DepsOf[ServiceName]) => {
+      if (ctx.service !== 'order') return;
+      const log = pino({ base: { component: 'recovery-sweep', service: ctx.service }, level: ctx.logLevel ?? 'warn' }, logDestination());
+      sweep = startRecoverySweep({ deps: deps as OrderDeps, apis: ctx.apis, log });
+    },
+    stop: async () => {
+      await sweep?.stop();
+    },
     health: () => ({}),
   };
 }

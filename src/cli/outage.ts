@@ -1,0 +1,58 @@
+import { Option, type Command } from 'commander';
+import { COMPONENTS, type Component } from '../scenarios/faults.ts';
+import { STYLES, type Style } from '../transports/wiring.ts';
+import { asUsageError, UsageError } from './errors.ts';
+import { checkFaultLoad, emitFaultRun, faultLoadOptions, parseComponents, parseStyles } from './fault-flags.ts';
+import { addLoadFlags, type LoadFlags } from './load-flags.ts';
+import { parseDuration } from './options.ts';
+import { stopEverythingOnSignal } from './signals.ts';
+import { noColorFlag, terminalOf } from './terminal.ts';
+
+interface OutageFlags extends LoadFlags {
+  readonly styles: Style[];
+  readonly services: Component[];
+  readonly down: number;
+}
+
+export function registerOutage(cli: Command): void {
+  addLoadFlags(
+    cli
+      .command('outage')
+      .description('stop each component in turn under steady load, bring it back, and show per style what was accepted, completed and how long the backlog took')
+      .addOption(new Option('--styles <list>', 'comma-separated styles').argParser(parseStyles).default([...STYLES], STYLES.join(',')))
+      .addOption(
+        new Option('--services <list>', 'components to stop in turn (nats: the broker of the event styles)').argParser(parseComponents).default([...COMPONENTS], COMPONENTS.join(',')),
+      )
+      .addOption(new Option('--down <time>', 'how long each component stays down, inside the measured window').argParser(parseDuration).default(5_000, '5s')),
+    { topology: 'processes' },
+  ).action(async (flags: OutageFlags, command: Command) => {
+    checkFaultLoad('outage', flags);
+    if (flags.replicas) throw new UsageError('outage stops a whole service; it runs one instance of each, so it cannot go with --replicas');
+    if (flags.down <= 0) throw new UsageError('--down must be longer than zero');
+    if (flags.down > flags.duration) throw new UsageError(`--down (${flags.down} ms) must fit in the measured window, --duration (${flags.duration} ms)`);
+    const terminal = terminalOf(flags.json ? process.stderr : process.stdout, { noColor: noColorFlag(command) });
+    const out = flags.json ? process.stderr : process.stdout;
+    stopEverythingOnSignal();
+    // Loaded here, not at the top: --help and bad flags answer without loading the system.
+    const { runOutage } = await import('../measure/outage.ts');
+    const { outageFailed, outageMarkdown, renderOutageMatrix } = await import('../report/outage.ts');
+    let result;
+    try {
+      result = await runOutage({
+        styles: flags.styles,
+        components: flags.services,
+        downMs: flags.down,
+        ...faultLoadOptions(flags, out),
+      });
+    } catch (error) {
+      throw asUsageError(error);
+    }
+    // Failed orders during an outage are its measured cost, not an error; only broken invariants are.
+    await emitFaultRun(flags, {
+      files: { 'summary.md': outageMarkdown(result), 'outage.json': `${JSON.stringify(result, null, 2)}\n` },
+      result,
+      text: renderOutageMatrix(result, terminal.width),
+      ...(outageFailed(result) ? { failure: 'the system broke invariants after an outage (see summary.md)' } : {}),
+    });
+  });
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { ChaosResult, ChaosStyleResult } from '../measure/chaos.ts';
+import { chaosFailed, renderChaos } from './chaos.ts';
+
+const aStyle = (over: Partial<ChaosStyleResult> = {}): ChaosStyleResult => ({
+  style: 'rest',
+  faults: [
+    { type: 'kill', atMs: 1_000, service: 'order', replica: 2, doneAtMs: 1_001 },
+    { type: 'kill', atMs: 1_200, service: 'order', replica: 2, skipped: 'not running (still restarting from an earlier kill)' },
+    { type: 'broker-restart', atMs: 2_000, doneAtMs: 2_003 },
+  ],
+  restarts: 1,
+  orders: { sent: 300, accepted: 280, keyed: 90, replays: 30, refused: 20 },
+  settledInMs: 2_500,
+  anomalies: [],
+  ...over,
+});
+
+const aResult = (styles: ChaosStyleResult[]): ChaosResult => ({
+  schema: 'interplay/chaos@1',
+  seed: 9,
+  kills: 3,
+  config: {
+    styles: styles.map((s) => s.style),
+    seed: 9,
+    kills: 3,
+    users: 20,
+    rate: 20,
+    durationMs: 60_000,
+    warmupMs: 3_000,
+    drainMs: 30_000,
+    settleMs: 90_000,
+    maxInflight: 1000,
+    insufficient: 0.2,
+    replicas: { billing: 2, order: 2, notification: 2 },
+    keyed: 0.3,
+    replays: 0.1,
+    argv: ['chaos', '--seed', '9', '--kills', '3'],
+  },
+  styles,
+});
+
+describe('renderChaos', () => {
+  it('gives each style its verdict and what was done to it, and says how to replay the run', () => {
+    const text = renderChaos(aResult([aStyle()]));
+
+    expect(text).toContain('rest: no anomalies\n  faults 2 of 3 carried out (1 kills, 1 broker restarts), 1 restarts\n');
+    expect(text).toContain('  orders 280 of 300 answered 201 (90 keyed, 30 replays), settled in 2.5 s\n');
+    expect(text).toContain('replay this run: interplay chaos --seed 9 --kills 3');
+    expect(chaosFailed(aResult([aStyle()]))).toBe(false);
+  });
+
+  it('prints every anomaly with its ids, and the run fails', () => {
+    const anomaly = { type: 'payment-duplicated' as const, userId: 'u-7', orderId: 'o-42', count: 2, message: 'order o-42 of user u-7 was charged 2 times' };
+    const result = aResult([aStyle({ style: 'collaboration', anomalies: [anomaly] })]);
+
+    expect(renderChaos(result)).toContain('collaboration: 1 ANOMALY\n');
+    expect(renderChaos(result)).toContain('  payment-duplicated: order o-42 of user u-7 was charged 2 times\n');
+    expect(chaosFailed(result)).toBe(true);
+  });
+});

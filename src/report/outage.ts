@@ -1,0 +1,84 @@
+import type { OutageCell, OutageResult } from '../measure/outage.ts';
+
+const percent = (share: number): string => `${Math.round(share * 100)} %`;
+const seconds = (ms: number): string => (ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+/** "accepted 0 %, completed 100 % after 2.1 s": what a client saw of the outage, and what came of it. */
+export function cellText(cell: OutageCell): string {
+  if (!cell.applies) return 'n/a';
+  const accepted = `accepted ${percent(cell.acceptedShare)}`;
+  const n = cell.anomalies.length;
+  // Refused, yet placed: the client was answered an error for an order the system went on to settle.
+  const anyway = cell.placedAnyway > 0 ? `, ${cell.placedAnyway} placed anyway` : '';
+  const anomalies = n === 0 ? '' : `, ${n} ${n === 1 ? 'ANOMALY' : 'ANOMALIES'}`;
+  if (cell.completedShare === null) return `${accepted}, nothing to complete${anyway}${anomalies}`;
+  const after = cell.drainMs === null ? '' : ` after ${seconds(cell.drainMs)}`;
+  return `${accepted}, completed ${percent(cell.completedShare)}${after}${anyway}${anomalies}`;
+}
+
+/** "p99 120 ms → 4.2 s": completion before the outage, and of the orders placed during it */
+export function penaltyText(cell: OutageCell): string {
+  if (!cell.applies || cell.p99Before === null) return '';
+  return `p99 ${seconds(cell.p99Before)} → ${cell.p99During === null ? '–' : seconds(cell.p99During)}`;
+}
+
+const headline = (r: OutageResult): string =>
+  `outage: each component down for ${seconds(r.config.downMs)} mid-way through a ${seconds(r.config.durationMs)} window at ${r.config.rate}/s`;
+const note =
+  'one system per style, reused across its components: each is started again, the system settles and is checked before the next';
+
+/** Breaks prose at spaces so no line passes `width`. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
+/** Styles stacked, one line per component (two when narrow), within `width` columns. */
+export function renderOutageMatrix(r: OutageResult, width = 80): string {
+  const lines = [...wrap(`${headline(r)}.`, width), ...wrap(`(${note})`, width)];
+  const label = Math.max(...r.config.components.map((c) => c.length)) + 2;
+  for (const { style, cells } of r.styles) {
+    lines.push('', style);
+    for (const cell of cells) {
+      const head = `  ${cell.component.padEnd(label)}${cellText(cell)}`;
+      const penalty = penaltyText(cell);
+      const one = penalty ? `${head}; ${penalty}` : head;
+      if (one.length <= width) lines.push(one);
+      else lines.push(head, `  ${' '.repeat(label)}${penalty}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** summary.md: the matrix as a table, styles down, components across, and every anomaly. */
+export function outageMarkdown(r: OutageResult): string {
+  const components = r.config.components;
+  const rows = r.styles.map(({ style, cells }) => `| ${style} | ${cells.map((c) => [cellText(c), penaltyText(c)].filter(Boolean).join('<br>')).join(' | ')} |`);
+  const anomalies = r.styles.flatMap(({ style, cells }) =>
+    cells.flatMap((c) => (c.applies ? c.anomalies.map((a) => `- ${style}, ${c.component} down: ${a.type}: ${a.message}`) : [])),
+  );
+  return [
+    '# Outage matrix',
+    '',
+    `${headline(r)}; ${r.config.users} users, seed ${r.config.seed}.`,
+    `Accepted: orders answered 201 while the component was down. Completed: of those, the share whose notification arrived, and how long after the component was back the last one did. Placed anyway: orders the client was answered an error for, which the system kept and settled (a retry without an Idempotency-Key would place them twice). p99: completion latency of orders placed before the outage → during it.`,
+    `${note[0]!.toUpperCase()}${note.slice(1)}.`,
+    '',
+    `| style | ${components.join(' | ')} |`,
+    `|---|${components.map(() => '---').join('|')}|`,
+    ...rows,
+    '',
+    anomalies.length === 0 ? 'The invariant checker found no anomalies.' : `## Anomalies\n\n${anomalies.join('\n')}`,
+    '',
+  ].join('\n');
+}
+
+/** exit code 1 when a check after an outage found anomalies */
+export const outageFailed = (r: OutageResult): boolean => r.styles.some((s) => s.cells.some((c) => c.applies && c.anomalies.length > 0));
