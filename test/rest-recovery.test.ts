@@ -45,11 +45,11 @@ describe('the RESTful recovery sweep', () => {
     expect(paid.body).toMatchObject({ orderId, status: 'paid' });
   };
 
-  it('settles orders a crash left half-way: charged but pending, never charged, unaffordable, and paid but never told', async () => {
+  it('settles orders a crash left half-way: charged but pending is paid, never charged is refused without a charge, paid but never told is told', async () => {
     // Charged at billing, then the order service died before it applied the outcome.
     await chargeAtBilling('charged-not-applied', 3_000);
     anOrderRow('charged-not-applied', 3_000, 'pending');
-    // The order service died before it called billing at all.
+    // The order service died before it called billing at all: its client saw an error, so it is not charged now.
     anOrderRow('never-charged', 2_000, 'pending');
     anOrderRow('never-affordable', 1_000_000, 'pending');
     // Paid and applied, then notification was down.
@@ -57,9 +57,9 @@ describe('the RESTful recovery sweep', () => {
     anOrderRow('paid-not-told', 1_000, 'paid');
 
     const status = async (id: string) => (await call(system.url, 'GET', `/orders/${id}`, { token: user.token })).body?.status as string;
-    await eventually(async () => (await status('never-charged')) === 'paid' && (await status('charged-not-applied')) === 'paid', {
+    await eventually(async () => (await status('never-charged')) === 'rejected' && (await status('charged-not-applied')) === 'paid', {
       timeoutMs: 20_000,
-      what: 'the swept orders paid',
+      what: 'the swept orders settled',
     });
     const read = () =>
       collectState({ baseUrl: system.url, services: system.services, serviceToken, users: [user] });
@@ -68,18 +68,18 @@ describe('the RESTful recovery sweep', () => {
     const anomalies = checkInvariants(state, { acknowledgedDeposits: [{ userId: user.id, amount: 10_000, idempotencyKey: 'd1' }] });
     expect(anomalies, renderAnomalies(anomalies)).toEqual([]);
     const [mine] = state.users;
-    // Charged once each: 10 000 − 3 000 − 2 000 − 1 000; the unaffordable order moved nothing.
-    expect(mine?.balance).toBe(4_000);
+    // Charged once each: 10 000 − 3 000 − 1 000; the refused and the unaffordable order moved nothing.
+    expect(mine?.balance).toBe(6_000);
     expect(Object.fromEntries(mine?.orders.map((o) => [o.id, o.status]) ?? [])).toEqual({
       'charged-not-applied': 'paid',
-      'never-charged': 'paid',
+      'never-charged': 'rejected',
       'never-affordable': 'rejected',
       'paid-not-told': 'paid',
     });
     expect(mine?.notifications.map((n) => `${n.orderId} ${n.type}`).sort()).toEqual([
       'charged-not-applied order.paid',
       'never-affordable order.rejected',
-      'never-charged order.paid',
+      'never-charged order.rejected',
       'paid-not-told order.paid',
     ]);
   });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRandom } from '../../measure/random.ts';
 import { aDatabase, aPaymentRequest, billingDeps, recordingSink, type RecordingSink, type TestDatabase } from '../../../test/support/builders.ts';
-import { billingMigrations, deposit, getAccount, getPayment, openAccount, pay, type BillingDB, type BillingDeps, type BillingEvent } from './index.ts';
+import { billingMigrations, declinePayment, deposit, getAccount, getPayment, openAccount, pay, type BillingDB, type BillingDeps, type BillingEvent } from './index.ts';
 
 describe('pay', () => {
   let store: TestDatabase<BillingDB>;
@@ -20,6 +20,27 @@ describe('pay', () => {
     await openAccount(deps, 'user-1');
   });
   afterEach(() => store.dispose());
+
+  it('declinePayment - refuses an order that was never charged, and a later pay of it charges nothing', async () => {
+    await fund(100_000);
+
+    const declined = await declinePayment(deps, aPaymentRequest({ orderId: 'order-1', amount: 60_000 }));
+    const late = await pay(deps, aPaymentRequest({ orderId: 'order-1', amount: 60_000 }));
+
+    expect(declined).toMatchObject({ ok: true, value: { orderId: 'order-1', status: 'rejected' } });
+    expect(late).toMatchObject({ ok: true, value: { orderId: 'order-1', status: 'rejected' } });
+    expect(await balance()).toBe(100_000);
+  });
+
+  it('declinePayment - answers the decision already taken: a charged order stays charged, once', async () => {
+    await fund(100_000);
+    await pay(deps, aPaymentRequest({ orderId: 'order-1', amount: 60_000 }));
+
+    const declined = await declinePayment(deps, aPaymentRequest({ orderId: 'order-1', amount: 60_000 }));
+
+    expect(declined).toMatchObject({ ok: true, value: { status: 'paid', balanceAfter: 40_000 } });
+    expect(await balance()).toBe(40_000);
+  });
 
   it('pay - withdraws exactly the amount and records a paid payment', async () => {
     await fund(100_000);

@@ -75,6 +75,34 @@ export async function pay(deps: BillingDeps, input: PaymentRequest): Promise<Res
   });
 }
 
+/**
+ * Decides the order's payment as refused without moving money, unless a decision exists already
+ * (then that one is returned). The payment row is unique per order, so of a decline and a pay racing,
+ * whichever writes it first decides, and the other answers that decision: an order given up on is
+ * never charged later. Used for an order whose placing failed part-way and was not retried.
+ */
+export async function declinePayment(deps: BillingDeps, input: PaymentRequest): Promise<Result<Payment, BillingError>> {
+  return withTx(deps.db, async (tx) => {
+    const { trx } = tx;
+    const now = deps.clock.now();
+    const account = await trx.selectFrom('accounts').select('balance').where('user_id', '=', input.userId).executeTakeFirst();
+    const declined = await trx
+      .insertInto('payments')
+      .values({ ...base(input, now), status: 'rejected', balance_after: account?.balance ?? 0 })
+      .onConflict((oc) => oc.column('order_id').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!declined) {
+      const earlier = await findPayment(trx, input.orderId);
+      if (!earlier) throw new Error(`the payment of order ${input.orderId} conflicted, yet is not there`);
+      return ok(toPayment(earlier));
+    }
+    const payment = toPayment(declined);
+    await deps.events(tx, { type: 'payment.completed', payment });
+    return ok(payment);
+  });
+}
+
 const base = (input: PaymentRequest, now: number) => ({
   order_id: input.orderId,
   user_id: input.userId,

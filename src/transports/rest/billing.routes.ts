@@ -1,4 +1,4 @@
-import { deposit, getAccount, getLedger, getPayment, openAccount, pay, type BillingDeps } from '../../services/billing/index.ts';
+import { declinePayment, deposit, getAccount, getLedger, getPayment, openAccount, pay, type BillingDeps } from '../../services/billing/index.ts';
 import type { ServiceApp } from '../../platform/http/app.ts';
 import { domainProblem } from '../../platform/http/errors.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
@@ -48,6 +48,15 @@ export function billingRoutes(app: ServiceApp, { deps, guards }: BillingRoutesOp
     { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, body: PaymentRequest, response: { 200: Payment, ...problems } } },
     async (request, reply) => {
       const result = await pay(deps, request.body);
+      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+    },
+  );
+
+  app.post(
+    '/internal/payments/declined',
+    { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, description: 'refuse the order’s payment without moving money, unless it was decided already; answers the decision', body: PaymentRequest, response: { 200: Payment, ...problems } } },
+    async (request, reply) => {
+      const result = await declinePayment(deps, request.body);
       return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
     },
   );

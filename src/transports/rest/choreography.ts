@@ -22,27 +22,32 @@ export const openAccountOnRegistration =
 export const payAndNotify =
   (deps: OrderDeps, order: InternalApis) =>
   async (placed: Order, ctx: CallContext): Promise<Order> => {
+    // A replayed key whose order was decided already (by the sweep, say) pays nothing more.
+    if (placed.status !== 'pending') return finishSettlement(deps, order, placed.id, placed.status, ctx);
     const payment = await order.billing.pay({ orderId: placed.id, userId: placed.userId, amount: placed.amount }, ctx);
-    return finishSettlement(deps, order, payment, ctx);
+    return finishSettlement(deps, order, payment.orderId, payment.status, ctx);
   };
 
 /**
  * Resumes an order whose settlement stopped half-way (a crash, a peer that was down): the payment
- * billing already decided, or a new one when it has none (pay is idempotent per order, so a charge
- * that did happen is answered, never repeated), then the rest of the settlement.
+ * billing already decided, or, when it decided none, a refusal that moves no money. The client of
+ * such an order was answered an error (or nothing) and may have ordered again; charging it now would
+ * charge for an order its user believes failed. Billing's payment row is unique per order, so a late
+ * pay from the original request answers this refusal instead of charging.
  */
 export const resumeSettlement =
   (deps: OrderDeps, order: InternalApis) =>
   async (placed: Order, ctx: CallContext): Promise<Order> => {
+    if (placed.status !== 'pending') return finishSettlement(deps, order, placed.id, placed.status, ctx);
     const payment =
       (await order.billing.getPayment(placed.id, ctx)) ??
-      (await order.billing.pay({ orderId: placed.id, userId: placed.userId, amount: placed.amount }, ctx));
-    return finishSettlement(deps, order, payment, ctx);
+      (await order.billing.decline({ orderId: placed.id, userId: placed.userId, amount: placed.amount }, ctx));
+    return finishSettlement(deps, order, payment.orderId, payment.status, ctx);
   };
 
 /** Applies billing's decision, has the user told (once per order), and marks the settlement done. */
-async function finishSettlement(deps: OrderDeps, apis: InternalApis, payment: Payment, ctx: CallContext): Promise<Order> {
-  const applied = await applyPaymentOutcome(deps, payment.orderId, payment.status);
+async function finishSettlement(deps: OrderDeps, apis: InternalApis, orderId: string, outcome: Payment['status'], ctx: CallContext): Promise<Order> {
+  const applied = await applyPaymentOutcome(deps, orderId, outcome);
   if (!applied.ok) throw applied.error;
   const final = applied.value;
   await apis.notification.notify({ orderId: final.id, userId: final.userId, amount: final.amount, status: final.status }, ctx);

@@ -13,6 +13,7 @@ export interface InternalApis {
     openAccount(userId: string, ctx: CallContext): Promise<void>;
     pay(request: { orderId: string; userId: string; amount: number }, ctx: CallContext): Promise<Payment>;
     getPayment(orderId: string, ctx: CallContext): Promise<Payment | undefined>;
+    decline(request: { orderId: string; userId: string; amount: number }, ctx: CallContext): Promise<Payment>;
   };
   readonly order: { getOrder(id: string, ctx: CallContext): Promise<Order | undefined> };
   readonly notification: { notify(outcome: OrderOutcome, ctx: CallContext): Promise<void> };
@@ -62,6 +63,7 @@ export function internalApis(opts: ApiOptions): InternalApis {
       openAccount: async (userId, ctx) => void (await send(to('billing'), '/internal/accounts', { userId }, ctx)),
       pay: (request, ctx) => send(to('billing'), '/internal/payments', request, ctx),
       getPayment: (orderId, ctx) => fetchOne(to('billing'), '/internal/payments/:orderId', { orderId }, ctx),
+      decline: (request, ctx) => send(to('billing'), '/internal/payments/declined', request, ctx),
     },
     order: { getOrder: (id, ctx) => fetchOne(to('order'), '/internal/orders/:id', { id }, ctx) },
     notification: {
