@@ -21,18 +21,21 @@ export function registerExplain(cli: Command): void {
     .addOption(new Option('--style <style>', 'interaction style, or all three').choices([...STYLES, 'all']).default('all'))
     .addOption(new Option('--orders <n>', 'orders to observe per style (the last one unaffordable)').argParser(positiveInt(100)).default(3))
     .addOption(natsOption())
-    .option('--out <dir>', 'also write the spans (OTLP/JSON, for Jaeger or any OTLP viewer), coupling.json and explain.md here')
+    .option('--out <dir>', 'also write the spans (OTLP/JSON, for Jaeger or any OTLP viewer), coupling.json, explain.md and explain.html here')
     .option('--markdown', 'print Markdown (for a README) instead of the terminal form')
     .action(async (flags: ExplainFlags) => {
       stopEverythingOnSignal();
       const { explainStyle } = await import('../scenarios/explain.ts');
       const { renderExplainMarkdown, renderExplainText } = await import('../report/explain.ts');
+      const { renderExplainHtml } = await import('../report/coupling-html.ts');
       const markdown: string[] = [];
+      const views: Parameters<typeof renderExplainHtml>[0][number][] = [];
       const reports: Record<string, unknown> = {};
       for (const style of stylesOf(flags.style)) {
         const explained = await explainStyle({ style, orders: flags.orders, nats: flags.nats, outDir: flags.out }).catch((error) => {
           throw asUsageError(error);
         });
+        views.push(explained);
         const md = renderExplainMarkdown(explained);
         markdown.push(md);
         reports[style] = { ...explained.report, orders: { ...explained.report.orders, traceIds: [...explained.report.orders.traceIds] } };
@@ -41,7 +44,8 @@ export function registerExplain(cli: Command): void {
       if (flags.out) {
         await writeFile(join(flags.out, 'coupling.json'), `${JSON.stringify(reports, null, 2)}\n`);
         await writeFile(join(flags.out, 'explain.md'), markdown.join('\n'));
-        process.stderr.write(`spans, coupling.json and explain.md written to ${flags.out}\n`);
+        await writeFile(join(flags.out, 'explain.html'), renderExplainHtml(views));
+        process.stderr.write(`spans, coupling.json, explain.md and explain.html written to ${flags.out}\n`);
       }
     });
 }

@@ -12,6 +12,7 @@ interface OutageFlags extends LoadFlags {
   readonly styles: Style[];
   readonly services: Component[];
   readonly down: number;
+  readonly html?: boolean;
 }
 
 export function registerOutage(cli: Command): void {
@@ -23,7 +24,8 @@ export function registerOutage(cli: Command): void {
       .addOption(
         new Option('--services <list>', 'components to stop in turn (nats: the broker of the event styles)').argParser(parseComponents).default([...COMPONENTS], COMPONENTS.join(',')),
       )
-      .addOption(new Option('--down <time>', 'how long each component stays down, inside the measured window').argParser(parseDuration).default(5_000, '5s')),
+      .addOption(new Option('--down <time>', 'how long each component stays down, inside the measured window').argParser(parseDuration).default(5_000, '5s'))
+      .option('--html', 'also write report.html: the matrix as one offline page'),
     { topology: 'processes' },
   ).action(async (flags: OutageFlags, command: Command) => {
     checkFaultLoad('outage', flags);
@@ -36,6 +38,7 @@ export function registerOutage(cli: Command): void {
     // Loaded here, not at the top: --help and bad flags answer without loading the system.
     const { runOutage } = await import('../measure/outage.ts');
     const { outageFailed, outageMarkdown, renderOutageMatrix } = await import('../report/outage.ts');
+    const { renderOutageHtml } = await import('../report/coupling-html.ts');
     let result;
     try {
       result = await runOutage({
@@ -49,7 +52,11 @@ export function registerOutage(cli: Command): void {
     }
     // Failed orders during an outage are its measured cost, not an error; only broken invariants are.
     await emitFaultRun(flags, {
-      files: { 'summary.md': outageMarkdown(result), 'outage.json': `${JSON.stringify(result, null, 2)}\n` },
+      files: {
+        'summary.md': outageMarkdown(result),
+        ...(flags.html ? { 'report.html': renderOutageHtml(result) } : {}),
+        'outage.json': `${JSON.stringify(result, null, 2)}\n`,
+      },
       result,
       text: renderOutageMatrix(result, terminal.width),
       ...(outageFailed(result) ? { failure: 'the system broke invariants after an outage (see summary.md)' } : {}),

@@ -5,7 +5,7 @@ import { count, environmentFacts, factsAcross, hasErrors, loadFacts, perStyle } 
 import type { Fact } from './format.ts';
 import { figureGroups } from './figures.ts';
 import type { Figure, SummaryTable } from './figures.ts';
-import { PAGE_CSS } from './html-style.ts';
+import { htmlPage, slug, type PageSection } from './html-page.ts';
 import type { CompareReport, RunReport } from './schema.ts';
 import { escapeXml as esc, renderSvg } from './svg.ts';
 
@@ -28,43 +28,23 @@ export async function renderHtml(report: CompareReport | RunReport): Promise<str
   const createdAt = report.schema === 'interplay/compare@1' ? report.createdAt : report.environment.startedAt;
   const title = `interplay: ${runs.map((r) => r.style).join(' vs ')}`;
   const groups = figureGroups(runs);
-  const sections: string[] = [];
-  for (const group of groups) {
-    const figures = await Promise.all(group.figures.map(figure));
-    sections.push(`<section><h2 id="${slug(group.title)}">${esc(group.title)}</h2>\n${figures.join('\n')}</section>`);
-  }
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${esc(title)}</title>
-<style>${PAGE_CSS}</style>
-</head>
-<body>
-<main>
-<header>
-<h1>${esc(title)}</h1>
-<p class="muted">${esc(createdAt)} · rendered from saved results</p>
-<nav aria-label="sections"><ul>${['Summary', ...groups.map((g) => g.title), 'Run and environment']
-    .map((t) => `<li><a href="#${slug(t)}">${esc(t)}</a></li>`)
-    .join('')}</ul></nav>
-</header>
-<section><h2 id="summary">Summary</h2>
-${summarySections(runs).map((s) => sectionTable(s, runRows(runs))).join('\n')}
-${report.schema === 'interplay/compare@1' ? ratios(report) : ''}
-${errors(runs)}
-</section>
-${sections.join('\n')}
-<section><h2 id="run-and-environment">Run and environment</h2>
-<dl class="facts">${facts('Load', runs, (r) => loadFacts(r.config))}${facts('Environment', runs, (r) => environmentFacts(r.environment))}</dl>
-${commands(runs)}
-</section>
-</main>
-</body>
-</html>
-`;
+  const sections: PageSection[] = [];
+  for (const group of groups) sections.push({ title: group.title, html: (await Promise.all(group.figures.map(figure))).join('\n') });
+  return htmlPage(title, `${createdAt} · rendered from saved results`, [
+    {
+      title: 'Summary',
+      html: [
+        summarySections(runs).map((s) => sectionTable(s, runRows(runs))).join('\n'),
+        report.schema === 'interplay/compare@1' ? ratios(report) : '',
+        errors(runs),
+      ].join('\n'),
+    },
+    ...sections,
+    {
+      title: 'Run and environment',
+      html: `<dl class="facts">${facts('Load', runs, (r) => loadFacts(r.config))}${facts('Environment', runs, (r) => environmentFacts(r.environment))}</dl>\n${commands(runs)}`,
+    },
+  ]);
 }
 
 async function figure(f: Figure): Promise<string> {
@@ -128,4 +108,3 @@ export function commandLine(argv: readonly string[]): string {
   return ['interplay', ...argv.map(quote)].join(' ');
 }
 
-const slug = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');

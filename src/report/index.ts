@@ -3,6 +3,7 @@ export { compareRepeats, compareRuns } from './compare.ts';
 export { ReportError } from './errors.ts';
 export { defaultReportDir, readReports, readSaved, writeHtmlReport, writeRawRuns, writeReports, writeRunReport } from './files.ts';
 export { renderHtml } from './html.ts';
+export { renderExplainHtml, renderOutageHtml } from './coupling-html.ts';
 export { evaluateGate, gateFailures, median, renderGate } from './gate.ts';
 export { renderMarkdown } from './markdown.ts';
 export { formatMetric, METRIC_NAMES, METRICS } from './metrics.ts';

@@ -68,7 +68,7 @@ export function outageMarkdown(r: OutageResult): string {
     '# Outage matrix',
     '',
     `${headline(r)}; ${r.config.users} users, seed ${r.config.seed}.`,
-    `Accepted: orders answered 201 while the component was down. Completed: of those, the share whose notification arrived, and how long after the component was back the last one did. Placed anyway: orders the client was answered an error for, which the system kept and settled (a retry without an Idempotency-Key would place them twice). p99: completion latency of orders placed before the outage → during it.`,
+    `Accepted: orders answered 201 while the component was down. Completed: of those, the share whose notification arrived, and how long after the component was back the last one did. Placed anyway: orders the client was answered an error for, which the system kept and settled (REST's recovery sweep refuses those billing never charged). p99: completion latency of orders placed before the outage → during it.`,
     `${note[0]!.toUpperCase()}${note.slice(1)}.`,
     '',
     `| style | ${components.join(' | ')} |`,
