@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { EventEnvelope } from './envelope.ts';
+import type { OutboxRowClaim } from './relay.ts';
 
 /** One event waiting for (or done with) the relay. Written in the same transaction as the state change. */
 export interface OutboxTable {
@@ -93,31 +94,32 @@ export interface OutboxEntry {
   readonly headers?: Readonly<Record<string, string>>;
   /** ms since epoch; default Date.now() */
   readonly now?: number;
+  /** append the row already claimed by this relay (OutboxRelay.claimForNewRows), to hand it over after the commit */
+  readonly claim?: OutboxRowClaim;
 }
 
 /** Call inside the service's transaction, next to the state change it announces (transactional outbox). */
 export async function appendToOutbox<DB extends EventTables>(
   trx: Kysely<DB> | Transaction<DB>,
   entry: OutboxEntry,
-): Promise<void> {
+): Promise<OutboxTable> {
   const { subject, envelope } = entry;
   const headers = {
     ...(envelope.traceparent === undefined ? {} : { traceparent: envelope.traceparent }),
     ...entry.headers,
   };
-  await events(trx)
-    .insertInto('outbox')
-    .values({
-      id: envelope.id,
-      subject,
-      payload: JSON.stringify(envelope),
-      headers: JSON.stringify(headers),
-      created_at: entry.now ?? Date.now(),
-      sent_at: null,
-      claimed_by: null,
-      claimed_until: null,
-    })
-    .execute();
+  const row: OutboxTable = {
+    id: envelope.id,
+    subject,
+    payload: JSON.stringify(envelope),
+    headers: JSON.stringify(headers),
+    created_at: entry.now ?? Date.now(),
+    sent_at: null,
+    claimed_by: entry.claim?.relayId ?? null,
+    claimed_until: entry.claim?.until ?? null,
+  };
+  await events(trx).insertInto('outbox').values(row).execute();
+  return row;
 }
 
 /**
