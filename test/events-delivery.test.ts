@@ -183,6 +183,30 @@ describe('outbox relay', () => {
     expect(traffic?.bytes).toBe(Buffer.byteLength(JSON.stringify(committed)) + Buffer.byteLength(JSON.stringify(later)));
   });
 
+  it('publishes rows handed over after their commit, in commit order, and no other relay takes them', async () => {
+    const stream = await aStream();
+    const db = await aToyDb();
+    // The owner never polls: only the handover can get the rows published. The other polls all the time.
+    const owner = startOutboxRelay({ db, js: nats.js, pollMs: 60_000, relayId: 'owner' });
+    const other = startOutboxRelay({ db, js: nats.js, pollMs: 20, relayId: 'other' });
+    running.push(owner, other);
+    const envelopes = ['a', 'b', 'c'].map((key) => newEnvelope('toy.bumped', { key }));
+    const rows = await db.transaction().execute(async (trx) => {
+      const appended = [];
+      for (const envelope of envelopes) {
+        appended.push(await appendToOutbox(trx, { subject: stream.subject, envelope, claim: owner.claimForNewRows() }));
+      }
+      return appended;
+    });
+    owner.handOver(rows);
+    await eventually(async () => (await unsent(db)).length === 0, { what: 'the handed rows to be marked sent' });
+    expect(owner.stats()).toMatchObject({ published: 3, duplicates: 0 });
+    expect(other.stats().published).toBe(0);
+    for (const [i, envelope] of envelopes.entries()) {
+      expect((await nats.jsm.streams.getMessage(stream.name, { seq: i + 1 }))?.json<EventEnvelope>().id).toBe(envelope.id);
+    }
+  });
+
   it('keeps rows unsent while the broker refuses them and publishes them once it accepts', async () => {
     const db = await aToyDb();
     const name = nats.unique('T');

@@ -14,8 +14,9 @@ const answer = <T>(result: Result<T, { code: string }>): Answer<T> =>
   result.ok ? result : { ok: false, code: result.error.code };
 
 /** Records each event in the outbox, as the event styles do, so a test can count them. */
-const outbox = <DB>(): EventSink<DB, { type: string }> => async (tx, event) =>
-  appendToOutbox(tx.trx as unknown as Kysely<any>, { subject: `test.${event.type}`, envelope: newEnvelope(event.type, event) });
+const outbox = <DB>(): EventSink<DB, { type: string }> => async (tx, event) => {
+  await appendToOutbox(tx.trx as unknown as Kysely<any>, { subject: `test.${event.type}`, envelope: newEnvelope(event.type, event) });
+};
 
 const { file } = replicaData<{ file: string }>();
 // The file holds one service's tables; the test calls only that service's use cases.

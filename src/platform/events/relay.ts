@@ -69,9 +69,23 @@ export interface OutboxRelayStats {
   readonly bySubject: ReadonlyMap<string, SubjectTraffic>;
 }
 
+/** How a row is appended already claimed by a relay (appendToOutbox's `claim`). */
+export interface OutboxRowClaim {
+  readonly relayId: string;
+  /** ms since epoch */
+  readonly until: number;
+}
+
 export interface OutboxRelay {
-  /** call after committing a transaction that appended to the outbox */
+  /** call after committing a transaction that appended to the outbox: the relay claims what is unsent */
   wake(): void;
+  /** a claim to append rows with, so that they are this relay's from their commit on */
+  claimForNewRows(): OutboxRowClaim;
+  /**
+   * Call after committing rows appended with claimForNewRows(): the relay publishes them on its next
+   * pass as they are, without reading the outbox or claiming them, then marks them sent.
+   */
+  handOver(rows: readonly OutboxTable[]): void;
   /** stops polling, waits for the pass in flight and hands its unsent rows back to the other relays */
   stop(): Promise<void>;
   stats(): OutboxRelayStats;
@@ -101,13 +115,22 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   let rerun = false;
   let failures = 0;
   let timer: NodeJS.Timeout | undefined;
+  /** rows committed already ours, in commit order: published without a claim statement */
+  const handed = new Map<string, OutboxTable>();
+  /** whether the next pass reads the outbox for claimable rows; a handover alone does not */
+  let claimDue = true;
 
-  const schedule = (ms: number): void => {
+  const schedule = (ms: number, claim: boolean): void => {
     clearTimeout(timer);
     if (stopped) return;
-    timer = setTimeout(kick, ms);
+    timer = setTimeout(claim ? poll : kick, ms);
     timer.unref();
   };
+
+  function poll(): void {
+    claimDue = true;
+    kick();
+  }
 
   function kick(): void {
     if (stopped) return;
@@ -127,18 +150,28 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
       .finally(() => {
         inFlight = undefined;
         if (failures > 0) {
-          schedule(Math.min(retryMaxMs, retryMinMs * 2 ** (failures - 1)));
+          schedule(Math.min(retryMaxMs, retryMinMs * 2 ** (failures - 1)), true);
         } else if (rerun) {
           rerun = false;
-          schedule(0);
+          schedule(0, false);
         } else {
-          schedule(pollMs);
+          schedule(pollMs, true);
         }
       });
   }
 
-  /** Publishes claimable rows until none are left; false after a failure (rows stay unsent, and ours). */
+  /**
+   * Publishes the rows handed over, then, when a claim is due, claimable rows until none are left;
+   * false after a failure (rows stay unsent, and ours: the retry claims them again).
+   */
   async function pass(): Promise<boolean> {
+    while (handed.size > 0) {
+      const rows = [...handed.values()].slice(0, batch);
+      for (const row of rows) handed.delete(row.id);
+      if (!(await publishAndMark(rows))) return false;
+    }
+    if (!claimDue) return true;
+    claimDue = false;
     for (;;) {
       let rows: OutboxTable[];
       try {
@@ -150,32 +183,39 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
         pending = 0;
         return true;
       }
-      // Published back to back on one connection, so the stream keeps the order of this relay's rows.
-      const results = await Promise.allSettled(rows.map((row) => publish(row)));
-      const sentIds = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
-      if (sentIds.length > 0) {
-        try {
-          await db
-            .updateTable('outbox')
-            .set({ sent_at: now() })
-            .where('id', 'in', sentIds)
-            .where('sent_at', 'is', null)
-            .execute();
-        } catch (err) {
-          // Published but not marked: the next pass republishes and the broker dedupes by Nats-Msg-Id.
-          return fail(err, 'outbox mark failed');
-        }
-      }
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) {
-        pending = await countUnsent().catch(() => rows.length - sentIds.length);
-        return fail(failed.reason, 'publish failed');
-      }
+      // A row committed before the claim read it may still be on its way as a handover.
+      for (const row of rows) handed.delete(row.id);
+      if (!(await publishAndMark(rows))) return false;
       if (rows.length < batch) {
         pending = 0;
         return true;
       }
     }
+  }
+
+  async function publishAndMark(rows: readonly OutboxTable[]): Promise<boolean> {
+    // Published back to back on one connection, so the stream keeps the order of this relay's rows.
+    const results = await Promise.allSettled(rows.map((row) => publish(row)));
+    const sentIds = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
+    if (sentIds.length > 0) {
+      try {
+        await db
+          .updateTable('outbox')
+          .set({ sent_at: now() })
+          .where('id', 'in', sentIds)
+          .where('sent_at', 'is', null)
+          .execute();
+      } catch (err) {
+        // Published but not marked: the next pass republishes and the broker dedupes by Nats-Msg-Id.
+        return fail(err, 'outbox mark failed');
+      }
+    }
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      pending = await countUnsent().catch(() => rows.length - sentIds.length);
+      return fail(failed.reason, 'publish failed');
+    }
+    return true;
   }
 
   async function publish(row: OutboxTable): Promise<void> {
@@ -215,6 +255,8 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   }
 
   function fail(err: unknown, msg: string): false {
+    // What failed is still unsent and ours; only a claim finds it again.
+    claimDue = true;
     lastError = errorMessage(err);
     log.warn({ err: lastError, failures: failures + 1 }, `outbox relay: ${msg}; will retry`);
     return false;
@@ -224,7 +266,16 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
 
   return {
     wake() {
+      claimDue = true;
       // During a backoff the timer is already set; waking early would only hammer a broker that is down.
+      if (failures === 0) kick();
+    },
+    claimForNewRows() {
+      return { relayId, until: now() + leaseMs };
+    },
+    handOver(rows) {
+      if (stopped) return; // stop() handed the relay's unsent rows back; the other relays take them
+      for (const row of rows) handed.set(row.id, row);
       if (failures === 0) kick();
     },
     async stop() {

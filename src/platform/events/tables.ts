@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { EventEnvelope } from './envelope.ts';
+import type { OutboxRowClaim } from './relay.ts';
+import { prepared } from '../../services/kernel/prepared.ts';
 
 /** One event waiting for (or done with) the relay. Written in the same transaction as the state change. */
 export interface OutboxTable {
@@ -93,32 +95,46 @@ export interface OutboxEntry {
   readonly headers?: Readonly<Record<string, string>>;
   /** ms since epoch; default Date.now() */
   readonly now?: number;
+  /** append the row already claimed by this relay (OutboxRelay.claimForNewRows), to hand it over after the commit */
+  readonly claim?: OutboxRowClaim;
 }
 
 /** Call inside the service's transaction, next to the state change it announces (transactional outbox). */
 export async function appendToOutbox<DB extends EventTables>(
   trx: Kysely<DB> | Transaction<DB>,
   entry: OutboxEntry,
-): Promise<void> {
+): Promise<OutboxTable> {
   const { subject, envelope } = entry;
   const headers = {
     ...(envelope.traceparent === undefined ? {} : { traceparent: envelope.traceparent }),
     ...entry.headers,
   };
-  await events(trx)
-    .insertInto('outbox')
-    .values({
-      id: envelope.id,
-      subject,
-      payload: JSON.stringify(envelope),
-      headers: JSON.stringify(headers),
-      created_at: entry.now ?? Date.now(),
-      sent_at: null,
-      claimed_by: null,
-      claimed_until: null,
-    })
-    .execute();
+  const row: OutboxTable = {
+    id: envelope.id,
+    subject,
+    payload: JSON.stringify(envelope),
+    headers: JSON.stringify(headers),
+    created_at: entry.now ?? Date.now(),
+    sent_at: null,
+    claimed_by: entry.claim?.relayId ?? null,
+    claimed_until: entry.claim?.until ?? null,
+  };
+  await insertOutboxRow(events(trx), row);
+  return row;
 }
+
+const insertOutboxRow = prepared((db: Kysely<EventTables>, p: OutboxTable) =>
+  db.insertInto('outbox').values({
+    id: p.id,
+    subject: p.subject,
+    payload: p.payload,
+    headers: p.headers,
+    created_at: p.created_at,
+    sent_at: p.sent_at,
+    claimed_by: p.claimed_by,
+    claimed_until: p.claimed_until,
+  }),
+);
 
 /**
  * Records that `consumer` processed `eventId`. Returns false when it already had: skip the effect and ack.
@@ -132,11 +148,14 @@ export async function claimInbox<DB extends EventTables>(
 ): Promise<boolean> {
   // The primary key decides: of two replicas handling one event at once, one inserts; the other
   // waits for its commit (or its rollback) and then finds the row (or inserts it).
-  const claimed = await events(trx)
-    .insertInto('inbox')
-    .values({ consumer, event_id: eventId, processed_at: now })
-    .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
-    .returning('event_id')
-    .executeTakeFirst();
-  return claimed !== undefined;
+  const claimed = await insertInboxRow(events(trx), { consumer, event_id: eventId, processed_at: now });
+  return claimed.length > 0;
 }
+
+const insertInboxRow = prepared((db: Kysely<EventTables>, p: InboxTable) =>
+  db
+    .insertInto('inbox')
+    .values({ consumer: p.consumer, event_id: p.event_id, processed_at: p.processed_at })
+    .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
+    .returning('event_id'),
+);

@@ -49,3 +49,17 @@ describe('traceparent', () => {
     expect(toNatsHeaders({})).toBeUndefined();
   });
 });
+
+describe('traceparent ids', () => {
+  it('newTraceparent - gives distinct trace and span ids across many pool refills', () => {
+    const traces = new Set<string>();
+    const spans = new Set<string>();
+    for (let i = 0; i < 2_000; i++) {
+      const tp = parseTraceparent(newTraceparent());
+      traces.add(tp?.traceId ?? '');
+      spans.add(tp?.parentId ?? '');
+    }
+    expect(traces.size).toBe(2_000);
+    expect(spans.size).toBe(2_000);
+  });
+});

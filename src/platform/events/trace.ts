@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { MsgHdrs } from '@nats-io/transport-node';
 
@@ -47,9 +47,21 @@ export function childTraceparent(parent: string | undefined): string {
   return formatTraceparent({ version: '00', traceId: tp.traceId, parentId: nonZeroHex(8), flags: tp.flags });
 }
 
+/**
+ * Random bytes are drawn from the kernel a pool at a time: every request and event takes a span id
+ * and often a trace id, and one getrandom call per id showed as 2 % of a loaded service's CPU.
+ * 4 KiB serves about 170 traceparents per call.
+ */
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
 function nonZeroHex(bytes: number): string {
   for (;;) {
-    const hex = randomBytes(bytes).toString('hex');
+    if (poolAt + bytes > pool.length) {
+      randomFillSync(pool);
+      poolAt = 0;
+    }
+    const hex = pool.toString('hex', poolAt, (poolAt += bytes));
     if (/[^0]/.test(hex)) return hex;
   }
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { err, ok, withTx, type Result } from '../kernel/index.ts';
+import { err, ok, prepared, withTx, type Result } from '../kernel/index.ts';
 import { accountNotFound, paymentNotFound, type BillingError } from './errors.ts';
 import type { BillingDeps, Payment } from './account.ts';
 import type { BillingDB, PaymentsTable } from './schema.ts';
@@ -20,8 +20,30 @@ export const toPayment = (row: PaymentsTable): Payment => ({
   createdAt: new Date(row.created_at).toISOString(),
 });
 
-const findPayment = (db: Kysely<BillingDB>, orderId: string) =>
-  db.selectFrom('payments').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+const selectPayment = prepared((db: Kysely<BillingDB>, p: { orderId: string }) =>
+  db.selectFrom('payments').selectAll().where('order_id', '=', p.orderId),
+);
+const findPayment = async (db: Kysely<BillingDB>, orderId: string) => (await selectPayment(db, { orderId }))[0];
+
+// The statements of every payment, compiled once (see kernel/prepared.ts).
+const claimPayment = prepared((db: Kysely<BillingDB>, p: PaymentsTable) =>
+  db
+    .insertInto('payments')
+    .values({ order_id: p.order_id, user_id: p.user_id, amount: p.amount, created_at: p.created_at, status: p.status, balance_after: p.balance_after })
+    .onConflict((oc) => oc.column('order_id').doNothing())
+    .returning('order_id'),
+);
+const charge = prepared((db: Kysely<BillingDB>, p: { userId: string; amount: number; now: number }) =>
+  db
+    .updateTable('accounts')
+    .set((eb) => ({ balance: eb('balance', '-', p.amount), updated_at: p.now }))
+    .where('user_id', '=', p.userId)
+    .where('balance', '>=', p.amount)
+    .returning('balance'),
+);
+const decide = prepared((db: Kysely<BillingDB>, p: Pick<PaymentsTable, 'order_id' | 'status' | 'balance_after'>) =>
+  db.updateTable('payments').set({ status: p.status, balance_after: p.balance_after }).where('order_id', '=', p.order_id),
+);
 
 /**
  * Withdraws the order's amount, or refuses when the balance is too low and moves no money.
@@ -33,25 +55,14 @@ export async function pay(deps: BillingDeps, input: PaymentRequest): Promise<Res
     const { trx } = tx;
     const now = deps.clock.now();
     // Claimed as rejected with no balance; the decision below overwrites both in this transaction.
-    const claimed = await trx
-      .insertInto('payments')
-      .values({ ...base(input, now), status: 'rejected', balance_after: 0 })
-      .onConflict((oc) => oc.column('order_id').doNothing())
-      .returning('order_id')
-      .executeTakeFirst();
+    const [claimed] = await claimPayment(trx, { ...base(input, now), status: 'rejected', balance_after: 0 });
     if (!claimed) {
       const earlier = await findPayment(trx, input.orderId);
       if (!earlier) throw new Error(`the payment of order ${input.orderId} conflicted, yet is not there`);
       return ok(toPayment(earlier));
     }
     // The conditional update is the whole decision: it cannot take the balance below zero.
-    const charged = await trx
-      .updateTable('accounts')
-      .set((eb) => ({ balance: eb('balance', '-', input.amount), updated_at: now }))
-      .where('user_id', '=', input.userId)
-      .where('balance', '>=', input.amount)
-      .returning('balance')
-      .executeTakeFirst();
+    const [charged] = await charge(trx, { userId: input.userId, amount: input.amount, now });
     let row: PaymentsTable;
     if (charged) {
       row = { ...base(input, now), status: 'paid', balance_after: charged.balance };
@@ -64,11 +75,7 @@ export async function pay(deps: BillingDeps, input: PaymentRequest): Promise<Res
       }
       row = { ...base(input, now), status: 'rejected', balance_after: account.balance };
     }
-    await trx
-      .updateTable('payments')
-      .set({ status: row.status, balance_after: row.balance_after })
-      .where('order_id', '=', input.orderId)
-      .execute();
+    await decide(trx, row);
     const payment = toPayment(row);
     await deps.events(tx, { type: 'payment.completed', payment });
     return ok(payment);

@@ -1,5 +1,12 @@
-import { withTx } from '../kernel/index.ts';
+import type { Kysely } from 'kysely';
+import { prepared, withTx } from '../kernel/index.ts';
 import type { Contact, ContactDirectory, NotificationDeps } from './notification.ts';
+import type { NotificationDB } from './schema.ts';
+
+// Read for every order of the collaboration style, compiled once (see kernel/prepared.ts).
+const selectContact = prepared((db: Kysely<NotificationDB>, p: { userId: string }) =>
+  db.selectFrom('contacts').select(['user_id', 'email', 'name']).where('user_id', '=', p.userId),
+);
 
 /** Keeps the latest contact data of a user; repeating it changes nothing. */
 export async function rememberContact(deps: Pick<NotificationDeps, 'db' | 'clock'>, contact: Contact): Promise<void> {
@@ -16,7 +23,7 @@ export async function rememberContact(deps: Pick<NotificationDeps, 'db' | 'clock
 export function localContacts(): ContactDirectory {
   return {
     async find(userId, db) {
-      const row = await db.selectFrom('contacts').select(['user_id', 'email', 'name']).where('user_id', '=', userId).executeTakeFirst();
+      const [row] = await selectContact(db, { userId });
       return row ? { userId: row.user_id, email: row.email, name: row.name } : undefined;
     },
   };

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { err, ok, withTx, type Result } from '../kernel/index.ts';
+import type { Kysely } from 'kysely';
+import { err, ok, prepared, withTx, type Result } from '../kernel/index.ts';
 import { idempotencyMismatch, type OrderError } from './errors.ts';
 import { toOrder, type Order, type OrderDeps, type OrderLine } from './order.ts';
-import type { OrdersTable } from './schema.ts';
+import type { OrderDB, OrdersTable } from './schema.ts';
 
 export interface OrderRequest {
   readonly userId: string;
@@ -24,6 +25,25 @@ const fingerprint = (input: OrderRequest): string =>
         // Lines are rebuilt field by field: the same order with its keys in another order is the same request.
     .update(JSON.stringify({ amount: input.amount, items: input.items?.map(({ sku, quantity }) => ({ sku, quantity })) ?? null }))
     .digest('base64url');
+
+const insertOrder = prepared((db: Kysely<OrderDB>, p: OrdersTable) =>
+  db
+    .insertInto('orders')
+    .values({
+      id: p.id,
+      user_id: p.user_id,
+      amount: p.amount,
+      items: p.items,
+      status: p.status,
+      version: p.version,
+      idempotency_key: p.idempotency_key,
+      fingerprint: p.fingerprint,
+      created_at: p.created_at,
+      updated_at: p.updated_at,
+    })
+    .onConflict((oc) => oc.columns(['user_id', 'idempotency_key']).doNothing())
+    .returning('id'),
+);
 
 /**
  * Creates a pending order; paying it is the choreography's job, and differs per style.
@@ -48,12 +68,7 @@ export async function createOrder(deps: OrderDeps, input: OrderRequest): Promise
       settled_at: null,
     };
     // Without a key there is nothing to conflict on: NULLs are distinct in a unique constraint.
-    const inserted = await tx.trx
-      .insertInto('orders')
-      .values(row)
-      .onConflict((oc) => oc.columns(['user_id', 'idempotency_key']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const [inserted] = await insertOrder(tx.trx, row);
     if (inserted) {
       const order = toOrder(row);
       await deps.events(tx, { type: 'order.created', order });

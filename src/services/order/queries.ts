@@ -1,6 +1,10 @@
-import { err, ok, readPage, type Page, type PageRequest, type Result } from '../kernel/index.ts';
+import type { Kysely } from 'kysely';
+import { err, ok, prepared, readPage, type Page, type PageRequest, type Result } from '../kernel/index.ts';
+import type { OrderDB } from './schema.ts';
 import { invalidCursor, orderNotFound, type OrderError } from './errors.ts';
 import { toOrder, type Order, type OrderDeps } from './order.ts';
+
+const selectOrder = prepared((db: Kysely<OrderDB>, p: { id: string }) => db.selectFrom('orders').selectAll().where('id', '=', p.id));
 
 /** Another user's order is reported as missing, so ids cannot be probed. */
 export async function getOrder(
@@ -8,7 +12,7 @@ export async function getOrder(
   id: string,
   ownerId?: string,
 ): Promise<Result<Order, OrderError>> {
-  const row = await deps.db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = await selectOrder(deps.db, { id });
   if (!row || (ownerId !== undefined && row.user_id !== ownerId)) return err(orderNotFound(id));
   return ok(toOrder(row));
 }

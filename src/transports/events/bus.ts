@@ -97,9 +97,16 @@ export function eventBus(opts: EventBusOptions): EventBus {
       return async (tx, event) => {
         const message = encode(event);
         const envelope = newEnvelope(message.type, message.data, { traceparent: childTraceparent(currentTraceparent()) });
-        await appendToOutbox(tx.trx as unknown as Kysely<any>, { subject: `${ns}.${message.subject}`, envelope });
-        // Woken once the row is committed, so the relay's claim can see it (another connection may serve it).
-        tx.afterCommit(() => relay?.wake());
+        // Written already claimed by this process's relay, and handed to it once committed: the relay
+        // publishes it without a claim statement (a commit of its own) per event. Were the process to
+        // die first, the claim's lease runs out and another relay takes the row.
+        const publishing = relay;
+        const row = await appendToOutbox(tx.trx as unknown as Kysely<any>, {
+          subject: `${ns}.${message.subject}`,
+          envelope,
+          claim: publishing?.claimForNewRows(),
+        });
+        tx.afterCommit(() => (publishing ? publishing.handOver([row]) : relay?.wake()));
       };
     },
 
