@@ -30,6 +30,9 @@ export function registerDashboard(cli: Command): void {
       if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
       stopEverythingOnSignal();
       // Loaded here, not at the top: --help and bad flags answer without loading ink or the system.
+      // Ink draws only a last frame when CI or CONTINUOUS_INTEGRATION is set (it reads them on load); a
+      // terminal that asked for the live view gets it wherever it runs, a CI job's terminal included.
+      for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[name];
       const { runDashboard } = await import('../dashboard/live.tsx');
       try {
         await runDashboard({ style: flags.style, rate: flags.rate, topology: flags.topology, replicas: flags.replicas, nats: flags.nats, users: flags.users });
