@@ -1,25 +1,13 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runInterplay } from './support/interplay.ts';
 
 /** Bad input to the topology flags and `interplay service` is named on stderr and exits 2, before anything starts. */
 
-const BIN = fileURLToPath(new URL('../bin/interplay', import.meta.url));
 const SECRET = 'a-service-credential-of-at-least-32-characters';
 
-function run(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+const run = (args: readonly string[], env: Record<string, string> = {}) =>
   // No broker from the caller's environment: these runs must find none.
-  const { NATS_URL: _ignored, ...inherited } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+  runInterplay(args, env, ['NATS_URL']);
 
 const firstLine = (text: string) => text.split('\n')[0] ?? '';
 

@@ -1,27 +1,13 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookChannel } from '../src/platform/delivery/webhook.ts';
 import { freePort } from '../src/runtime/nats-server.ts';
 import { startSystem, type RunningSystem } from '../src/runtime/system.ts';
 import { cheapHasher } from './support/builders.ts';
+import { runInterplay } from './support/interplay.ts';
 import { UNREACHED_LIMITS } from './support/system.ts';
 
 /** `--topology external` loads a system started elsewhere; the bench's sink times its deliveries. */
 
-const BIN = fileURLToPath(new URL('../bin/interplay', import.meta.url));
-
-function run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('bench --topology external', () => {
   let system: RunningSystem;
@@ -38,7 +24,7 @@ describe('bench --topology external', () => {
   });
 
   it('loads the running system at --base-url and times completions on the sink at --sink', async () => {
-    const { code, stdout, stderr } = await run([
+    const { code, stdout, stderr } = await runInterplay([
       'bench', '--topology', 'external', '--base-url', system.url, '--sink', `127.0.0.1:${sinkPort}`,
       '--rate', '20', '--duration', '2s', '--warmup', '500ms', '--drain', '10s', '--users', '3', '--json', '--out', `${system.dataDir}/report`,
     ]);

@@ -9,9 +9,13 @@ export interface Exit {
   readonly stderr: string;
 }
 
-/** Runs `bin/interplay` as a real process, without colour, and resolves when it exits. */
-export function runInterplay(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<Exit> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
+/**
+ * Runs `bin/interplay` as a real process, without colour, and resolves when it exits. `env` is laid
+ * over this process's environment; `without` names variables it must not inherit (NATS_URL, say).
+ */
+export function runInterplay(args: readonly string[], env: Readonly<Record<string, string>> = {}, without: readonly string[] = []): Promise<Exit> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !without.includes(name)));
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, NO_COLOR: '1', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
