@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { descendantsOf } from './support/processes.ts';
 
 const BIN = fileURLToPath(new URL('../bin/interplay', import.meta.url));
 const SOCKET = `interplay-dashboard-${process.pid}`;
@@ -19,25 +20,6 @@ async function until<T>(what: string, ms: number, check: () => T | undefined): P
   }
 }
 
-/** every process whose parent chain leads to `pid` */
-function descendants(pid: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const [child, parent] of parents) if (parent === p) (out.push(child), walk(child));
-  };
-  walk(pid);
-  return out;
-}
 
 describe('interplay dashboard in a terminal', () => {
   afterEach(() => {
@@ -51,7 +33,7 @@ describe('interplay dashboard in a terminal', () => {
   it('shows completed orders, changes the rate on +, and quits on q leaving no process behind', async () => {
     tmux('new-session', '-d', '-x', '80', '-y', '24', '-s', 'dash', `${BIN} dashboard --style rest --topology inproc --rate 20 --users 4; echo "exited $?"; sleep 60`);
     const shell = Number(tmux('display-message', '-p', '-t', 'dash', '#{pane_pid}').trim());
-    const dashboard = await until('the dashboard process', 5_000, () => descendants(shell).find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('dashboard')));
+    const dashboard = await until('the dashboard process', 5_000, () => descendantsOf(shell).find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('dashboard')));
 
     // Generous: the start compiles TypeScript and hashes passwords on a shared 2-core machine.
     await until('completed orders', 45_000, () => {
@@ -68,7 +50,7 @@ describe('interplay dashboard in a terminal', () => {
     await until('the exit', 15_000, () => (screen().includes('exited 0') ? true : undefined));
     expect(existsSync(`/proc/${dashboard}`)).toBe(false);
     // Only the shell's `sleep` is left under the pane: no service, broker or worker of the dashboard.
-    const left = descendants(shell).map((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').trim());
+    const left = descendantsOf(shell).map((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').trim());
     expect(left.filter((cmd) => !cmd.startsWith('sleep'))).toEqual([]);
   }, 75_000);
 

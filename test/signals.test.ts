@@ -1,35 +1,17 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { eventually } from './support/nats.ts';
-import { isAlive } from './support/processes.ts';
+import { descendantsOf, isAlive } from './support/processes.ts';
 
 /** SIGINT or SIGTERM on a command stops everything it started: no process and no temporary directory is left. */
 
 const BIN = fileURLToPath(new URL('../bin/interplay', import.meta.url));
 
-/** Every process below `pid`, from /proc (Linux). */
-function descendantsOf(pid: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const walk = (parent: number) => {
-    for (const [child, p] of parentOf) if (p === parent) (out.push(child), walk(child));
-  };
-  walk(pid);
-  return out;
-}
 
 /** What a run left in its temporary directory, apart from tsx's compile cache. */
 const leftIn = async (dir: string) => (await readdir(dir)).filter((name) => !name.startsWith('tsx-'));

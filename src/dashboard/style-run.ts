@@ -1,4 +1,5 @@
 import { createJsonClient } from '../measure/http-client.ts';
+import { placeOrder, SHED } from '../measure/place-order.ts';
 import { startSink } from '../measure/sink.ts';
 import { errorKind } from '../measure/tally.ts';
 import { webhookChannel } from '../platform/delivery/webhook.ts';
@@ -96,20 +97,10 @@ export async function startStyleRun(opts: StyleRunOptions): Promise<StyleRun> {
     const load = steadyLoad({
       rate: opts.rate,
       maxInflight: MAX_INFLIGHT,
-      request: async (ctx) => {
-        const order = plan.next();
-        const res = await client.request({
-          method: 'POST',
-          path: '/orders',
-          headers: { authorization: `Bearer ${tokens[order.user]}` },
-          body: { amount: order.amount },
-          signal: ctx.signal,
-        });
-        return { status: res.status, data: res.data };
-      },
+      request: (ctx) => placeOrder(client, tokens, plan.next(), ctx.signal),
       onResponse: (intendedAt, completedAt, res) => {
         const id = (res.data as { id?: unknown } | undefined)?.id;
-        if (res.status !== 201 || typeof id !== 'string') return fail(failureKind(res.status, res.data));
+        if (res.status !== 201 || typeof id !== 'string') return fail(res.kind === SHED ? 'shed 503' : `http ${res.status}`);
         accepted++;
         accept.push(completedAt - intendedAt);
         const receivedAt = sink.receivedAt(id);
@@ -155,8 +146,3 @@ export async function startStyleRun(opts: StyleRunOptions): Promise<StyleRun> {
 }
 
 
-/** A 503 that shed the request (overload) apart from one that found a needed service down. */
-function failureKind(status: number, data: unknown): string {
-  const type = (data as { type?: unknown } | undefined)?.type;
-  return status === 503 && typeof type === 'string' && type.endsWith('service-overloaded') ? 'shed 503' : `http ${status}`;
-}

@@ -11,14 +11,13 @@ import { runLoad } from './engine.ts';
 import { createJsonClient } from './http-client.ts';
 import { scrapeMetrics } from './metrics-snapshot.ts';
 import { processUsage, type ProcessUsage } from './proc.ts';
+import { placeOrder, SHED } from './place-order.ts';
 import { startSink } from './sink.ts';
 import { aggregate } from './aggregate.ts';
 import type { RawOrder, RawRun } from './raw.ts';
 import type { LoadResult } from './load-options.ts';
 import type { LoadTick } from './tally.ts';
 
-/** the kind of a response that shed the order (`orders.shed`) */
-const SHED = 'shed';
 
 export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv'> {
   readonly style: Style;
@@ -87,16 +86,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
       drainTimeoutMs: opts.drainMs,
       request: async (_i, ctx) => {
         if (!ctx.warmup && ctx.intendedAt < windowStart) windowStart = ctx.intendedAt;
-        const order = plan.next();
-        const res = await client.request({
-          method: 'POST',
-          path: '/orders',
-          headers: { authorization: `Bearer ${tokens[order.user]}` },
-          body: { amount: order.amount },
-          signal: ctx.signal,
-        });
-        // A 503 with Retry-After is the system shedding load: refused before any work, not failed.
-        return { status: res.status, data: res.data, ...(res.status === 503 && res.headers['retry-after'] !== undefined ? { kind: SHED } : {}) };
+        return placeOrder(client, tokens, plan.next(), ctx.signal);
       },
       onResponse: (_i, intendedAt, res, info) => {
         const id = (res.data as { id?: unknown } | undefined)?.id;

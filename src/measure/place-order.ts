@@ -1,0 +1,22 @@
+import type { PlannedOrder } from '../scenarios/load.ts';
+import type { JsonClient } from './http-client.ts';
+import type { LoadResponse } from './tally.ts';
+
+/** the kind of an answer that shed the order */
+export const SHED = 'shed';
+
+/**
+ * POSTs one planned order as its user. A 503 with Retry-After is the system shedding load, refused
+ * before any work: its kind is SHED, apart from a 503 for a needed service that is down.
+ */
+export async function placeOrder(client: JsonClient, tokens: readonly string[], order: PlannedOrder, signal?: AbortSignal): Promise<LoadResponse> {
+  const res = await client.request({
+    method: 'POST',
+    path: '/orders',
+    headers: { authorization: `Bearer ${tokens[order.user]}` },
+    body: { amount: order.amount },
+    signal,
+  });
+  const shed = res.status === 503 && res.headers['retry-after'] !== undefined;
+  return { status: res.status, data: res.data, ...(shed ? { kind: SHED } : {}) };
+}
