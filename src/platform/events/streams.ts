@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, ReplayPolicy } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, ReplayPolicy, RetentionPolicy } from '@nats-io/jetstream';
 import type { ConsumerInfo, JetStreamManager, StreamInfo } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 
@@ -11,6 +11,14 @@ export interface StreamDefinition {
    * consumers' inbox after it. Default 120000 (the server's default).
    */
   readonly duplicateWindowMs: number;
+  /**
+   * When a message may go. 'interest' (the event streams): once every durable consumer whose filter
+   * takes it has acknowledged it, so a stream holds only what some consumer still owes, and stays
+   * as small as its backlog however many orders the system has seen. A message no consumer wants
+   * is dropped on arrival, so the consumers must exist before anything is published.
+   * 'limits' (default; the dead letters): kept, for someone to look at.
+   */
+  readonly retention?: 'interest' | 'limits';
 }
 
 const TWO_MINUTES = 120_000;
@@ -20,17 +28,27 @@ const TWO_MINUTES = 120_000;
  * `<ns>_AUTH`…, subjects `<ns>.auth.>`…), so several systems can share a NATS server.
  */
 export function streamsFor(ns: string): Record<'AUTH' | 'ORDERS' | 'BILLING' | 'DLQ', StreamDefinition> {
-  const stream = (name: string, prefix: string): StreamDefinition => ({
+  const stream = (name: string, prefix: string, retention: 'interest' | 'limits'): StreamDefinition => ({
     name: `${ns}_${name}`,
     subjects: [`${ns}.${prefix}.>`],
     duplicateWindowMs: TWO_MINUTES,
+    retention,
   });
-  return { AUTH: stream('AUTH', 'auth'), ORDERS: stream('ORDERS', 'orders'), BILLING: stream('BILLING', 'billing'), DLQ: stream('DLQ', 'dlq') };
+  return {
+    AUTH: stream('AUTH', 'auth', 'interest'),
+    ORDERS: stream('ORDERS', 'orders', 'interest'),
+    BILLING: stream('BILLING', 'billing', 'interest'),
+    DLQ: stream('DLQ', 'dlq', 'limits'),
+  };
 }
 
-/** Adds the stream, or updates subjects and duplicate window if it exists. */
+/**
+ * Adds the stream, or updates subjects and duplicate window if it exists. The retention is set when
+ * the stream is made: a server refuses to change it later, so a stream made with another keeps its own.
+ */
 export async function ensureStream(jsm: JetStreamManager, def: StreamDefinition): Promise<StreamInfo> {
   const wanted = { subjects: [...def.subjects], duplicate_window: nanos(def.duplicateWindowMs) };
+  const retention = def.retention === 'interest' ? RetentionPolicy.Interest : RetentionPolicy.Limits;
   const existing = await infoOrUndefined(() => jsm.streams.info(def.name), JetStreamApiCodes.StreamNotFound);
   if (existing) {
     if (sameSubjects(existing.config.subjects, wanted.subjects) && existing.config.duplicate_window === wanted.duplicate_window) {
@@ -39,7 +57,7 @@ export async function ensureStream(jsm: JetStreamManager, def: StreamDefinition)
     return jsm.streams.update(def.name, { ...existing.config, ...wanted });
   }
   try {
-    return await jsm.streams.add({ name: def.name, ...wanted });
+    return await jsm.streams.add({ name: def.name, retention, ...wanted });
   } catch (err) {
     // Another process created it between our info and add.
     const raced = await infoOrUndefined(() => jsm.streams.info(def.name), JetStreamApiCodes.StreamNotFound);

@@ -14,21 +14,21 @@ export const collaborationWiring = eventStyleWiring({
   encode: { auth: encodeAuth, billing: encodeBilling, order: encodeOrder },
   contacts: () => localContacts(),
   subscriptions: {
-    billing: (deps) => [
+    billing: [
       { durable: 'billing-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered,
-        check: checks.account, handler: openAccountOnUserRegistered(deps, 'billing-user-registered') },
+        check: checks.account, handler: (deps, _ctx, durable) => openAccountOnUserRegistered(deps, durable) },
       { durable: 'billing-order-created', source: 'ORDERS', subject: SUBJECTS.orderCreated,
-        check: checks.orderToPay, handler: payOnOrderCreated(deps, 'billing-order-created') },
+        check: checks.orderToPay, handler: (deps, _ctx, durable) => payOnOrderCreated(deps, durable) },
     ],
-    order: (deps) => [
+    order: [
       { durable: 'order-payment-completed', source: 'BILLING', subject: SUBJECTS.paymentCompleted,
-        check: checks.paymentOutcome, handler: settleOnPaymentCompleted(deps, 'order-payment-completed') },
+        check: checks.paymentOutcome, handler: (deps, _ctx, durable) => settleOnPaymentCompleted(deps, durable) },
     ],
-    notification: (deps) => [
+    notification: [
       { durable: 'notification-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered,
-        check: checks.contact, handler: rememberContactOnUserRegistered(deps, 'notification-user-registered') },
+        check: checks.contact, handler: (deps, _ctx, durable) => rememberContactOnUserRegistered(deps, durable) },
       { durable: 'notification-order-finished', source: 'ORDERS', subject: SUBJECTS.orderFinished,
-        check: checks.finishedOrder, handler: notifyOnOrderFinished(deps, 'notification-order-finished') },
+        check: checks.finishedOrder, handler: (deps, _ctx, durable) => notifyOnOrderFinished(deps, durable) },
     ],
   },
 });

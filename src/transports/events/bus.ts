@@ -35,11 +35,16 @@ export interface OutgoingMessage {
   readonly data: unknown;
 }
 
-export interface Subscription<D> {
+/** A durable consumer of the system, whoever runs it. */
+export interface ConsumerDeclaration {
   /** durable consumer name, one per (consumer service, subject), shared by the service's replicas */
   readonly durable: string;
   readonly source: Source;
+  /** without the run's namespace */
   readonly subject: string;
+}
+
+export interface Subscription<D> extends ConsumerDeclaration {
   /** the whole envelope with the fields this consumer needs; anything else fails to the dead letters */
   readonly check: TypeCheck<TSchema>;
   readonly handler: EventHandler<D>;
@@ -55,6 +60,12 @@ export interface EventBusOptions {
   readonly db: Kysely<any>;
   /** whether the service records events, and so runs an outbox relay */
   readonly publishes: boolean;
+  /**
+   * Every durable consumer of the system, this service's and the others'. The event streams keep a
+   * message only for the consumers that exist when it arrives (interest retention), so each service
+   * makes all of them before its relay publishes anything, whichever service starts first.
+   */
+  readonly consumers: readonly ConsumerDeclaration[];
   readonly metrics: ServiceMetrics;
   /** pino level of the relay's and consumers' logs (dead letters are warnings); default 'warn' */
   readonly logLevel?: string;
@@ -92,6 +103,8 @@ export function eventBus(opts: EventBusOptions): EventBus {
   let relay: OutboxRelay | undefined;
   let nc: NatsConnection | undefined;
 
+  const consumerDefinition = (declared: ConsumerDeclaration) => ({ durable: declared.durable, filterSubject: `${ns}.${declared.subject}`, ...CONSUMER_LIMITS });
+
   return {
     publisher<DB, E>(encode: (event: E) => OutgoingMessage): EventSink<DB, E> {
       return async (tx, event) => {
@@ -128,6 +141,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
       const jsm = await jetstreamManager(nc);
       const js = jetstream(nc);
       for (const def of Object.values(streams)) await ensureStream(jsm, def);
+      for (const declared of opts.consumers) await ensureConsumer(jsm, streams[declared.source].name, consumerDefinition(declared));
       if (opts.publishes) {
         relay = startOutboxRelay({
           db: opts.db,
@@ -148,7 +162,8 @@ export function eventBus(opts: EventBusOptions): EventBus {
       }
       for (const sub of subscriptions) {
         const stream = streams[sub.source].name;
-        await ensureConsumer(jsm, stream, { durable: sub.durable, filterSubject: `${ns}.${sub.subject}`, ...CONSUMER_LIMITS });
+        // Made above when the system declares it; a subscription of its own is made here.
+        if (!opts.consumers.some((declared) => declared.durable === sub.durable)) await ensureConsumer(jsm, stream, consumerDefinition(sub));
         const consumer = await startConsumer({
           js,
           stream,

@@ -3,10 +3,17 @@ import type { BillingEvent } from '../../services/billing/index.ts';
 import type { ContactDirectory } from '../../services/notification/index.ts';
 import type { OrderEvent } from '../../services/order/index.ts';
 import type { DepsOf, ServiceName, ServiceWiring, WiringContext } from '../wiring.ts';
-import { eventBus, type OutgoingMessage, type Subscription } from './bus.ts';
+import type { EventHandler } from '../../platform/events/index.ts';
+import { eventBus, type ConsumerDeclaration, type OutgoingMessage, type Subscription } from './bus.ts';
 
-/** The consumers of one service, given its use-case dependencies and its outgoing calls. */
-type SubscriptionsOf = { readonly [S in ServiceName]?: (deps: DepsOf[S], ctx: WiringContext) => readonly Subscription<any>[] };
+/** One durable consumer of a service: what it takes, and its handler given the service's use cases and outgoing calls. */
+export interface SubscriptionSpec<S extends ServiceName> extends ConsumerDeclaration {
+  readonly check: Subscription<unknown>['check'];
+  readonly handler: (deps: DepsOf[S], ctx: WiringContext, durable: string) => EventHandler<any>;
+}
+
+/** The consumers of each service. */
+type SubscriptionsOf = { readonly [S in ServiceName]?: readonly SubscriptionSpec<S>[] };
 
 /** What tells the two event styles apart: what goes on the wire, and who consumes it how. */
 export interface EventStyle {
@@ -29,6 +36,9 @@ const PUBLISHERS: ReadonlySet<ServiceName> = new Set(['auth', 'billing', 'order'
  * payment follow from events.
  */
 export function eventStyleWiring(style: EventStyle): (ctx: WiringContext) => ServiceWiring {
+  const consumers = Object.values(style.subscriptions).flatMap((specs) =>
+    (specs as readonly ConsumerDeclaration[]).map(({ durable, source, subject }) => ({ durable, source, subject })),
+  );
   return (ctx) => {
     if (!ctx.bus) throw new Error(`the ${style.name} style needs a NATS server`);
     const bus = eventBus({
@@ -36,6 +46,7 @@ export function eventStyleWiring(style: EventStyle): (ctx: WiringContext) => Ser
       service: ctx.service,
       db: ctx.db,
       publishes: PUBLISHERS.has(ctx.service),
+      consumers,
       metrics: ctx.metrics,
       logLevel: ctx.logLevel,
     });
@@ -49,8 +60,8 @@ export function eventStyleWiring(style: EventStyle): (ctx: WiringContext) => Ser
       settle: () => async (order) => order,
       contacts: () => style.contacts(ctx),
       async start(deps) {
-        const subscriptions = style.subscriptions[ctx.service] as ((d: typeof deps, c: WiringContext) => readonly Subscription<any>[]) | undefined;
-        for (const subscription of subscriptions?.(deps, ctx) ?? []) bus.subscribe(subscription);
+        const specs = (style.subscriptions[ctx.service] ?? []) as readonly SubscriptionSpec<typeof ctx.service>[];
+        for (const { handler, ...spec } of specs) bus.subscribe({ ...spec, handler: handler(deps as never, ctx, spec.durable) });
         await bus.start();
       },
       stop: () => bus.stop(),

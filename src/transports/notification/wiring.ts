@@ -14,19 +14,19 @@ export const notificationWiring = eventStyleWiring({
   encode: { auth: encodeAuth, billing: encodeBilling, order: encodeOrder },
   contacts: (ctx) => httpContacts(ctx.apis),
   subscriptions: {
-    billing: (deps, ctx) => [
+    billing: [
       { durable: 'billing-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered, check: thinCheck,
-        handler: openAccountOnUserRegistered(deps, 'billing-user-registered') },
+        handler: (deps, _ctx, durable) => openAccountOnUserRegistered(deps, durable) },
       { durable: 'billing-order-created', source: 'ORDERS', subject: SUBJECTS.orderCreated, check: thinCheck,
-        handler: payOnOrderCreated(deps, ctx.apis, 'billing-order-created') },
+        handler: (deps, ctx, durable) => payOnOrderCreated(deps, ctx.apis, durable) },
     ],
-    order: (deps, ctx) => [
+    order: [
       { durable: 'order-payment-changed', source: 'BILLING', subject: SUBJECTS.paymentChanged, check: thinCheck,
-        handler: settleOnPaymentChanged(deps, ctx.apis, 'order-payment-changed') },
+        handler: (deps, ctx, durable) => settleOnPaymentChanged(deps, ctx.apis, durable) },
     ],
-    notification: (deps, ctx) => [
+    notification: [
       { durable: 'notification-order-changed', source: 'ORDERS', subject: SUBJECTS.orderChanged, check: thinCheck,
-        handler: notifyOnOrderChanged(deps, ctx.apis, 'notification-order-changed') },
+        handler: (deps, ctx, durable) => notifyOnOrderChanged(deps, ctx.apis, durable) },
     ],
   },
 });
