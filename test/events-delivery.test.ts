@@ -207,6 +207,25 @@ describe('outbox relay', () => {
     }
   });
 
+  it('marks the rows published within the mark delay sent together, once their messages are out', async () => {
+    const stream = await aStream();
+    const db = await aToyDb();
+    const relay = startOutboxRelay({ db, js: nats.js, pollMs: 60_000, relayId: 'owner', markDelayMs: 300 });
+    running.push(relay);
+    for (const key of ['a', 'b', 'c']) {
+      const row = await db
+        .transaction()
+        .execute((trx) => appendToOutbox(trx, { subject: stream.subject, envelope: newEnvelope('toy.bumped', { key }), claim: relay.claimForNewRows() }));
+      relay.handOver([row]);
+    }
+    await eventually(async () => (await messagesIn(stream.name)) === 3, { what: 'the three messages to be out' });
+    expect(await unsent(db), 'marked only after the delay').toHaveLength(3);
+    await eventually(async () => (await unsent(db)).length === 0, { what: 'the rows to be marked sent' });
+    const marks = await db.selectFrom('outbox').select('sent_at').execute();
+    expect(new Set(marks.map((m) => m.sent_at)).size, 'one statement marked all three').toBe(1);
+    expect(relay.stats()).toMatchObject({ published: 3, duplicates: 0 });
+  });
+
   it('keeps rows unsent while the broker refuses them and publishes them once it accepts', async () => {
     const db = await aToyDb();
     const name = nats.unique('T');

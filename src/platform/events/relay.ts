@@ -27,6 +27,11 @@ export interface OutboxRelayOptions<DB extends EventTables> {
   readonly publishTimeoutMs?: number;
   /** called after the broker acknowledged a row, e.g. to count messages and bytes in metrics */
   readonly onPublished?: (subject: string, bytes: number, duplicate: boolean, span: PublishSpan) => void;
+  /**
+   * ms a published row may wait to be marked sent, so that the rows published meanwhile share one
+   * commit; default MARK_DELAY_MS. 0 marks after every batch, as soon as the broker acknowledged it.
+   */
+  readonly markDelayMs?: number;
   /** ms since epoch, for sent_at and leases; default Date.now */
   readonly now?: () => number;
   /** names this relay's claims on outbox rows; default a random UUID, unique per start */
@@ -43,6 +48,15 @@ export interface OutboxRelayOptions<DB extends EventTables> {
  * only slow, not dead, and publishes after the takeover is still dropped as a duplicate.
  */
 export const OUTBOX_LEASE_MS = 30_000;
+
+/**
+ * ms a published row waits, at most, for the rows published after it to be marked sent in the same
+ * statement. A mark per row was its own commit: three of the seven commits of a collaboration order.
+ * A row published but not yet marked when the process dies is published again after its lease, and
+ * dropped as a duplicate by the broker (its Nats-Msg-Id) or by the consumers' inbox, so the wait risks
+ * nothing but a republish; 10 ms is well below anything a user waits for, since the message is already out.
+ */
+export const MARK_DELAY_MS = 10;
 
 /** When a publish ran, and the trace context the message carries, for a span of it. */
 export interface PublishSpan {
@@ -91,6 +105,9 @@ export interface OutboxRelay {
   stats(): OutboxRelayStats;
 }
 
+/** ids per UPDATE … IN (…): well under SQLite's limit of bound parameters */
+const MARK_CHUNK = 500;
+
 export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOptions<DB>): OutboxRelay {
   const db = opts.db as unknown as Kysely<EventTables>;
   const { js } = opts;
@@ -103,6 +120,7 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   const now = opts.now ?? Date.now;
   const relayId = opts.relayId ?? randomUUID();
   const leaseMs = opts.leaseMs ?? OUTBOX_LEASE_MS;
+  const markDelayMs = opts.markDelayMs ?? MARK_DELAY_MS;
 
   let published = 0;
   let duplicates = 0;
@@ -119,6 +137,10 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   const handed = new Map<string, OutboxTable>();
   /** whether the next pass reads the outbox for claimable rows; a handover alone does not */
   let claimDue = true;
+  /** rows the broker acknowledged, not yet marked sent: the next mark takes them all */
+  let unmarked: string[] = [];
+  let markTimer: NodeJS.Timeout | undefined;
+  let marking: Promise<boolean> | undefined;
 
   const schedule = (ms: number, claim: boolean): void => {
     clearTimeout(timer);
@@ -173,6 +195,8 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
     if (!claimDue) return true;
     claimDue = false;
     for (;;) {
+      // A claim takes this relay's own unsent rows again: the ones already published are marked first.
+      if (!(await markSent())) return false;
       let rows: OutboxTable[];
       try {
         rows = await claimOutboxRows(db, { relayId, now: now(), leaseMs, batch });
@@ -196,26 +220,51 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   async function publishAndMark(rows: readonly OutboxTable[]): Promise<boolean> {
     // Published back to back on one connection, so the stream keeps the order of this relay's rows.
     const results = await Promise.allSettled(rows.map((row) => publish(row)));
-    const sentIds = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
-    if (sentIds.length > 0) {
-      try {
+    for (const [i, row] of rows.entries()) if (results[i]?.status === 'fulfilled') unmarked.push(row.id);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await markSent();
+      pending = await countUnsent().catch(() => rows.filter((_, i) => results[i]?.status === 'rejected').length);
+      return fail(failed.reason, 'publish failed');
+    }
+    if (markDelayMs === 0) return markSent();
+    markTimer ??= setTimeout(() => void markSent(), markDelayMs);
+    markTimer.unref();
+    return true;
+  }
+
+  /** Marks every row published so far sent, in one statement per chunk; false when that failed. */
+  async function markSent(): Promise<boolean> {
+    clearTimeout(markTimer);
+    markTimer = undefined;
+    // One mark at a time: a caller returns only once the rows published before its call are marked.
+    while (marking) await marking;
+    if (unmarked.length === 0) return true;
+    const ids = unmarked;
+    unmarked = [];
+    marking = mark(ids);
+    try {
+      return await marking;
+    } finally {
+      marking = undefined;
+    }
+  }
+
+  async function mark(ids: readonly string[]): Promise<boolean> {
+    try {
+      for (let at = 0; at < ids.length; at += MARK_CHUNK) {
         await db
           .updateTable('outbox')
           .set({ sent_at: now() })
-          .where('id', 'in', sentIds)
+          .where('id', 'in', ids.slice(at, at + MARK_CHUNK))
           .where('sent_at', 'is', null)
           .execute();
-      } catch (err) {
-        // Published but not marked: the next pass republishes and the broker dedupes by Nats-Msg-Id.
-        return fail(err, 'outbox mark failed');
       }
+      return true;
+    } catch (err) {
+      // Published but not marked: a later claim publishes them again and the broker drops the duplicates.
+      return fail(err, 'outbox mark failed');
     }
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
-      pending = await countUnsent().catch(() => rows.length - sentIds.length);
-      return fail(failed.reason, 'publish failed');
-    }
-    return true;
   }
 
   async function publish(row: OutboxTable): Promise<void> {
@@ -282,6 +331,7 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
       stopped = true;
       clearTimeout(timer);
       await inFlight;
+      await markSent();
       // Best effort: a relay that cannot release its rows leaves them to the lease.
       await releaseOutboxClaims(db, relayId).catch((err: unknown) => {
         log.warn({ err: errorMessage(err) }, 'outbox relay: could not release its rows; another relay takes them after the lease');

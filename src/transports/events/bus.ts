@@ -20,6 +20,7 @@ import {
   type OutboxRelay,
   type RunningConsumer,
 } from '../../platform/events/index.ts';
+import { NATS_CLIENT_OPTIONS } from '../../platform/events/connection.ts';
 import type { ServiceMetrics } from '../../platform/metrics.ts';
 import { recordConsume, recordPublish } from '../../platform/spans.ts';
 import { currentTraceparent, traceContext } from '../../platform/trace-context.ts';
@@ -130,6 +131,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
     async start() {
       await createEventTables(opts.db);
       nc = await connect({
+        ...NATS_CLIENT_OPTIONS,
         servers: opts.url,
         name: `interplay-${ns}-${opts.service}`,
         // A broker restart must not end the service's connection: by default the client gives up
