@@ -1,5 +1,5 @@
 import { createJsonClient } from '../measure/http-client.ts';
-import { placeOrder, SHED } from '../measure/place-order.ts';
+import { acceptedOrderId, placeOrder, SHED } from '../measure/place-order.ts';
 import { startSink } from '../measure/sink.ts';
 import { errorKind } from '../measure/tally.ts';
 import { webhookChannel } from '../platform/delivery/webhook.ts';
@@ -99,8 +99,8 @@ export async function startStyleRun(opts: StyleRunOptions): Promise<StyleRun> {
       maxInflight: MAX_INFLIGHT,
       request: (ctx) => placeOrder(client, tokens, plan.next(), ctx.signal),
       onResponse: (intendedAt, completedAt, res) => {
-        const id = (res.data as { id?: unknown } | undefined)?.id;
-        if (res.status !== 201 || typeof id !== 'string') return fail(res.kind === SHED ? 'shed 503' : `http ${res.status}`);
+        const id = acceptedOrderId(res);
+        if (id === undefined) return fail(res.kind === SHED ? 'shed 503' : `http ${res.status}`);
         accepted++;
         accept.push(completedAt - intendedAt);
         const receivedAt = sink.receivedAt(id);

@@ -11,7 +11,7 @@ import { runLoad } from './engine.ts';
 import { createJsonClient } from './http-client.ts';
 import { scrapeMetrics } from './metrics-snapshot.ts';
 import { processUsage, type ProcessUsage } from './proc.ts';
-import { placeOrder, SHED } from './place-order.ts';
+import { acceptedOrderId, placeOrder, SHED } from './place-order.ts';
 import { startSink } from './sink.ts';
 import { aggregate } from './aggregate.ts';
 import type { RawOrder, RawRun } from './raw.ts';
@@ -89,8 +89,8 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
         return placeOrder(client, tokens, plan.next(), ctx.signal);
       },
       onResponse: (_i, intendedAt, res, info) => {
-        const id = (res.data as { id?: unknown } | undefined)?.id;
-        if (res.status === 201 && typeof id === 'string') orders.push({ id, intendedAt, answeredAt: info.completedAt, warmup: info.warmup });
+        const id = acceptedOrderId(res);
+        if (id !== undefined) orders.push({ id, intendedAt, answeredAt: info.completedAt, warmup: info.warmup });
         else if (!info.warmup && res.kind === SHED) shed++;
         else if (!info.warmup) fail(`http ${res.status}`);
       },

@@ -2,6 +2,7 @@ import type { AcknowledgedOrder, Expectations, KeyedRequest } from '../analyse/i
 import { orderPlan, type PreparedUser, type WorkloadOptions } from '../scenarios/load.ts';
 import { runLoad, type LoadRun } from './engine.ts';
 import { createJsonClient } from './http-client.ts';
+import { acceptedOrderId } from './place-order.ts';
 import { createRandom } from './random.ts';
 
 /** One POST /orders as the client saw it. */
@@ -87,8 +88,8 @@ export function placeOrders(opts: OrderLoadOptions): OrderLoad {
           body: { amount: order.amount },
           signal: ctx.signal,
         });
-        const id = (res.data as { id?: unknown } | undefined)?.id;
-        attempts.push({ ...base, status: res.status, ...(res.status === 201 && typeof id === 'string' ? { orderId: id } : {}) });
+        const id = acceptedOrderId(res);
+        attempts.push({ ...base, status: res.status, ...(id !== undefined ? { orderId: id } : {}) });
         return { status: res.status, data: res.data };
       } catch (error) {
         attempts.push({ ...base, status: 'error' });

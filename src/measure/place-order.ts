@@ -20,3 +20,9 @@ export async function placeOrder(client: JsonClient, tokens: readonly string[], 
   const shed = res.status === 503 && res.headers['retry-after'] !== undefined;
   return { status: res.status, data: res.data, ...(shed ? { kind: SHED } : {}) };
 }
+
+/** The id of the order a 201 created; undefined for any other answer. */
+export function acceptedOrderId(res: { readonly status: number; readonly data?: unknown }): string | undefined {
+  const id = (res.data as { id?: unknown } | undefined)?.id;
+  return res.status === 201 && typeof id === 'string' ? id : undefined;
+}

@@ -3,7 +3,7 @@ import { PRIMITIVES, type Calibration, type PrimitiveName } from '../measure/cal
 import { STYLES, type Style } from '../transports/wiring.ts';
 import { CalibrationSchema } from './calibration-schema.ts';
 import { ReportError } from './errors.ts';
-import { count, duration, sig3 } from './format.ts';
+import { count, duration, sig3, wrap } from './format.ts';
 import { checkAgainst } from './validate.ts';
 
 const SCHEMA = 'interplay/calibration@1';
@@ -71,14 +71,4 @@ export function grid(head: readonly string[], rows: readonly (readonly string[])
   const line = (cells: readonly string[]) =>
     ` ${cells.map((c, i) => (text.includes(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd()}`;
   return [line(head), ` ${widths.map((w) => '─'.repeat(w)).join('  ')}`, ...rows.map(line)];
-}
-
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  for (const word of text.split(' ')) {
-    const lastLine = lines.at(-1);
-    if (lastLine !== undefined && lastLine.length + 1 + word.length <= width) lines[lines.length - 1] = `${lastLine} ${word}`;
-    else lines.push(word);
-  }
-  return lines;
 }

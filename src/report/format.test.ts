@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duration, sig3, times } from './format.ts';
+import { duration, sig3, times, wrap } from './format.ts';
 
 describe('number formats', () => {
   it('sig3 - keeps three significant digits and never switches to exponents', () => {
@@ -12,5 +12,12 @@ describe('number formats', () => {
 
   it('duration - prints ms, seconds or whole minutes', () => {
     expect([250, 5_000, 1_500, 120_000, 90_000].map(duration)).toEqual(['250 ms', '5 s', '1.5 s', '2 min', '90 s']);
+  });
+});
+
+describe('wrap', () => {
+  it('breaks at spaces so no line passes the width, and keeps a longer word whole', () => {
+    expect(wrap('one two three four', 9)).toEqual(['one two', 'three', 'four']);
+    expect(wrap('a supercalifragilistic b', 5)).toEqual(['a', 'supercalifragilistic', 'b']);
   });
 });

@@ -31,6 +31,19 @@ export function duration(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
+/** Breaks prose at spaces so no line passes `width` (a longer word keeps a line of its own). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
 /** "12.5%"; one decimal */
 export const percent = (fraction: number): string => `${Number((fraction * 100).toFixed(1))}%`;
 

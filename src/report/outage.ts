@@ -1,4 +1,5 @@
 import type { OutageCell, OutageResult } from '../measure/outage.ts';
+import { wrap } from './format.ts';
 
 const percent = (share: number): string => `${Math.round(share * 100)} %`;
 const seconds = (ms: number): string => (ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
@@ -26,19 +27,6 @@ const headline = (r: OutageResult): string =>
   `outage: each component down for ${seconds(r.config.downMs)} mid-way through a ${seconds(r.config.durationMs)} window at ${r.config.rate}/s`;
 const note =
   'one system per style, reused across its components: each is started again, the system settles and is checked before the next';
-
-/** Breaks prose at spaces so no line passes `width`. */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line === '' ? word : `${line} ${word}`;
-  }
-  return [...lines, line];
-}
 
 /** Styles stacked, one line per component (two when narrow), within `width` columns. */
 export function renderOutageMatrix(r: OutageResult, width = 80): string {

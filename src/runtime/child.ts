@@ -14,6 +14,8 @@ export interface ChildSystemOptions {
   readonly topology?: 'inproc' | 'processes';
   /** processes: instances per service */
   readonly replicas?: Readonly<Record<string, number>>;
+  /** keep the databases in this directory (`up --data`), e.g. to read their size; default a temporary one */
+  readonly data?: string;
   /** environment variables for the system, over this process's (e.g. INTERPLAY_MAX_INFLIGHT) */
   readonly env?: Readonly<Record<string, string>>;
   /** ms to wait for the `ready` line; default 30000 (cold tsx start plus migrations) */
@@ -38,6 +40,7 @@ export async function startChildSystem(opts: ChildSystemOptions): Promise<ChildS
   if (opts.nats) args.push('--nats', opts.nats);
   if (opts.webhook) args.push('--webhook', opts.webhook);
   if (opts.topology) args.push('--topology', opts.topology);
+  if (opts.data) args.push('--data', opts.data);
   if (opts.replicas) args.push('--replicas', Object.entries(opts.replicas).map(([s, n]) => `${s}=${n}`).join(','));
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   let stderr = '';

@@ -1,0 +1,70 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { processUsage } from './proc.ts';
+import type { SoakSample } from './soak.ts';
+
+type BrokerState = NonNullable<SoakSample['broker']>;
+
+export interface BrokerProbe {
+  read(): Promise<BrokerState>;
+  close(): Promise<void>;
+}
+
+/**
+ * Reads every stream and consumer of a broker: the backlog (num_pending + num_ack_pending, i.e.
+ * not yet delivered plus delivered and not yet acked) and what the streams hold. Meant for a
+ * private nats-server, where every stream is the system's own.
+ */
+export async function brokerProbe(url: string): Promise<BrokerProbe> {
+  const nc = await connect({ servers: url, name: 'interplay-soak' });
+  const jsm = await jetstreamManager(nc);
+  return {
+    async read() {
+      let backlog = 0;
+      let messages = 0;
+      let bytes = 0;
+      for await (const stream of jsm.streams.list()) {
+        messages += stream.state.messages;
+        bytes += stream.state.bytes;
+        for await (const consumer of jsm.consumers.list(stream.config.name)) backlog += consumer.num_pending + consumer.num_ack_pending;
+      }
+      return { backlog, messages, bytes };
+    },
+    close: () => nc.drain(),
+  };
+}
+
+/** Bytes of every file under `dir`. SQLite removes its -wal and -shm files as it likes, so a file gone between list and stat counts 0. */
+export async function directoryBytes(dir: string): Promise<number> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const sizes = await Promise.all(
+    entries.filter((e) => e.isFile()).map((e) => stat(join(e.parentPath, e.name)).then((s) => s.size, () => 0)),
+  );
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+export interface SampledSystem {
+  readonly systemPid: number;
+  readonly natsPid?: number;
+  readonly broker?: BrokerProbe;
+  readonly dataDir: string;
+}
+
+/** The system now: CPU and RSS from /proc, the broker's streams, the databases' size. */
+export async function sampleSystem(s: SampledSystem): Promise<SoakSample> {
+  const [system, nats, broker, dbBytes] = await Promise.all([
+    processUsage(s.systemPid),
+    s.natsPid === undefined ? undefined : processUsage(s.natsPid),
+    s.broker?.read() ?? null,
+    directoryBytes(s.dataDir),
+  ]);
+  return {
+    cpuMs: (system?.cpuMs ?? 0) + (nats?.cpuMs ?? 0),
+    systemRssBytes: system?.rssBytes ?? null,
+    natsRssBytes: nats?.rssBytes ?? null,
+    broker,
+    dbBytes,
+  };
+}

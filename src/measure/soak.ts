@@ -1,0 +1,209 @@
+import { err, ok, type Result } from '../services/kernel/result.ts';
+import { STYLES, type Style } from '../transports/index.ts';
+
+/** What `npm run bench:soak` was asked for. */
+export interface SoakOptions {
+  readonly style: Style;
+  /** orders per second, open loop; default 100 */
+  readonly rate: number;
+  /** ms of load; default 10 min */
+  readonly durationMs: number;
+  /** ms per sample (one table row); default 30 s */
+  readonly windowMs: number;
+  /** users registered and funded before the load; default 20 */
+  readonly users: number;
+  /** where soak.json goes */
+  readonly out: string;
+}
+
+const FLAGS = ['--style', '--rate', '--minutes', '--window', '--users', '--out'] as const;
+type Flag = (typeof FLAGS)[number];
+
+/**
+ * `--style S --rate N --minutes M --window S --users N --out DIR`; every flag takes a value.
+ * The error is one line, as the script prints it before exiting 2.
+ */
+export function parseSoakArgs(argv: readonly string[], defaultOut: string): Result<SoakOptions, string> {
+  const given = new Map<Flag, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const flag = argv[i] ?? '';
+    const value = argv[i + 1];
+    if (!(FLAGS as readonly string[]).includes(flag)) return err(`unknown option ${flag}; the options are ${FLAGS.join(', ')}`);
+    if (value === undefined || value.startsWith('--')) return err(`${flag} needs a value`);
+    given.set(flag as Flag, value);
+  }
+  const style = given.get('--style') ?? 'collaboration';
+  if (!(STYLES as readonly string[]).includes(style)) return err(`--style must be one of ${STYLES.join(', ')}, got ${style}`);
+  const number = (flag: Flag, fallback: number, ok: (v: number) => boolean, rule: string): number | string => {
+    const text = given.get(flag);
+    const value = text === undefined ? fallback : Number(text);
+    return text !== undefined && (text.trim() === '' || !ok(value)) ? `${flag} must be ${rule}, got ${text}` : value;
+  };
+  const rate = number('--rate', 100, (v) => Number.isFinite(v) && v > 0 && v <= 10_000, 'a number of orders per second above 0, at most 10000');
+  const minutes = number('--minutes', 10, (v) => Number.isFinite(v) && v > 0 && v <= 24 * 60, 'a number of minutes above 0, at most 1440');
+  const window = number('--window', 30, (v) => Number.isSafeInteger(v) && v >= 1, 'a whole number of seconds, at least 1');
+  const users = number('--users', 20, (v) => Number.isSafeInteger(v) && v >= 1 && v <= 10_000, 'a whole number of users from 1 to 10000');
+  for (const v of [rate, minutes, window, users]) if (typeof v === 'string') return err(v);
+  const durationMs = Math.round((minutes as number) * 60_000);
+  const windowMs = (window as number) * 1000;
+  if (windowMs > durationMs) return err(`--window (${window} s) must not be longer than the run (${minutes} min)`);
+  return ok({ style: style as Style, rate: rate as number, durationMs, windowMs, users: users as number, out: given.get('--out') ?? defaultOut });
+}
+
+/** The ms at which each window ends: every `windowMs`, the last one at `durationMs` (it may be shorter). */
+export function windowEnds(durationMs: number, windowMs: number): number[] {
+  const ends: number[] = [];
+  for (let end = windowMs; end < durationMs; end += windowMs) ends.push(end);
+  ends.push(durationMs);
+  return ends;
+}
+
+/** Least-squares slope of y over x; 0 with fewer than two distinct x. */
+export function slope(points: readonly { readonly x: number; readonly y: number }[]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((a, p) => a + p.x, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const p of points) {
+    sxy += (p.x - mx) * (p.y - my);
+    sxx += (p.x - mx) ** 2;
+  }
+  return sxx === 0 ? 0 : sxy / sxx;
+}
+
+/** share of the series' mean that growth must exceed, both as a trend and from first to last */
+export const GROWTH_TOLERANCE = 0.1;
+
+export type TrendVerdict = 'flat' | 'grows' | 'too few windows' | 'not measured';
+
+export interface Trend {
+  /** the value in the first window after the warm-up window; null when not measured */
+  readonly first: number | null;
+  readonly last: number | null;
+  /** least squares over the windows after the first, per minute */
+  readonly slopePerMinute: number | null;
+  readonly mean: number | null;
+  readonly verdict: TrendVerdict;
+}
+
+/**
+ * Flat or growing, over the samples after the warm-up window (`t` in minutes, e.g. each window's
+ * middle). It grows when the fitted trend over the span (slope × minutes) and the change from the
+ * first to the last sample both exceed the tolerance: 10 % of the mean, and at least `floor`, so a
+ * series near zero (a backlog of 0 to 3) does not grow on noise. Needing both keeps one noisy
+ * window before the last (a late GC, a WAL checkpoint) from making a verdict alone. Relative to
+ * the mean, the same slope can be flat in a short run and grow in a long one: that is the point of a soak.
+ */
+export function trendOf(samples: readonly { readonly t: number; readonly value: number | null }[], floor: number): Trend {
+  const points = samples.flatMap((s) => (s.value === null || !Number.isFinite(s.value) ? [] : [{ x: s.t, y: s.value }]));
+  const none = { first: null, last: null, slopePerMinute: null, mean: null };
+  if (points.length === 0) return { ...none, verdict: samples.length < 2 ? 'too few windows' : 'not measured' };
+  const first = points[0]!;
+  const last = points.at(-1)!;
+  const mean = points.reduce((a, p) => a + p.y, 0) / points.length;
+  if (points.length < 2) return { first: first.y, last: last.y, slopePerMinute: null, mean, verdict: 'too few windows' };
+  const perMinute = slope(points);
+  const tolerance = Math.max(GROWTH_TOLERANCE * Math.abs(mean), floor);
+  const grows = perMinute * (last.x - first.x) > tolerance && last.y - first.y > tolerance;
+  return { first: first.y, last: last.y, slopePerMinute: perMinute, mean, verdict: grows ? 'grows' : 'flat' };
+}
+
+/** How the verdicts are made, as the output states it. */
+export const TREND_RULE =
+  `a series grows when, over the windows after the first (warm-up), both its least-squares trend × the minutes they span ` +
+  `and its change from the first to the last window exceed ${GROWTH_TOLERANCE * 100} % of its mean (and the floor shown); otherwise it is flat`;
+
+/** What the system looked like at a window's end. */
+export interface SoakSample {
+  /** CPU time so far of the system and nats-server together, ms */
+  readonly cpuMs: number;
+  readonly systemRssBytes: number | null;
+  /** null without a private nats-server (rest) */
+  readonly natsRssBytes: number | null;
+  /** over every stream and consumer of the private nats-server; null for rest */
+  readonly broker: { readonly backlog: number; readonly messages: number; readonly bytes: number } | null;
+  /** every file under the system's data directory: the databases with their -wal and -shm files */
+  readonly dbBytes: number;
+}
+
+/**
+ * One window of a soak. Counts are of what happened in the window (offered by intended send
+ * time, accepted/failed/shed by answer time, completed by delivery time); the completion
+ * latency is of the orders sent in it.
+ */
+export interface SoakWindow {
+  /** 0 is the warm-up window, left out of the trends */
+  readonly index: number;
+  /** s since the load started */
+  readonly startS: number;
+  readonly endS: number;
+  readonly offered: number;
+  /** answered 201 */
+  readonly accepted: number;
+  /** first deliveries the sink received */
+  readonly completed: number;
+  readonly failed: number;
+  readonly shed: number;
+  /** orders sent in the window still unanswered or undelivered when the row was made; not in the latency */
+  readonly late: number;
+  /** ms from intended send to delivery, of the orders sent in the window */
+  readonly completion: { readonly count: number; readonly p50: number; readonly p99: number };
+  /** Δ CPU of the system and nats-server / completed; null when nothing completed */
+  readonly cpuMsPerOrder: number | null;
+  readonly systemRssBytes: number | null;
+  readonly natsRssBytes: number | null;
+  /** num_pending + num_ack_pending over every consumer; null for rest */
+  readonly backlog: number | null;
+  readonly streamMessages: number | null;
+  readonly streamBytes: number | null;
+  readonly dbBytes: number;
+  /** orders accepted so far */
+  readonly ordersStored: number;
+  /** Δ dbBytes / accepted; null when nothing was accepted */
+  readonly dbBytesPerOrder: number | null;
+}
+
+/** One series the summary judges, in the unit it is shown in. */
+export interface SoakSeries {
+  readonly name: string;
+  readonly unit: string;
+  /** growth at or below this never counts, whatever the mean (see `trendOf`) */
+  readonly floor: number;
+  readonly value: (w: SoakWindow) => number | null;
+}
+
+const MiB = 2 ** 20;
+const inMiB = (bytes: number | null): number | null => (bytes === null ? null : bytes / MiB);
+
+/** Issue 10's series. Floors are about what one noisy window moves on a quiet 2-core machine. */
+export const SOAK_SERIES: readonly SoakSeries[] = [
+  { name: 'CPU per order', unit: 'ms', floor: 0.1, value: (w) => w.cpuMsPerOrder },
+  { name: 'completion p99', unit: 'ms', floor: 5, value: (w) => (w.completion.count > 0 ? w.completion.p99 : null) },
+  { name: 'system RSS', unit: 'MiB', floor: 2, value: (w) => inMiB(w.systemRssBytes) },
+  { name: 'nats-server RSS', unit: 'MiB', floor: 2, value: (w) => inMiB(w.natsRssBytes) },
+  { name: 'consumer backlog', unit: 'messages', floor: 50, value: (w) => w.backlog },
+  { name: 'stream bytes', unit: 'MiB', floor: 1, value: (w) => inMiB(w.streamBytes) },
+  { name: 'DB bytes per order', unit: 'B', floor: 64, value: (w) => w.dbBytesPerOrder },
+];
+
+export interface SeriesTrend extends Trend {
+  readonly series: string;
+  readonly unit: string;
+  readonly floor: number;
+}
+
+/** Each series' trend over the windows after the first, against the middle of each window in minutes. */
+export function soakTrends(windows: readonly SoakWindow[]): SeriesTrend[] {
+  const after = windows.filter((w) => w.index > 0);
+  return SOAK_SERIES.map((s) => ({
+    series: s.name,
+    unit: s.unit,
+    floor: s.floor,
+    ...trendOf(
+      after.map((w) => ({ t: (w.startS + w.endS) / 120, value: s.value(w) })),
+      s.floor,
+    ),
+  }));
+}
