@@ -1,7 +1,7 @@
 import { localContacts } from '../../services/notification/index.ts';
 import { eventStyleWiring } from '../events/wiring.ts';
 import { openAccountOnUserRegistered, payOnOrderCreated } from './billing.handler.ts';
-import { checks, encodeAuth, encodeBilling, encodeOrder, SUBJECTS } from './events.ts';
+import { checks, CONSUMERS, encodeAuth, encodeBilling, encodeOrder, SUBJECTS } from './events.ts';
 import { notifyOnOrderFinished, rememberContactOnUserRegistered } from './notification.handler.ts';
 import { settleOnPaymentCompleted } from './order.handler.ts';
 
@@ -15,20 +15,20 @@ export const collaborationWiring = eventStyleWiring({
   contacts: () => localContacts(),
   subscriptions: {
     billing: (deps) => [
-      { durable: 'billing-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered,
-        check: checks.account, handler: openAccountOnUserRegistered(deps, 'billing-user-registered') },
-      { durable: 'billing-order-created', source: 'ORDERS', subject: SUBJECTS.orderCreated,
-        check: checks.orderToPay, handler: payOnOrderCreated(deps, 'billing-order-created') },
+      { durable: CONSUMERS.billingUserRegistered, source: 'AUTH', subject: SUBJECTS.userRegistered,
+        check: checks.account, handler: openAccountOnUserRegistered(deps, CONSUMERS.billingUserRegistered) },
+      { durable: CONSUMERS.billingOrderCreated, source: 'ORDERS', subject: SUBJECTS.orderCreated,
+        check: checks.orderToPay, handler: payOnOrderCreated(deps, CONSUMERS.billingOrderCreated) },
     ],
     order: (deps) => [
-      { durable: 'order-payment-completed', source: 'BILLING', subject: SUBJECTS.paymentCompleted,
-        check: checks.paymentOutcome, handler: settleOnPaymentCompleted(deps, 'order-payment-completed') },
+      { durable: CONSUMERS.orderPaymentCompleted, source: 'BILLING', subject: SUBJECTS.paymentCompleted,
+        check: checks.paymentOutcome, handler: settleOnPaymentCompleted(deps, CONSUMERS.orderPaymentCompleted) },
     ],
     notification: (deps) => [
-      { durable: 'notification-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered,
-        check: checks.contact, handler: rememberContactOnUserRegistered(deps, 'notification-user-registered') },
-      { durable: 'notification-order-finished', source: 'ORDERS', subject: SUBJECTS.orderFinished,
-        check: checks.finishedOrder, handler: notifyOnOrderFinished(deps, 'notification-order-finished') },
+      { durable: CONSUMERS.notificationUserRegistered, source: 'AUTH', subject: SUBJECTS.userRegistered,
+        check: checks.contact, handler: rememberContactOnUserRegistered(deps, CONSUMERS.notificationUserRegistered) },
+      { durable: CONSUMERS.notificationOrderFinished, source: 'ORDERS', subject: SUBJECTS.orderFinished,
+        check: checks.finishedOrder, handler: notifyOnOrderFinished(deps, CONSUMERS.notificationOrderFinished) },
     ],
   },
 });

@@ -1,7 +1,7 @@
 import { httpContacts } from '../rest/clients.ts';
 import { eventStyleWiring } from '../events/wiring.ts';
 import { openAccountOnUserRegistered, payOnOrderCreated } from './billing.subscriber.ts';
-import { encodeAuth, encodeBilling, encodeOrder, SUBJECTS, thinCheck } from './events.ts';
+import { CONSUMERS, encodeAuth, encodeBilling, encodeOrder, SUBJECTS, thinCheck } from './events.ts';
 import { notifyOnOrderChanged } from './notification.subscriber.ts';
 import { settleOnPaymentChanged } from './order.subscriber.ts';
 
@@ -15,18 +15,18 @@ export const notificationWiring = eventStyleWiring({
   contacts: (ctx) => httpContacts(ctx.apis),
   subscriptions: {
     billing: (deps, ctx) => [
-      { durable: 'billing-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered, check: thinCheck,
-        handler: openAccountOnUserRegistered(deps, 'billing-user-registered') },
-      { durable: 'billing-order-created', source: 'ORDERS', subject: SUBJECTS.orderCreated, check: thinCheck,
-        handler: payOnOrderCreated(deps, ctx.apis, 'billing-order-created') },
+      { durable: CONSUMERS.billingUserRegistered, source: 'AUTH', subject: SUBJECTS.userRegistered, check: thinCheck,
+        handler: openAccountOnUserRegistered(deps, CONSUMERS.billingUserRegistered) },
+      { durable: CONSUMERS.billingOrderCreated, source: 'ORDERS', subject: SUBJECTS.orderCreated, check: thinCheck,
+        handler: payOnOrderCreated(deps, ctx.apis, CONSUMERS.billingOrderCreated) },
     ],
     order: (deps, ctx) => [
-      { durable: 'order-payment-changed', source: 'BILLING', subject: SUBJECTS.paymentChanged, check: thinCheck,
-        handler: settleOnPaymentChanged(deps, ctx.apis, 'order-payment-changed') },
+      { durable: CONSUMERS.orderPaymentChanged, source: 'BILLING', subject: SUBJECTS.paymentChanged, check: thinCheck,
+        handler: settleOnPaymentChanged(deps, ctx.apis, CONSUMERS.orderPaymentChanged) },
     ],
     notification: (deps, ctx) => [
-      { durable: 'notification-order-changed', source: 'ORDERS', subject: SUBJECTS.orderChanged, check: thinCheck,
-        handler: notifyOnOrderChanged(deps, ctx.apis, 'notification-order-changed') },
+      { durable: CONSUMERS.notificationOrderChanged, source: 'ORDERS', subject: SUBJECTS.orderChanged, check: thinCheck,
+        handler: notifyOnOrderChanged(deps, ctx.apis, CONSUMERS.notificationOrderChanged) },
     ],
   },
 });
