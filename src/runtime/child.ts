@@ -16,6 +16,8 @@ export interface ChildSystemOptions {
   readonly replicas?: Readonly<Record<string, number>>;
   /** environment variables for the system, over this process's (e.g. INTERPLAY_MAX_INFLIGHT) */
   readonly env?: Readonly<Record<string, string>>;
+  /** keep the databases in this directory (`up --data`), so a later system starts on what this one left; default a temporary one */
+  readonly data?: string;
   /** ms to wait for the `ready` line; default 30000 (cold tsx start plus migrations) */
   readonly readyTimeoutMs?: number;
 }
@@ -37,6 +39,7 @@ export async function startChildSystem(opts: ChildSystemOptions): Promise<ChildS
   const args = ['up', '--style', opts.style, '--port', '0'];
   if (opts.nats) args.push('--nats', opts.nats);
   if (opts.webhook) args.push('--webhook', opts.webhook);
+  if (opts.data) args.push('--data', opts.data);
   if (opts.topology) args.push('--topology', opts.topology);
   if (opts.replicas) args.push('--replicas', Object.entries(opts.replicas).map(([s, n]) => `${s}=${n}`).join(','));
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
