@@ -31,19 +31,32 @@ export interface LoadFlags {
   readonly cores?: number;
 }
 
+/** What a load is when no flag says otherwise; scripts that run loads of their own start from it too. */
+export const LOAD_DEFAULTS = {
+  users: 50,
+  rate: 100,
+  arrivals: 'uniform',
+  durationMs: 20_000,
+  warmupMs: 3_000,
+  drainMs: 30_000,
+  maxInflight: 1000,
+  seed: 1,
+  insufficient: 0.2,
+} as const;
+
 /** The load options `bench` and `compare` share (and `outage` and `chaos`, which need the processes topology by default). */
 export function addLoadFlags(command: Command, defaults: { readonly topology?: 'inproc' | 'processes' } = {}): Command {
   return command
-    .addOption(new Option('--users <n>', 'users registered and funded before the load').argParser(positiveInt(100_000)).default(50))
-    .addOption(new Option('--rate <n>', 'open loop: orders per second on a fixed schedule').argParser(parseRate).default(100))
+    .addOption(new Option('--users <n>', 'users registered and funded before the load').argParser(positiveInt(100_000)).default(LOAD_DEFAULTS.users))
+    .addOption(new Option('--rate <n>', 'open loop: orders per second on a fixed schedule').argParser(parseRate).default(LOAD_DEFAULTS.rate))
     .addOption(new Option('--connections <n>', 'closed loop instead: this many loops, each sending when its last order was answered').argParser(positiveInt(10_000)))
-    .addOption(new Option('--arrivals <kind>', 'open-loop spacing of arrivals').choices(['uniform', 'poisson']).default('uniform'))
-    .addOption(new Option('--duration <time>', 'measured window, e.g. 20s').argParser(parseDuration).default(20_000, '20s'))
-    .addOption(new Option('--warmup <time>', 'sent before the window and left out of the statistics').argParser(parseDuration).default(3_000, '3s'))
-    .addOption(new Option('--drain <time>', 'how long to wait after the window for accepted orders to finish').argParser(parseDuration).default(30_000, '30s'))
-    .addOption(new Option('--max-inflight <n>', 'open loop: sends due beyond this many open requests are dropped and counted').argParser(positiveInt(100_000)).default(1000))
-    .addOption(new Option('--seed <n>', 'seeds who orders what; the same sequence in every style').argParser(positiveInt(2 ** 31)).default(1))
-    .addOption(new Option('--insufficient <fraction>', 'fraction of orders the user cannot afford').argParser(parseFraction).default(0.2))
+    .addOption(new Option('--arrivals <kind>', 'open-loop spacing of arrivals').choices(['uniform', 'poisson']).default(LOAD_DEFAULTS.arrivals))
+    .addOption(new Option('--duration <time>', 'measured window, e.g. 20s').argParser(parseDuration).default(LOAD_DEFAULTS.durationMs, '20s'))
+    .addOption(new Option('--warmup <time>', 'sent before the window and left out of the statistics').argParser(parseDuration).default(LOAD_DEFAULTS.warmupMs, '3s'))
+    .addOption(new Option('--drain <time>', 'how long to wait after the window for accepted orders to finish').argParser(parseDuration).default(LOAD_DEFAULTS.drainMs, '30s'))
+    .addOption(new Option('--max-inflight <n>', 'open loop: sends due beyond this many open requests are dropped and counted').argParser(positiveInt(100_000)).default(LOAD_DEFAULTS.maxInflight))
+    .addOption(new Option('--seed <n>', 'seeds who orders what; the same sequence in every style').argParser(positiveInt(2 ** 31)).default(LOAD_DEFAULTS.seed))
+    .addOption(new Option('--insufficient <fraction>', 'fraction of orders the user cannot afford').argParser(parseFraction).default(LOAD_DEFAULTS.insufficient))
     .addOption(natsOption())
     .addOption(topologyOption(true, defaults.topology))
     .addOption(replicasOption())

@@ -2,9 +2,9 @@ import { cpus, totalmem } from 'node:os';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startChildSystem } from '../runtime/child.ts';
-import { findNatsServer, resolveNats } from '../runtime/nats-server.ts';
+import { findNatsServer, resolveNats, type ResolvedNats } from '../runtime/nats-server.ts';
 import type { RunConfig, RunReport } from '../report/schema.ts';
-import { orderPlan, prepareUsers } from '../scenarios/load.ts';
+import { orderPlan, prepareUsers, type PreparedUsers } from '../scenarios/load.ts';
 import type { Style } from '../transports/index.ts';
 import { now } from './clock.ts';
 import { runLoad } from './engine.ts';
@@ -12,7 +12,7 @@ import { createJsonClient } from './http-client.ts';
 import { scrapeMetrics } from './metrics-snapshot.ts';
 import { processUsage, type ProcessUsage } from './proc.ts';
 import { acceptedOrderId, placeOrder, SHED } from './place-order.ts';
-import { startSink } from './sink.ts';
+import { startSink, type DeliverySink } from './sink.ts';
 import { aggregate } from './aggregate.ts';
 import type { RawOrder, RawRun } from './raw.ts';
 import type { LoadResult } from './load-options.ts';
@@ -34,6 +34,14 @@ export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv'> {
   readonly systemEnv?: Readonly<Record<string, string>>;
   /** NATS URL for the event styles; default $NATS_URL, else a private nats-server per run */
   readonly nats?: string;
+  /** a broker the caller started and keeps across runs, instead of `nats`; with a pid, its CPU counts as the system's */
+  readonly broker?: Pick<ResolvedNats, 'url' | 'pid'>;
+  /** a delivery sink the caller keeps across runs; default one for this run (see `sink`) */
+  readonly deliveries?: DeliverySink;
+  /** the system's data directory (`up --data`), kept after the run, so a later run can start on what it left; default a temporary one */
+  readonly data?: string;
+  /** how the load's users come to be; default `prepareUsers`: `users` new ones registered, logged in and funded */
+  readonly setup?: (baseUrl: string) => Promise<PreparedUsers>;
   readonly onPhase?: (phase: 'starting' | 'setup' | 'load' | 'drain' | 'collect') => void;
   readonly onTick?: (tick: LoadTick) => void;
 }
@@ -48,19 +56,26 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
   try {
     opts.onPhase?.('starting');
     const topology = opts.topology ?? 'inproc';
-    const sink = await startSink(opts.sink ?? {});
-    cleanups.push(() => sink.close());
+    const sink = opts.deliveries ?? (await startSink(opts.sink ?? {}));
+    if (!opts.deliveries) cleanups.push(() => sink.close());
     const external = topology === 'external';
-    const nats = opts.style === 'rest' || external ? undefined : await resolveNats({ url: opts.nats });
-    if (nats) cleanups.push(() => nats.stop());
+    const nats = opts.style === 'rest' || external ? undefined : (opts.broker ?? (await ownBroker(opts.nats, cleanups)));
     const system = external
       ? { url: opts.baseUrl ?? '', pid: undefined }
-      : await startChildSystem({ style: opts.style, nats: nats?.url, webhook: `${sink.url}/deliveries`, topology, replicas: opts.replicas, env: opts.systemEnv });
+      : await startChildSystem({
+          style: opts.style,
+          nats: nats?.url,
+          webhook: `${sink.url}/deliveries`,
+          data: opts.data,
+          topology,
+          replicas: opts.replicas,
+          env: opts.systemEnv,
+        });
     if ('stop' in system) cleanups.push(() => system.stop());
     const measured = await measuredProcesses(system.url, topology, system.pid, nats?.pid);
 
     opts.onPhase?.('setup');
-    const { tokens } = await prepareUsers(system.url, opts.users);
+    const { tokens } = await (opts.setup ?? ((url: string) => prepareUsers(url, opts.users)))(system.url);
     const plan = orderPlan(opts);
     const client = createJsonClient({ baseUrl: system.url, connections: Math.min(opts.maxInflight, 256) });
     cleanups.push(() => client.close());
@@ -146,6 +161,13 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
+}
+
+/** The run's own broker, stopped with the run: `url`, else $NATS_URL, else a private nats-server. */
+async function ownBroker(url: string | undefined, cleanups: (() => Promise<unknown>)[]): Promise<ResolvedNats> {
+  const nats = await resolveNats({ url });
+  cleanups.push(() => nats.stop());
+  return nats;
 }
 
 /** Collect, then aggregate: the plain `interplay/run@1` object every renderer reads. */

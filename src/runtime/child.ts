@@ -14,10 +14,10 @@ export interface ChildSystemOptions {
   readonly topology?: 'inproc' | 'processes';
   /** processes: instances per service */
   readonly replicas?: Readonly<Record<string, number>>;
-  /** keep the databases in this directory (`up --data`), e.g. to read their size; default a temporary one */
-  readonly data?: string;
   /** environment variables for the system, over this process's (e.g. INTERPLAY_MAX_INFLIGHT) */
   readonly env?: Readonly<Record<string, string>>;
+  /** keep the databases in this directory (`up --data`): to read their size, or so a later system starts on what this one left; default a temporary one */
+  readonly data?: string;
   /** ms to wait for the `ready` line; default 30000 (cold tsx start plus migrations) */
   readonly readyTimeoutMs?: number;
 }

@@ -115,6 +115,9 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
 /** A fresh service-to-service credential: 32 random bytes, hex. */
 export const newServiceSecret = (): string => randomBytes(32).toString('hex');
 
+/** the file in a kept data directory that holds its bus namespace */
+export const BUS_NAMESPACE_FILE = 'bus-namespace';
+
 /**
  * Streams and subjects of this system are prefixed, so systems can share a NATS server. A kept data
  * directory keeps its namespace (and so its durable consumers) across restarts; a temporary one
@@ -123,7 +126,7 @@ export const newServiceSecret = (): string => randomBytes(32).toString('hex');
 export async function busNamespace(dataDir: string, temporary: boolean): Promise<string> {
   const fresh = `ip${randomBytes(4).toString('hex')}`;
   if (temporary) return fresh;
-  const file = join(dataDir, 'bus-namespace');
+  const file = join(dataDir, BUS_NAMESPACE_FILE);
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch {

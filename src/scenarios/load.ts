@@ -23,6 +23,9 @@ export const FUNDING = 1_000_000_000;
 /** Affordable orders cost 1.00 to 100.00; unaffordable ones more than a user can ever hold. */
 const AFFORDABLE = { min: 100, max: 10_000 } as const;
 
+/** The amount of an order a funded user can pay, minor units. */
+export const affordableAmount = (rng: Random): number => AFFORDABLE.min + rng.int(AFFORDABLE.max - AFFORDABLE.min + 1);
+
 /** What the load does: which user orders how much, drawn from a seeded generator. */
 export function orderPlan(opts: WorkloadOptions): { next(): PlannedOrder } {
   const rng: Random = createRandom(opts.seed);
@@ -30,9 +33,7 @@ export function orderPlan(opts: WorkloadOptions): { next(): PlannedOrder } {
     next() {
       const user = rng.int(opts.users);
       const affordable = rng.next() >= opts.insufficient;
-      const amount = affordable
-        ? AFFORDABLE.min + rng.int(AFFORDABLE.max - AFFORDABLE.min + 1)
-        : FUNDING + 1 + rng.int(FUNDING);
+      const amount = affordable ? affordableAmount(rng) : FUNDING + 1 + rng.int(FUNDING);
       return { user, amount, affordable };
     },
   };
@@ -41,6 +42,8 @@ export function orderPlan(opts: WorkloadOptions): { next(): PlannedOrder } {
 /** One user as setup left it: registered, logged in and funded once. */
 export interface PreparedUser {
   readonly id: string;
+  /** what the user logs in with, with the bench's one password */
+  readonly email: string;
   /** bearer token */
   readonly token: string;
   /** the one deposit setup made, as its 201 acknowledged it */
@@ -94,17 +97,33 @@ function patientClient(baseUrl: string): Pick<ApiClient, 'call'> {
   };
 }
 
+const PASSWORD = 'bench-password-1';
+
+/**
+ * Logs users that setup prepared in again, as they would come back to a system that was restarted
+ * on the same data (their tokens may have expired meanwhile). Their funding stays as it was.
+ */
+export async function logInAgain(baseUrl: string, users: readonly PreparedUser[]): Promise<PreparedUsers> {
+  const api = patientClient(baseUrl);
+  const again: PreparedUser[] = [];
+  for (const user of users) again.push({ ...user, token: await logIn(api, user.email) });
+  return { tokens: again.map((u) => u.token), users: again };
+}
+
+async function logIn(api: Pick<ApiClient, 'call'>, email: string): Promise<string> {
+  const login = await api.call('POST', '/auth/login', { body: { email, password: PASSWORD } });
+  if (login.status !== 200) throw new Error(`setup: login for ${email} answered ${login.status}`);
+  return login.body.accessToken as string;
+}
+
 async function prepareUser(baseUrl: string, email: string): Promise<PreparedUser> {
   const api = patientClient(baseUrl);
-  const password = 'bench-password-1';
   const fail = (what: string, status: number) => {
     throw new Error(`setup: ${what} for ${email} answered ${status}`);
   };
-  const reg = await api.call('POST', '/auth/register', { body: { email, password, name: 'Bench User' } });
+  const reg = await api.call('POST', '/auth/register', { body: { email, password: PASSWORD, name: 'Bench User' } });
   if (reg.status !== 201) fail('register', reg.status);
-  const login = await api.call('POST', '/auth/login', { body: { email, password } });
-  if (login.status !== 200) fail('login', login.status);
-  const token = login.body.accessToken as string;
+  const token = await logIn(api, email);
   const funding = { amount: FUNDING, idempotencyKey: `fund-${email}` };
   const deadline = Date.now() + ACCOUNT_TIMEOUT_MS;
   for (;;) {
@@ -113,7 +132,7 @@ async function prepareUser(baseUrl: string, email: string): Promise<PreparedUser
       body: { amount: funding.amount },
       headers: { 'idempotency-key': funding.idempotencyKey },
     });
-    if (deposit.status === 201) return { id: reg.body.id as string, token, funding };
+    if (deposit.status === 201) return { id: reg.body.id as string, email, token, funding };
     // In the event styles the account opens a moment after registration.
     if (deposit.status !== 404 || Date.now() > deadline) fail('deposit', deposit.status);
     await new Promise((r) => setTimeout(r, 20));

@@ -104,12 +104,19 @@ export async function appendToOutbox<DB extends EventTables>(
   trx: Kysely<DB> | Transaction<DB>,
   entry: OutboxEntry,
 ): Promise<OutboxTable> {
+  const row = outboxRow(entry);
+  await insertOutboxRow(events(trx), row);
+  return row;
+}
+
+/** The row an entry becomes, not yet sent: the envelope's bytes and its NATS headers, as the relay will publish them. */
+export function outboxRow(entry: OutboxEntry): OutboxTable {
   const { subject, envelope } = entry;
   const headers = {
     ...(envelope.traceparent === undefined ? {} : { traceparent: envelope.traceparent }),
     ...entry.headers,
   };
-  const row: OutboxTable = {
+  return {
     id: envelope.id,
     subject,
     payload: JSON.stringify(envelope),
@@ -119,8 +126,6 @@ export async function appendToOutbox<DB extends EventTables>(
     claimed_by: entry.claim?.relayId ?? null,
     claimed_until: entry.claim?.until ?? null,
   };
-  await insertOutboxRow(events(trx), row);
-  return row;
 }
 
 const insertOutboxRow = prepared((db: Kysely<EventTables>, p: OutboxTable) =>

@@ -1,4 +1,4 @@
-export { notifyOrderOutcome } from './notify-order-outcome.ts';
+export { notificationMessage, notifyOrderOutcome } from './notify-order-outcome.ts';
 export type { OrderOutcome } from './notify-order-outcome.ts';
 export { rememberContact, localContacts } from './contacts.ts';
 export { listNotifications } from './list-notifications.ts';

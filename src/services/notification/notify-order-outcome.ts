@@ -12,7 +12,8 @@ export interface OrderOutcome {
   readonly status: 'pending' | 'paid' | 'rejected';
 }
 
-const messageFor = (outcome: OrderOutcome, contact: Contact): string =>
+/** The text the user is sent about an order's outcome. */
+export const notificationMessage = (outcome: OrderOutcome, contact: Pick<Contact, 'name'>): string =>
   outcome.status === 'paid'
     ? `${contact.name}, your order ${outcome.orderId} for ${formatMoney(outcome.amount)} is paid.`
     : `${contact.name}, your order ${outcome.orderId} for ${formatMoney(outcome.amount)} could not be paid: not enough money on the account.`;
@@ -51,7 +52,7 @@ export async function notifyOrderOutcome(
     order_id: outcome.orderId,
     user_id: outcome.userId,
     type: status === 'paid' ? ('order.paid' as const) : ('order.rejected' as const),
-    message: messageFor(outcome, contact),
+    message: notificationMessage(outcome, contact),
     created_at: deps.clock.now(),
   };
   return withTx(deps.db, async ({ trx, afterCommit }) => {

@@ -20,9 +20,10 @@ export interface PlacedOrder {
   readonly replayed: boolean;
 }
 
-const fingerprint = (input: OrderRequest): string =>
+/** sha256 of the request body as the order keeps it, to tell a replay of a key from a mismatch. */
+export const orderFingerprint = (input: Pick<OrderRequest, 'amount' | 'items'>): string =>
   createHash('sha256')
-        // Lines are rebuilt field by field: the same order with its keys in another order is the same request.
+    // Lines are rebuilt field by field: the same order with its keys in another order is the same request.
     .update(JSON.stringify({ amount: input.amount, items: input.items?.map(({ sku, quantity }) => ({ sku, quantity })) ?? null }))
     .digest('base64url');
 
@@ -51,7 +52,7 @@ const insertOrder = prepared((db: Kysely<OrderDB>, p: OrdersTable) =>
  * one inserts and the other finds its order, a replay when the bodies match and a mismatch if not.
  */
 export async function createOrder(deps: OrderDeps, input: OrderRequest): Promise<Result<PlacedOrder, OrderError>> {
-  const print = fingerprint(input);
+  const print = orderFingerprint(input);
   return withTx(deps.db, async (tx) => {
     const now = deps.clock.now();
     const row: OrdersTable = {

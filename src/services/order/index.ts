@@ -1,4 +1,4 @@
-export { createOrder } from './create-order.ts';
+export { createOrder, orderFingerprint } from './create-order.ts';
 export type { OrderRequest, PlacedOrder } from './create-order.ts';
 export { applyPaymentOutcome } from './apply-payment-outcome.ts';
 export type { PaymentOutcome } from './apply-payment-outcome.ts';

@@ -15,6 +15,15 @@ export const SUBJECTS = {
   paymentCompleted: 'billing.payment.completed',
 } as const;
 
+/** Durable consumer names: each consuming service's inbox records events under its consumer's name. */
+export const CONSUMERS = {
+  billingUserRegistered: 'billing-user-registered',
+  billingOrderCreated: 'billing-order-created',
+  orderPaymentCompleted: 'order-payment-completed',
+  notificationUserRegistered: 'notification-user-registered',
+  notificationOrderFinished: 'notification-order-finished',
+} as const;
+
 /** What producers publish: the full current state of what changed. */
 export const FatOrder = Type.Composite([Order, Type.Object({ version: Type.Integer({ minimum: 1 }) })]);
 export const Published = {

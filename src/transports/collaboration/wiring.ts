@@ -1,7 +1,7 @@
 import { localContacts } from '../../services/notification/index.ts';
 import { eventStyleWiring } from '../events/wiring.ts';
 import { openAccountOnUserRegistered, payOnOrderCreated } from './billing.handler.ts';
-import { checks, encodeAuth, encodeBilling, encodeOrder, SUBJECTS } from './events.ts';
+import { checks, CONSUMERS, encodeAuth, encodeBilling, encodeOrder, SUBJECTS } from './events.ts';
 import { notifyOnOrderFinished, rememberContactOnUserRegistered } from './notification.handler.ts';
 import { settleOnPaymentCompleted } from './order.handler.ts';
 
@@ -15,19 +15,19 @@ export const collaborationWiring = eventStyleWiring({
   contacts: () => localContacts(),
   subscriptions: {
     billing: [
-      { durable: 'billing-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered,
+      { durable: CONSUMERS.billingUserRegistered, source: 'AUTH', subject: SUBJECTS.userRegistered,
         check: checks.account, handler: (deps, _ctx, durable) => openAccountOnUserRegistered(deps, durable) },
-      { durable: 'billing-order-created', source: 'ORDERS', subject: SUBJECTS.orderCreated,
+      { durable: CONSUMERS.billingOrderCreated, source: 'ORDERS', subject: SUBJECTS.orderCreated,
         check: checks.orderToPay, handler: (deps, _ctx, durable) => payOnOrderCreated(deps, durable) },
     ],
     order: [
-      { durable: 'order-payment-completed', source: 'BILLING', subject: SUBJECTS.paymentCompleted,
+      { durable: CONSUMERS.orderPaymentCompleted, source: 'BILLING', subject: SUBJECTS.paymentCompleted,
         check: checks.paymentOutcome, handler: (deps, _ctx, durable) => settleOnPaymentCompleted(deps, durable) },
     ],
     notification: [
-      { durable: 'notification-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered,
+      { durable: CONSUMERS.notificationUserRegistered, source: 'AUTH', subject: SUBJECTS.userRegistered,
         check: checks.contact, handler: (deps, _ctx, durable) => rememberContactOnUserRegistered(deps, durable) },
-      { durable: 'notification-order-finished', source: 'ORDERS', subject: SUBJECTS.orderFinished,
+      { durable: CONSUMERS.notificationOrderFinished, source: 'ORDERS', subject: SUBJECTS.orderFinished,
         check: checks.finishedOrder, handler: (deps, _ctx, durable) => notifyOnOrderFinished(deps, durable) },
     ],
   },

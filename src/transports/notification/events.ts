@@ -22,6 +22,14 @@ export const SUBJECTS = {
   paymentChanged: 'billing.payment.changed',
 } as const;
 
+/** Durable consumer names: each consuming service's inbox records events under its consumer's name. */
+export const CONSUMERS = {
+  billingUserRegistered: 'billing-user-registered',
+  billingOrderCreated: 'billing-order-created',
+  orderPaymentChanged: 'order-payment-changed',
+  notificationOrderChanged: 'notification-order-changed',
+} as const;
+
 const thin = (subject: string, type: string, id: string, version: number): OutgoingMessage => ({
   subject,
   type,

@@ -1,7 +1,7 @@
 import { httpContacts } from '../rest/clients.ts';
 import { eventStyleWiring } from '../events/wiring.ts';
 import { openAccountOnUserRegistered, payOnOrderCreated } from './billing.subscriber.ts';
-import { encodeAuth, encodeBilling, encodeOrder, SUBJECTS, thinCheck } from './events.ts';
+import { CONSUMERS, encodeAuth, encodeBilling, encodeOrder, SUBJECTS, thinCheck } from './events.ts';
 import { notifyOnOrderChanged } from './notification.subscriber.ts';
 import { settleOnPaymentChanged } from './order.subscriber.ts';
 
@@ -15,17 +15,17 @@ export const notificationWiring = eventStyleWiring({
   contacts: (ctx) => httpContacts(ctx.apis),
   subscriptions: {
     billing: [
-      { durable: 'billing-user-registered', source: 'AUTH', subject: SUBJECTS.userRegistered, check: thinCheck,
+      { durable: CONSUMERS.billingUserRegistered, source: 'AUTH', subject: SUBJECTS.userRegistered, check: thinCheck,
         handler: (deps, _ctx, durable) => openAccountOnUserRegistered(deps, durable) },
-      { durable: 'billing-order-created', source: 'ORDERS', subject: SUBJECTS.orderCreated, check: thinCheck,
+      { durable: CONSUMERS.billingOrderCreated, source: 'ORDERS', subject: SUBJECTS.orderCreated, check: thinCheck,
         handler: (deps, ctx, durable) => payOnOrderCreated(deps, ctx.apis, durable) },
     ],
     order: [
-      { durable: 'order-payment-changed', source: 'BILLING', subject: SUBJECTS.paymentChanged, check: thinCheck,
+      { durable: CONSUMERS.orderPaymentChanged, source: 'BILLING', subject: SUBJECTS.paymentChanged, check: thinCheck,
         handler: (deps, ctx, durable) => settleOnPaymentChanged(deps, ctx.apis, durable) },
     ],
     notification: [
-      { durable: 'notification-order-changed', source: 'ORDERS', subject: SUBJECTS.orderChanged, check: thinCheck,
+      { durable: CONSUMERS.notificationOrderChanged, source: 'ORDERS', subject: SUBJECTS.orderChanged, check: thinCheck,
         handler: (deps, ctx, durable) => notifyOnOrderChanged(deps, ctx.apis, durable) },
     ],
   },
