@@ -226,6 +226,32 @@ describe('outbox relay', () => {
     expect(relay.stats()).toMatchObject({ published: 3, duplicates: 0 });
   });
 
+  it('deletes rows sent longer ago than it keeps them, and never a row still unsent', async () => {
+    const stream = await aStream();
+    const db = await aToyDb();
+    const relay = startOutboxRelay({ db, js: nats.js, pollMs: 60_000, relayId: 'owner', markDelayMs: 0, keepSentMs: 100 });
+    running.push(relay);
+    const append = (key: string, claim = relay.claimForNewRows()) =>
+      db.transaction().execute((trx) => appendToOutbox(trx, { subject: stream.subject, envelope: newEnvelope('toy.bumped', { key }), claim }));
+    const handOne = async (key: string) => {
+      const row = await append(key);
+      relay.handOver([row]);
+      return row;
+    };
+    const old = [await handOne('a'), await handOne('b')];
+    // Another relay's row, under a lease that outlives the test: unsent, so never deleted.
+    const theirs = await append('c', { relayId: 'other', until: Date.now() + 60_000 });
+    await eventually(async () => (await messagesIn(stream.name)) === 2, { what: 'the rows to be published' });
+    await new Promise((r) => setTimeout(r, 350));
+    const recent = await handOne('d');
+    await eventually(async () => (await messagesIn(stream.name)) === 3, { what: 'the last row to be published' });
+    const left = await eventually(async () => {
+      const ids = (await db.selectFrom('outbox').select('id').execute()).map((r) => r.id);
+      return !ids.includes(old[0]!.id) && ids;
+    }, { what: 'the old sent rows to be deleted' });
+    expect(left.sort()).toEqual([theirs.id, recent.id].sort());
+  });
+
   it('keeps rows unsent while the broker refuses them and publishes them once it accepts', async () => {
     const db = await aToyDb();
     const name = nats.unique('T');

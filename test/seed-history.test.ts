@@ -6,6 +6,7 @@ import { Type } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkerToken, checkInvariants, collectState, readList, renderAnomalies, settle, type CollectOptions } from '../src/analyse/index.ts';
 import { seedHistory, type SeededHistory } from '../src/measure/seed-history.ts';
+import { FLOWS } from '../src/measure/seed-rows.ts';
 import { startSystem, type RunningSystem } from '../src/runtime/system.ts';
 import { removeStreams } from '../src/transports/events/bus.ts';
 import { cheapHasher, recordingDelivery, type RecordingDelivery } from './support/builders.ts';
@@ -115,42 +116,48 @@ describe.each(['rest', 'notification', 'collaboration'] as const)('a %s system s
 
     const seededOne = seededOrders.get(ann.id)?.[0] ?? '';
     expect(traceOf(dataDir, seededOne)).toEqual(traceOf(dataDir, orderId));
+    if (style === 'rest') return;
+    // Every consumer on an order's path keeps one inbox row per event it handled: the history's and the new order's.
+    const inbox = inboxCounts(dataDir);
+    for (const consumer of Object.values(FLOWS[style].consumers)) expect(inbox[consumer], consumer).toBe(2 * ORDERS_EACH + 1);
+    // The outbox keeps sent rows for a minute only: of the history, older than that, none is left.
+    expect(outboxRows(dataDir).filter((row) => !row.payload.includes(orderId))).toEqual([]);
   });
 });
 
 /**
- * What one order left in every service's file, with ids, times and amounts reduced to their types
- * and the fields that tell a row's meaning (status, version, consumer, subject, event type) kept.
+ * What one order left in its services' own tables, with ids, times and amounts reduced to their types
+ * and the fields that tell a row's meaning (status, version, type) kept.
  */
 function traceOf(dataDir: string, orderId: string): Record<string, unknown[]> {
-  const open = (service: string) => new Database(join(dataDir, service, `${service}.sqlite`), { readonly: true });
-  const hasTable = (db: Database.Database, table: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
-  const dbs = { order: open('order'), billing: open('billing'), notification: open('notification') };
-  try {
-    const events = new Set<string>();
-    const out: Record<string, unknown[]> = {};
-    for (const [service, db] of Object.entries(dbs)) {
-      const rows: unknown[] = [];
-      const own = { order: ['orders', 'id'], billing: ['payments', 'order_id'], notification: ['notifications', 'order_id'] }[service] ?? [];
-      rows.push(...db.prepare(`SELECT * FROM ${own[0]} WHERE ${own[1]} = ?`).all(orderId).map((r) => shapeOf(r)));
-      if (hasTable(db, 'outbox')) {
-        for (const row of db.prepare('SELECT * FROM outbox WHERE payload LIKE ?').all(`%${orderId}%`) as { id: string }[]) {
-          events.add(row.id);
-          rows.push(shapeOf(row));
-        }
-      }
-      out[service] = rows;
+  const own = { order: ['orders', 'id'], billing: ['payments', 'order_id'], notification: ['notifications', 'order_id'] } as const;
+  return Object.fromEntries(
+    Object.entries(own).map(([service, [table, key]]) => [
+      service,
+      readEach(dataDir, [service], (db) => db.prepare(`SELECT * FROM ${table} WHERE ${key} = ?`).all(orderId).map((r) => shapeOf(r))),
+    ]),
+  );
+}
+
+/** inbox rows per consumer, over every service */
+function inboxCounts(dataDir: string): Record<string, number> {
+  const rows = readEach(dataDir, ['order', 'billing', 'notification'], (db) => db.prepare('SELECT consumer, count(*) AS n FROM inbox GROUP BY consumer').all() as { consumer: string; n: number }[]);
+  return Object.fromEntries(rows.map((r) => [r.consumer, r.n]));
+}
+
+function outboxRows(dataDir: string): { payload: string }[] {
+  return readEach(dataDir, ['order', 'billing'], (db) => db.prepare('SELECT payload FROM outbox').all() as { payload: string }[]);
+}
+
+function readEach<T>(dataDir: string, services: readonly string[], read: (db: Database.Database) => T[]): T[] {
+  return services.flatMap((service) => {
+    const db = new Database(join(dataDir, service, `${service}.sqlite`), { readonly: true });
+    try {
+      return read(db);
+    } finally {
+      db.close();
     }
-    for (const [service, db] of Object.entries(dbs)) {
-      if (!hasTable(db, 'inbox')) continue;
-      const handled = (db.prepare('SELECT * FROM inbox').all() as { event_id: string }[]).filter((r) => events.has(r.event_id));
-      out[service]?.push(...handled.map((r) => shapeOf(r)));
-    }
-    for (const rows of Object.values(out)) rows.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-    return out;
-  } finally {
-    for (const db of Object.values(dbs)) db.close();
-  }
+  });
 }
 
 /** the fields whose value is the row's meaning; every other value is reduced to its type */

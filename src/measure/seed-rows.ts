@@ -48,7 +48,7 @@ interface EventFlow {
   readonly consumers: { readonly pay: string; readonly settle: string; readonly notify: string };
 }
 
-const FLOWS: Readonly<Record<Exclude<Style, 'rest'>, EventFlow>> = {
+export const FLOWS: Readonly<Record<Exclude<Style, 'rest'>, EventFlow>> = {
   notification: {
     encodeOrder: thin.encodeOrder,
     encodeBilling: thin.encodeBilling,
@@ -84,7 +84,9 @@ const fingerprintOf = (amount: number): string => {
 /**
  * The rows a paid order leaves, built with the services' own functions (fingerprint, message, event
  * encoding, outbox row), so they cannot drift from what the services write. The event styles add the
- * sent outbox row of every event and the consumer's inbox row for it: nothing prunes either table.
+ * consumer's inbox row for every event of the order, which a system keeps. The events' outbox rows are
+ * built for their ids but not written: a relay deletes a sent row after OUTBOX_KEEP_SENT_MS, and the
+ * history is older than that.
  */
 export function historyRows(order: HistoricOrder, opts: RowOptions): HistoryRows {
   const t = order.at;
@@ -137,8 +139,8 @@ export function historyRows(order: HistoricOrder, opts: RowOptions): HistoryRows
     table: 'inbox',
     row: { consumer, event_id: event.id, processed_at: event.created_at + 1 },
   });
-  rows.order.push({ table: 'outbox', row: created }, { table: 'outbox', row: finished }, handled(flow.consumers.settle, decided));
-  rows.billing.push({ table: 'outbox', row: decided }, handled(flow.consumers.pay, created));
+  rows.order.push(handled(flow.consumers.settle, decided));
+  rows.billing.push(handled(flow.consumers.pay, created));
   rows.notification.push(handled(flow.consumers.notify, finished));
   return rows;
 }

@@ -32,6 +32,8 @@ export interface OutboxRelayOptions<DB extends EventTables> {
    * commit; default MARK_DELAY_MS. 0 marks after every batch, as soon as the broker acknowledged it.
    */
   readonly markDelayMs?: number;
+  /** ms a sent row stays before the relay deletes it; default OUTBOX_KEEP_SENT_MS */
+  readonly keepSentMs?: number;
   /** ms since epoch, for sent_at and leases; default Date.now */
   readonly now?: () => number;
   /** names this relay's claims on outbox rows; default a random UUID, unique per start */
@@ -108,6 +110,19 @@ export interface OutboxRelay {
 /** ids per UPDATE … IN (…): well under SQLite's limit of bound parameters */
 const MARK_CHUNK = 500;
 
+/**
+ * How long a sent row stays in the outbox. A published row has no use left (claims read only unsent
+ * rows, through a partial index), but without deletes every event an order ever raised stays on disk:
+ * a third of a collaboration order's bytes. A minute keeps the recent traffic readable in the file.
+ */
+export const OUTBOX_KEEP_SENT_MS = 60_000;
+/**
+ * Sent rows deleted per statement, at most every PRUNE_EVERY_MS: 1,000 rows take a few ms, so the
+ * delete never holds the event loop long, and 5,000 rows a second outpace any rate this machine holds.
+ */
+const PRUNE_BATCH = 1_000;
+const PRUNE_EVERY_MS = 200;
+
 export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOptions<DB>): OutboxRelay {
   const db = opts.db as unknown as Kysely<EventTables>;
   const { js } = opts;
@@ -121,6 +136,8 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   const relayId = opts.relayId ?? randomUUID();
   const leaseMs = opts.leaseMs ?? OUTBOX_LEASE_MS;
   const markDelayMs = opts.markDelayMs ?? MARK_DELAY_MS;
+  const keepSentMs = opts.keepSentMs ?? OUTBOX_KEEP_SENT_MS;
+  let prunedAt = 0;
 
   let published = 0;
   let duplicates = 0;
@@ -260,11 +277,27 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
           .where('sent_at', 'is', null)
           .execute();
       }
-      return true;
     } catch (err) {
       // Published but not marked: a later claim publishes them again and the broker drops the duplicates.
       return fail(err, 'outbox mark failed');
     }
+    await prune();
+    return true;
+  }
+
+  /** Deletes the oldest rows sent more than keepSentMs ago, a batch at a time; a failure waits for the next. */
+  async function prune(): Promise<void> {
+    const at = now();
+    if (at - prunedAt < PRUNE_EVERY_MS) return;
+    prunedAt = at;
+    const cutoff = at - keepSentMs;
+    await db
+      .deleteFrom('outbox')
+      .where((eb) =>
+        eb('id', 'in', eb.selectFrom('outbox').select('id').where('sent_at', 'is not', null).where('sent_at', '<', cutoff).orderBy('sent_at').limit(PRUNE_BATCH)),
+      )
+      .execute()
+      .catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'outbox relay: could not delete sent rows; will try again'));
   }
 
   async function publish(row: OutboxTable): Promise<void> {

@@ -65,6 +65,14 @@ async function createEventTablesIn(db: Kysely<any>): Promise<void> {
     .column('id')
     .where(sql.ref('sent_at'), 'is', null)
     .execute();
+  // The relay deletes sent rows oldest first: a range of this index, however many are kept.
+  await db.schema
+    .createIndex('outbox_sent')
+    .ifNotExists()
+    .on('outbox')
+    .column('sent_at')
+    .where(sql.ref('sent_at'), 'is not', null)
+    .execute();
   await db.schema
     .createTable('inbox')
     .ifNotExists()
