@@ -117,8 +117,10 @@ const MARK_CHUNK = 500;
  */
 export const OUTBOX_KEEP_SENT_MS = 60_000;
 /**
- * Sent rows deleted per statement, at most every PRUNE_EVERY_MS: 1,000 rows take a few ms, so the
- * delete never holds the event loop long, and 5,000 rows a second outpace any rate this machine holds.
+ * Sent rows deleted per statement, at most every PRUNE_EVERY_MS. The statement runs on the event loop
+ * (better-sqlite3 is synchronous), so a backlog of sent rows (after a restart, say) goes in bounded
+ * steps, not in one long delete; and 5,000 rows a second is about four times the 1,260 rows a second of
+ * the highest rate an event style held here (420 orders/s, 3 events each).
  */
 const PRUNE_BATCH = 1_000;
 const PRUNE_EVERY_MS = 200;
