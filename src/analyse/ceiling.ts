@@ -26,7 +26,7 @@ export const EDGE_HTTP_PER_ORDER = 2;
  * style's code path, as no counter measures them: rest creates the order, pays, applies the outcome,
  * notifies and records that the settlement was seen through (5); the event styles commit the same four
  * effects, each consumed one with its inbox row (4). Their relays mark published rows sent in shared
- * statements, one per 10 ms at most (relay.ts MARK_DELAY_MS), which near a ceiling comes to nothing per order.
+ * statements, one per 10 ms at most (outbox-marks.ts MARK_DELAY_MS), which near a ceiling comes to nothing per order.
  */
 export const KNOWN_HOPS: Readonly<Record<Style, OrderHops>> = {
   rest: { http: 3 + EDGE_HTTP_PER_ORDER, messages: 0, commits: 5 },

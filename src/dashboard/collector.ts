@@ -4,17 +4,7 @@ import { counterDelta, scrapeMetrics, type MetricsSnapshot } from '../measure/me
 import { processUsage } from '../measure/proc.ts';
 import { streamsFor } from '../platform/events/streams.ts';
 import type { LaunchedSystem } from '../runtime/launch.ts';
-import type { ConsumerBacklog, ProcessSample, ServiceSample } from './sample.ts';
-
-/** The facts about the system itself that one sample holds (the load's own counters come from the run). */
-export interface SystemFacts {
-  readonly processes: readonly ProcessSample[];
-  readonly calls: Readonly<Record<string, number>>;
-  readonly messages: Readonly<Record<string, number>>;
-  readonly served503: number;
-  readonly services: readonly ServiceSample[];
-  readonly backlog: readonly ConsumerBacklog[];
-}
+import type { ConsumerBacklog, ProcessSample, ServiceSample, SystemFacts } from './sample.ts';
 
 export interface SystemCollector {
   collect(): Promise<SystemFacts>;

@@ -45,6 +45,19 @@ export interface LoadCounters {
   readonly failures: Readonly<Record<string, number>>;
 }
 
+/** The facts about the system itself that one sample holds (the load's own counters come from the run). */
+export interface SystemFacts {
+  readonly processes: readonly ProcessSample[];
+  /** service-to-service calls so far, by calling service */
+  readonly calls: Readonly<Record<string, number>>;
+  /** events published so far, by publishing service */
+  readonly messages: Readonly<Record<string, number>>;
+  /** 503s the services answered so far (a needed service down, or shutting down) */
+  readonly served503: number;
+  readonly services: readonly ServiceSample[];
+  readonly backlog: readonly ConsumerBacklog[];
+}
+
 export type DashboardPhase = 'starting' | 'setup' | 'running' | 'stopping';
 
 /**
@@ -52,7 +65,7 @@ export type DashboardPhase = 'starting' | 'setup' | 'running' | 'stopping';
  * ones that arrived since the sample before. Nothing here is a rate or a percentile: the frame
  * computes those.
  */
-export interface DashboardSample {
+export interface DashboardSample extends SystemFacts {
   /** ms on the load's clock */
   readonly at: number;
   /** ms on the same clock: when this style's system was asked to start */
@@ -67,15 +80,6 @@ export interface DashboardSample {
   readonly accept: readonly number[];
   /** ms from intended send to the notification, for deliveries since the previous sample */
   readonly completion: readonly number[];
-  readonly processes: readonly ProcessSample[];
-  /** service-to-service calls so far, by calling service */
-  readonly calls: Readonly<Record<string, number>>;
-  /** events published so far, by publishing service */
-  readonly messages: Readonly<Record<string, number>>;
-  /** 503s the services answered so far (a needed service down, or shutting down) */
-  readonly served503: number;
-  readonly services: readonly ServiceSample[];
-  readonly backlog: readonly ConsumerBacklog[];
   /** the service `k` and `r` act on */
   readonly selected: string;
   /** the last thing the dashboard did or was told (a key's effect, a log line) */

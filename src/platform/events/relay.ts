@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { EventTables, OutboxTable } from './tables.ts';
 import { claimOutboxRows, releaseOutboxClaims } from './outbox-claims.ts';
+import { outboxMarks } from './outbox-marks.ts';
 import { toNatsHeaders } from './trace.ts';
 import { errorMessage, silentLog } from './log.ts';
 import type { EventLog } from './log.ts';
@@ -29,10 +30,10 @@ export interface OutboxRelayOptions<DB extends EventTables> {
   readonly onPublished?: (subject: string, bytes: number, duplicate: boolean, span: PublishSpan) => void;
   /**
    * ms a published row may wait to be marked sent, so that the rows published meanwhile share one
-   * commit; default MARK_DELAY_MS. 0 marks after every batch, as soon as the broker acknowledged it.
+   * commit; default MARK_DELAY_MS (outbox-marks.ts). 0 marks after every batch, as soon as the broker acknowledged it.
    */
   readonly markDelayMs?: number;
-  /** ms a sent row stays before the relay deletes it; default OUTBOX_KEEP_SENT_MS */
+  /** ms a sent row stays before the relay deletes it; default OUTBOX_KEEP_SENT_MS (outbox-marks.ts) */
   readonly keepSentMs?: number;
   /** ms since epoch, for sent_at and leases; default Date.now */
   readonly now?: () => number;
@@ -50,15 +51,6 @@ export interface OutboxRelayOptions<DB extends EventTables> {
  * only slow, not dead, and publishes after the takeover is still dropped as a duplicate.
  */
 export const OUTBOX_LEASE_MS = 30_000;
-
-/**
- * ms a published row waits, at most, for the rows published after it to be marked sent in the same
- * statement. A mark per row was its own commit: three of the seven commits of a collaboration order.
- * A row published but not yet marked when the process dies is published again after its lease, and
- * dropped as a duplicate by the broker (its Nats-Msg-Id) or by the consumers' inbox, so the wait risks
- * nothing but a republish; 10 ms is well below anything a user waits for, since the message is already out.
- */
-export const MARK_DELAY_MS = 10;
 
 /** When a publish ran, and the trace context the message carries, for a span of it. */
 export interface PublishSpan {
@@ -107,24 +99,6 @@ export interface OutboxRelay {
   stats(): OutboxRelayStats;
 }
 
-/** ids per UPDATE … IN (…): well under SQLite's limit of bound parameters */
-const MARK_CHUNK = 500;
-
-/**
- * How long a sent row stays in the outbox. A published row has no use left (claims read only unsent
- * rows, through a partial index), but without deletes every event an order ever raised stays on disk:
- * a third of a collaboration order's bytes. A minute keeps the recent traffic readable in the file.
- */
-export const OUTBOX_KEEP_SENT_MS = 60_000;
-/**
- * Sent rows deleted per statement, at most every PRUNE_EVERY_MS. The statement runs on the event loop
- * (better-sqlite3 is synchronous), so a backlog of sent rows (after a restart, say) goes in bounded
- * steps, not in one long delete; and 5,000 rows a second is about four times the 1,260 rows a second of
- * the highest rate an event style held here (420 orders/s, 3 events each).
- */
-const PRUNE_BATCH = 1_000;
-const PRUNE_EVERY_MS = 200;
-
 export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOptions<DB>): OutboxRelay {
   const db = opts.db as unknown as Kysely<EventTables>;
   const { js } = opts;
@@ -137,9 +111,6 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   const now = opts.now ?? Date.now;
   const relayId = opts.relayId ?? randomUUID();
   const leaseMs = opts.leaseMs ?? OUTBOX_LEASE_MS;
-  const markDelayMs = opts.markDelayMs ?? MARK_DELAY_MS;
-  const keepSentMs = opts.keepSentMs ?? OUTBOX_KEEP_SENT_MS;
-  let prunedAt = 0;
 
   let published = 0;
   let duplicates = 0;
@@ -156,10 +127,15 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   const handed = new Map<string, OutboxTable>();
   /** whether the next pass reads the outbox for claimable rows; a handover alone does not */
   let claimDue = true;
-  /** rows the broker acknowledged, not yet marked sent: the next mark takes them all */
-  let unmarked: string[] = [];
-  let markTimer: NodeJS.Timeout | undefined;
-  let marking: Promise<boolean> | undefined;
+  const marks = outboxMarks({
+    db,
+    now,
+    log,
+    markDelayMs: opts.markDelayMs,
+    keepSentMs: opts.keepSentMs,
+    // Published but not marked: a later claim publishes them again and the broker drops the duplicates.
+    onMarkFailed: (err) => fail(err, 'outbox mark failed'),
+  });
 
   const schedule = (ms: number, claim: boolean): void => {
     clearTimeout(timer);
@@ -215,7 +191,7 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
     claimDue = false;
     for (;;) {
       // A claim takes this relay's own unsent rows again: the ones already published are marked first.
-      if (!(await markSent())) return false;
+      if (!(await marks.flush())) return false;
       let rows: OutboxTable[];
       try {
         rows = await claimOutboxRows(db, { relayId, now: now(), leaseMs, batch });
@@ -239,67 +215,14 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   async function publishAndMark(rows: readonly OutboxTable[]): Promise<boolean> {
     // Published back to back on one connection, so the stream keeps the order of this relay's rows.
     const results = await Promise.allSettled(rows.map((row) => publish(row)));
-    for (const [i, row] of rows.entries()) if (results[i]?.status === 'fulfilled') unmarked.push(row.id);
+    marks.published(rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
-      await markSent();
+      await marks.flush();
       pending = await countUnsent().catch(() => rows.filter((_, i) => results[i]?.status === 'rejected').length);
       return fail(failed.reason, 'publish failed');
     }
-    if (markDelayMs === 0) return markSent();
-    markTimer ??= setTimeout(() => void markSent(), markDelayMs);
-    markTimer.unref();
-    return true;
-  }
-
-  /** Marks every row published so far sent, in one statement per chunk; false when that failed. */
-  async function markSent(): Promise<boolean> {
-    clearTimeout(markTimer);
-    markTimer = undefined;
-    // One mark at a time: a caller returns only once the rows published before its call are marked.
-    while (marking) await marking;
-    if (unmarked.length === 0) return true;
-    const ids = unmarked;
-    unmarked = [];
-    marking = mark(ids);
-    try {
-      return await marking;
-    } finally {
-      marking = undefined;
-    }
-  }
-
-  async function mark(ids: readonly string[]): Promise<boolean> {
-    try {
-      for (let at = 0; at < ids.length; at += MARK_CHUNK) {
-        await db
-          .updateTable('outbox')
-          .set({ sent_at: now() })
-          .where('id', 'in', ids.slice(at, at + MARK_CHUNK))
-          .where('sent_at', 'is', null)
-          .execute();
-      }
-    } catch (err) {
-      // Published but not marked: a later claim publishes them again and the broker drops the duplicates.
-      return fail(err, 'outbox mark failed');
-    }
-    await prune();
-    return true;
-  }
-
-  /** Deletes the oldest rows sent more than keepSentMs ago, a batch at a time; a failure waits for the next. */
-  async function prune(): Promise<void> {
-    const at = now();
-    if (at - prunedAt < PRUNE_EVERY_MS) return;
-    prunedAt = at;
-    const cutoff = at - keepSentMs;
-    await db
-      .deleteFrom('outbox')
-      .where((eb) =>
-        eb('id', 'in', eb.selectFrom('outbox').select('id').where('sent_at', 'is not', null).where('sent_at', '<', cutoff).orderBy('sent_at').limit(PRUNE_BATCH)),
-      )
-      .execute()
-      .catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'outbox relay: could not delete sent rows; will try again'));
+    return opts.markDelayMs === 0 ? marks.flush() : true;
   }
 
   async function publish(row: OutboxTable): Promise<void> {
@@ -366,7 +289,7 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
       stopped = true;
       clearTimeout(timer);
       await inFlight;
-      await markSent();
+      await marks.flush();
       // Best effort: a relay that cannot release its rows leaves them to the lease.
       await releaseOutboxClaims(db, relayId).catch((err: unknown) => {
         log.warn({ err: errorMessage(err) }, 'outbox relay: could not release its rows; another relay takes them after the lease');
