@@ -1,5 +1,14 @@
 import type { K8sObject } from './kustomize.ts';
 
+/** the API groups deploy/k8s uses; an object of any other has no schema here, and is reported so */
+const MODELS: Record<string, () => Promise<unknown>> = {
+  v1: () => import('kubernetes-models/v1'),
+  'apps/v1': () => import('kubernetes-models/apps/v1'),
+  'policy/v1': () => import('kubernetes-models/policy/v1'),
+  'networking.k8s.io/v1': () => import('kubernetes-models/networking.k8s.io/v1'),
+  'batch/v1': () => import('kubernetes-models/batch/v1'),
+};
+
 /**
  * Checks an object against the Kubernetes OpenAPI schema of its apiVersion and kind, offline, with the
  * validators kubernetes-models ships (compiled from the Kubernetes 1.27 OpenAPI document). They check
@@ -8,10 +17,7 @@ import type { K8sObject } from './kustomize.ts';
  */
 export async function schemaProblems(object: K8sObject): Promise<string[]> {
   const where = `${object.kind}/${object.metadata.name}`;
-  // kubernetes-models/v1 is the core group; kubernetes-models/apps/v1, …/networking.k8s.io/v1 the others
-  const module = (await import(`kubernetes-models/${object.apiVersion}`).catch(() => undefined)) as
-    | Record<string, new (data: unknown) => { validate(): void }>
-    | undefined;
+  const module = (await MODELS[object.apiVersion]?.()) as Record<string, new (data: unknown) => { validate(): void }> | undefined;
   const Model = module?.[object.kind];
   if (!Model) return [`${where}: no schema for ${object.apiVersion} ${object.kind}`];
   try {
