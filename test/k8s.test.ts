@@ -34,6 +34,7 @@ describe.each(STYLES)('deploy/k8s/overlays/%s', (style) => {
     expect(find<{ data: Record<string, string> } & K8sObject>(objects, 'ConfigMap', 'interplay').data.INTERPLAY_STYLE).toBe(style);
     const stray = objects.filter((o) => o.kind !== 'Namespace' && o.metadata.namespace !== 'interplay');
     expect(stray.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    expect(find(objects, 'Namespace', 'interplay').metadata.labels).toEqual({ 'pod-security.kubernetes.io/enforce': 'restricted' });
   });
 
   it('runs every process from the built image, interplay:<package.json version>, as `interplay service <name>`', () => {
@@ -107,15 +108,23 @@ describe.each(STYLES)('deploy/k8s/overlays/%s', (style) => {
     expect(selects(service.spec.selector, deployments.get('gateway')!)).toBe(true);
   });
 
-  it('runs every container as non-root on a read-only root filesystem, with requests and limits, writing only to volumes', () => {
+  it('runs every container as non-root on a read-only root filesystem (Pod Security "restricted"), with requests and limits, writing only to volumes', () => {
     for (const workload of workloads(objects)) {
       const pod = workload.spec.template.spec;
       const where = `${workload.kind}/${workload.metadata.name}`;
       expect(pod.securityContext?.runAsNonRoot, where).toBe(true);
       expect(pod.securityContext?.runAsUser, where).toBeGreaterThan(0);
+      // the rest of Pod Security's "restricted" profile, which the namespace enforces
+      expect(pod.securityContext?.seccompProfile, where).toEqual({ type: 'RuntimeDefault' });
+      expect(Object.keys(pod).filter((k) => /^host/.test(k)), where).toEqual([]);
+      for (const volume of pod.volumes ?? []) {
+        expect(Object.keys(volume).filter((k) => k !== 'name'), `${where} volume ${volume.name}`).toEqual([expect.stringMatching(/^(emptyDir|persistentVolumeClaim|configMap|secret)$/)]);
+      }
       const volumes = new Set([...(pod.volumes ?? []).map((v) => v.name), ...(workload.spec.volumeClaimTemplates ?? []).map((v) => v.metadata.name)]);
       for (const container of pod.containers) {
         expect(container.securityContext, where).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+        expect(container.securityContext?.capabilities?.add, where).toBeUndefined();
+        expect(container.securityContext?.privileged, where).toBeUndefined();
         for (const side of ['requests', 'limits'] as const) expect(Object.keys(container.resources?.[side] ?? {}).sort(), `${where} ${side}`).toEqual(['cpu', 'memory']);
         for (const mount of container.volumeMounts ?? []) expect(volumes.has(mount.name), `${where} mounts ${mount.name}`).toBe(true);
       }
