@@ -5,6 +5,7 @@ import { peersOf } from '../src/runtime/peers.ts';
 import { MIN_SERVICE_SECRET_LENGTH } from '../src/runtime/identity.ts';
 import { renderKustomization, type K8sObject } from './support/kustomize.ts';
 import { schemaProblems } from './support/k8s-schema.ts';
+import { unknownFieldProblems } from './support/k8s-fields.ts';
 import { byKind, containerEnv, find, interplayDeployments, portNumber, selects, serviceEnvNames, workloads, type Workload } from './support/k8s-objects.ts';
 
 // deploy/k8s as `kubectl apply -k deploy/k8s/overlays/<style>` would send it, checked offline: no cluster runs here.
@@ -182,6 +183,20 @@ describe.each(STYLES)('deploy/k8s/overlays/%s', (style) => {
     const mount = container.volumeMounts?.find((m) => store?.startsWith(`${m.mountPath}/`));
     expect(set.spec.volumeClaimTemplates?.map((v) => v.metadata.name)).toContain(mount?.name);
   });
+});
+
+it('uses no field name the Kubernetes API does not know, in any overlay, while a misspelt one is found', async () => {
+  // a copy of billing with a typo that the schema validators let through
+  const billing = find<Workload>(rendered.collaboration, 'Deployment', 'billing');
+  const [container] = billing.spec.template.spec.containers;
+  const typo = { ...container, readinesProbe: container!.readinessProbe };
+  const broken = { ...billing, spec: { ...billing.spec, template: { ...billing.spec.template, spec: { ...billing.spec.template.spec, containers: [typo] } } } };
+  expect(await schemaProblems(broken)).toEqual([]);
+  // one type-check (seconds) of every distinct object and the broken copy: the three overlays share most objects
+  const distinct = new Map(STYLES.flatMap((s) => rendered[s]).map((o) => [JSON.stringify(o), o]));
+  expect(unknownFieldProblems([...distinct.values(), broken])).toEqual([
+    expect.stringMatching(/^Deployment\/billing: .*'"readinesProbe"' does not exist in type 'IContainer'/),
+  ]);
 });
 
 it('validation against the schemas rejects a malformed object, so passing it means something', async () => {
