@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STYLES, SERVICES, type Style } from '../src/transports/wiring.ts';
 import { peersOf } from '../src/runtime/peers.ts';
 import { MIN_SERVICE_SECRET_LENGTH } from '../src/runtime/identity.ts';
+import { findNatsServer } from '../src/runtime/nats-server.ts';
 import { renderKustomization, type K8sObject } from './support/kustomize.ts';
 import { schemaProblems } from './support/k8s-schema.ts';
 import { unknownFieldProblems } from './support/k8s-fields.ts';
@@ -204,4 +208,19 @@ it('validation against the schemas rejects a malformed object, so passing it mea
   const broken = { ...billing, spec: { ...billing.spec, replicas: 'two' } } as unknown as K8sObject;
   expect(await schemaProblems(broken)).toEqual(['Deployment/billing: /spec/replicas must be integer']);
   expect(await schemaProblems({ apiVersion: 'apps/v1', kind: 'Deploymnet', metadata: { name: 'x' } })).toEqual(['Deploymnet/x: no schema for apps/v1 Deploymnet']);
+});
+
+it("gives nats-server a configuration it accepts, with each node's name from the pod", () => {
+  const conf = find<K8sObject & { data: Record<string, string> }>(rendered.collaboration, 'ConfigMap', 'nats-config').data['nats.conf']!;
+  const dir = mkdtempSync(join(tmpdir(), 'interplay-nats-conf-'));
+  try {
+    const file = join(dir, 'nats.conf');
+    writeFileSync(file, conf);
+    // -t only parses and checks the configuration: it listens on nothing and creates no store
+    const check = (env: NodeJS.ProcessEnv) => execFileSync(findNatsServer(), ['-t', '-c', file], { env, encoding: 'utf8', stdio: 'pipe' });
+    expect(() => check({ PATH: process.env['PATH'], SERVER_NAME: 'nats-0' })).not.toThrow();
+    expect(() => check({ PATH: process.env['PATH'] })).toThrow(/SERVER_NAME/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
