@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCESS_KINDS } from '../src/runtime/peers.ts';
 import { startSystem, type RunningSystem } from '../src/runtime/system.ts';
@@ -13,7 +14,7 @@ const PROBES = ['startupProbe', 'readinessProbe', 'livenessProbe'] as const;
 
 /** every probe of every interplay container, in every overlay */
 const probes = STYLES.flatMap((style) => {
-  const objects = renderKustomization(`deploy/k8s/overlays/${style}`);
+  const objects = renderKustomization(fileURLToPath(new URL(`../deploy/k8s/overlays/${style}`, import.meta.url)));
   return [...interplayDeployments(objects)].flatMap(([kind, deployment]) => {
     const container = deployment.spec.template.spec.containers[0]!;
     const listens = Number(containerEnv(objects, container).get('INTERPLAY_PORT'));

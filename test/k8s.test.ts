@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { STYLES, SERVICES, type Style } from '../src/transports/wiring.ts';
 import { peersOf } from '../src/runtime/peers.ts';
@@ -15,8 +16,9 @@ import { byKind, containerEnv, find, interplayDeployments, portNumber, selects, 
 // deploy/k8s as `kubectl apply -k deploy/k8s/overlays/<style>` would send it, checked offline: no cluster runs here.
 // What a probe answers is checked in k8s-probes.test.ts.
 
-const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
-const rendered: Record<Style, K8sObject[]> = Object.fromEntries(STYLES.map((s) => [s, renderKustomization(`deploy/k8s/overlays/${s}`)])) as never;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const rendered: Record<Style, K8sObject[]> = Object.fromEntries(STYLES.map((s) => [s, renderKustomization(join(ROOT, 'deploy/k8s/overlays', s))])) as never;
 
 /**
  * Named in the lead's shared contract and read by `interplay service` once the PostgreSQL store and the NATS

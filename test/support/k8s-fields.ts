@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import type { K8sObject } from './kustomize.ts';
 
@@ -12,8 +12,8 @@ import type { K8sObject } from './kustomize.ts';
  * values) is reported once, naming the first: "kind/name: message". None when every field is known.
  */
 export function unknownFieldProblems(objects: readonly K8sObject[]): string[] {
-  // inside the project, so that `kubernetes-models` resolves from its node_modules
-  const file = (i: number) => resolve(`test/.k8s-object-${i}.ts`);
+  // beside this file, inside the project, so that `kubernetes-models` resolves from its node_modules; never written
+  const file = (i: number) => fileURLToPath(new URL(`.k8s-object-${i}.ts`, import.meta.url));
   const sources = new Map(
     objects.map((object, i) => [
       file(i),
