@@ -11,7 +11,8 @@ import { findNatsServer } from '../src/runtime/nats-server.ts';
 import { renderKustomization, type K8sObject } from './support/kustomize.ts';
 import { schemaProblems } from './support/k8s-schema.ts';
 import { unknownFieldProblems } from './support/k8s-fields.ts';
-import { byKind, containerEnv, find, interplayDeployments, portNumber, selects, serviceEnvNames, workloads, type Workload } from './support/k8s-objects.ts';
+import { byKind, containerEnv, find, interplayDeployments, parseServiceEnv, portNumber, selects, serviceEnvNames, workloads, type Workload } from './support/k8s-objects.ts';
+import { parseNatsUrl } from '../src/cli/options.ts';
 
 // deploy/k8s as `kubectl apply -k deploy/k8s/overlays/<style>` would send it, checked offline: no cluster runs here.
 // What a probe answers is checked in k8s-probes.test.ts.
@@ -74,6 +75,18 @@ describe.each(STYLES)('deploy/k8s/overlays/%s', (style) => {
       expect(env.get('DATABASE_URL')).toMatch(/^postgres:\/\//);
       if (style !== 'rest') expect(env.get('NATS_URL'), kind).toBeTruthy();
       if (style === 'rest') expect(env.has('NATS_URL'), `${kind}: no NATS in the REST style`).toBe(false);
+    }
+  });
+
+  it('starts `interplay service` with values it accepts: the command parses each container\'s environment', () => {
+    for (const [kind, deployment] of deployments) {
+      const env = containerEnv(objects, deployment.spec.template.spec.containers[0]!);
+      // NATS_URL lists every seed, the NATS cluster's format in the shared contract; each seed is checked alone
+      const seeds = env.get('NATS_URL')?.split(',') ?? [];
+      for (const seed of seeds) expect(parseNatsUrl(seed)).toBe(seed);
+      env.delete('NATS_URL');
+      const flags = parseServiceEnv(kind, env);
+      expect(flags, kind).toMatchObject({ style, host: '0.0.0.0', port: 8080 });
     }
   });
 

@@ -120,3 +120,27 @@ export function serviceEnvNames(): Set<string> {
   const fromHelp = help.match(/\b(?:INTERPLAY|NATS|DATABASE)_[A-Z_]+\b/g) ?? [];
   return new Set([...fromOptions, ...fromHelp]);
 }
+
+/**
+ * Parses `interplay service <kind>` with exactly this environment, as the container would start it, and returns
+ * the options the command got; throws the command's one-line error when an env value is refused (a style or
+ * log level it does not know, a port or URL it cannot parse). The service itself is not started.
+ */
+export function parseServiceEnv(kind: string, env: ReadonlyMap<string, string>): Record<string, unknown> {
+  const cli = new Command('interplay');
+  registerService(cli);
+  const service = cli.commands.find((c) => c.name() === 'service')!;
+  let flags: Record<string, unknown> | undefined;
+  for (const command of [cli, service]) command.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  service.action((_name: string, options: Record<string, unknown>) => void (flags = options));
+  const saved = process.env;
+  // commander reads each option's env var from process.env while parsing
+  process.env = Object.fromEntries(env);
+  try {
+    cli.parse(['service', kind], { from: 'user' });
+  } finally {
+    process.env = saved;
+  }
+  if (!flags) throw new Error(`interplay service ${kind} did not run its action`);
+  return flags;
+}
