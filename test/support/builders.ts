@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely, Migration } from 'kysely';
-import { migrate, openSqlite } from '../../src/platform/db.ts';
+import { migrate, openSqlite } from '../../src/platform/store/index.ts';
 import type { AuthDB, AuthDeps, AuthEvent, PasswordHasher, Registration, TokenIssuer } from '../../src/services/auth/index.ts';
 import type { BillingDB, BillingDeps, BillingEvent, PaymentRequest } from '../../src/services/billing/index.ts';
 import type { Clock, EventSink, Ids, UnitOfWork } from '../../src/services/kernel/index.ts';

@@ -1,6 +1,6 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
-import { openSqlite } from '../../src/platform/db.ts';
+import { openSqlite } from '../../src/platform/store/index.ts';
 import { startOutboxRelay, type EventTables } from '../../src/platform/events/index.ts';
 import { replicaData, serve } from './workers.ts';
 

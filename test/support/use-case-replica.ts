@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { openSqlite } from '../../src/platform/db.ts';
+import { openSqlite } from '../../src/platform/store/index.ts';
 import { appendToOutbox, newEnvelope } from '../../src/platform/events/index.ts';
 import { deposit, pay, type BillingDB, type DepositRequest, type PaymentRequest } from '../../src/services/billing/index.ts';
 import { systemClock, uuidV7, type EventSink, type Result } from '../../src/services/kernel/index.ts';
