@@ -1,3 +1,4 @@
+import type { StoreRequest } from '../runtime/store.ts';
 import { cpus, totalmem } from 'node:os';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -32,6 +33,8 @@ export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv'> {
   readonly sink?: { readonly host: string; readonly port: number };
   /** environment variables for the system the bench starts, over this process's */
   readonly systemEnv?: Readonly<Record<string, string>>;
+  /** default SQLite; PostgreSQL at a URL, or a private one the system starts */
+  readonly store?: StoreRequest;
   /** NATS URL for the event styles; default $NATS_URL, else a private nats-server per run */
   readonly nats?: string;
   /** a broker the caller started and keeps across runs, instead of `nats`; with a pid, its CPU counts as the system's */
@@ -70,6 +73,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
           topology,
           replicas: opts.replicas,
           env: opts.systemEnv,
+          ...(opts.store ? { store: opts.store } : {}),
         });
     if ('stop' in system) cleanups.push(() => system.stop());
     const measured = await measuredProcesses(system.url, topology, system.pid, nats?.pid);
