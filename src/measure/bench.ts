@@ -11,7 +11,8 @@ import { now } from './clock.ts';
 import { runLoad } from './engine.ts';
 import { createJsonClient } from './http-client.ts';
 import { scrapeMetrics } from './metrics-snapshot.ts';
-import { processUsage, type ProcessUsage } from './proc.ts';
+import { processTreeUsage, processUsage, type ProcessUsage } from './proc.ts';
+import { ownDatabase, storageText } from './bench-store.ts';
 import { acceptedOrderId, placeOrder, SHED } from './place-order.ts';
 import { startSink, type DeliverySink } from './sink.ts';
 import { aggregate } from './aggregate.ts';
@@ -20,7 +21,7 @@ import type { LoadResult } from './load-options.ts';
 import type { LoadTick } from './tally.ts';
 
 
-export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv'> {
+export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv' | 'store'> {
   readonly style: Style;
   readonly argv?: readonly string[];
   /** inproc (default) or processes: started here as `interplay up`; external: already running at baseUrl */
@@ -63,6 +64,8 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
     if (!opts.deliveries) cleanups.push(() => sink.close());
     const external = topology === 'external';
     const nats = opts.style === 'rest' || external ? undefined : (opts.broker ?? (await ownBroker(opts.nats, cleanups)));
+    // A private PostgreSQL is started here, not by the system, so that its processes' CPU is measured as the broker's is.
+    const database = external ? undefined : await ownDatabase(opts.store, opts.data, cleanups);
     const system = external
       ? { url: opts.baseUrl ?? '', pid: undefined }
       : await startChildSystem({
@@ -73,10 +76,13 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
           topology,
           replicas: opts.replicas,
           env: opts.systemEnv,
-          ...(opts.store ? { store: opts.store } : {}),
+          ...(database ? { store: database.store } : {}),
         });
     if ('stop' in system) cleanups.push(() => system.stop());
-    const measured = await measuredProcesses(system.url, topology, system.pid, nats?.pid);
+    const measured = [
+      ...(await measuredProcesses(system.url, topology, system.pid, nats?.pid)),
+      ...(database?.pid ? [{ name: 'postgres', pid: database.pid, tree: true }] : []),
+    ];
 
     opts.onPhase?.('setup');
     const { tokens } = await (opts.setup ?? ((url: string) => prepareUsers(url, opts.users)))(system.url);
@@ -149,8 +155,9 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
         drainMs: opts.drainMs,
         maxInflight: opts.maxInflight,
         argv: opts.argv ?? [],
+        store: opts.store?.kind ?? 'sqlite',
       },
-      environment: await environment(opts.style, topology, load.startedAt),
+      environment: { ...(await environment(opts.style, topology, load.startedAt)), storage: storageText(opts.store, external) },
       load,
       timelineOrigin,
       windowStart,
@@ -184,6 +191,8 @@ interface Measured {
   /** what the table shows: several replicas of one service add up under one name */
   readonly name: string;
   readonly pid: number;
+  /** with its children: a postmaster's backends do PostgreSQL's work */
+  readonly tree?: boolean;
 }
 
 /**
@@ -203,8 +212,8 @@ async function measuredProcesses(url: string, topology: string, childPid: number
 
 async function usages(processes: readonly Measured[]): Promise<Record<string, ProcessUsage | undefined>> {
   const out: Record<string, ProcessUsage | undefined> = {};
-  for (const { name, pid } of processes) {
-    const usage = await processUsage(pid);
+  for (const { name, pid, tree } of processes) {
+    const usage = tree ? await processTreeUsage(pid) : await processUsage(pid);
     if (!usage) continue;
     const sum = out[name];
     out[name] = sum
