@@ -39,7 +39,7 @@ export async function processTreeUsage(pid: number): Promise<ProcessUsage | unde
   let cpuMs = own.cpuMs + (await reapedChildrenCpuMs(pid));
   let rssBytes = own.rssBytes;
   let rssPeakBytes = own.rssPeakBytes;
-  for (const child of await childrenOf(pid)) {
+  for (const child of await childProcesses(pid)) {
     const usage = await processUsage(child);
     if (!usage) continue;
     cpuMs += usage.cpuMs;
@@ -60,7 +60,7 @@ async function reapedChildrenCpuMs(pid: number): Promise<number> {
 }
 
 /** Direct children, by the parent pid in every /proc/<pid>/stat (/proc/<pid>/task/<pid>/children needs a kernel option). */
-async function childrenOf(parent: number): Promise<number[]> {
+export async function childProcesses(parent: number): Promise<number[]> {
   const { readdir } = await import('node:fs/promises');
   const out: number[] = [];
   for (const name of await readdir('/proc')) {
