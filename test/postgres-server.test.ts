@@ -82,9 +82,11 @@ describe('a private PostgreSQL, stopped', () => {
   });
 
   it('with a kept directory, keeps the cluster, and a second start finds the databases there', async () => {
-    const dir = join(await mkdtemp(join(tmpdir(), 'interplay-pg-kept-')), 'postgres');
-    // As `up --data DIR` makes it (mkdir, 0755): as root, the server's own account must reach its directory.
-    await chmod(join(dir, '..'), 0o755);
+    const root = await mkdtemp(join(tmpdir(), 'interplay-pg-kept-'));
+    // mkdtemp makes it 0700; as root, the server's own account must pass through it, as through any --data DIR.
+    await chmod(root, 0o755);
+    // `up --data DATA` keeps it in DATA/postgres, DATA made by nobody yet.
+    const dir = join(root, 'data', 'postgres');
     try {
       const first = await startPrivatePostgres({ dir });
       const store = await openStore({ kind: 'postgres', url: first.url, database: 'survives' });
@@ -102,7 +104,7 @@ describe('a private PostgreSQL, stopped', () => {
         await second.stop();
       }
     } finally {
-      await rm(join(dir, '..'), { recursive: true, force: true });
+      await rm(root, { recursive: true, force: true });
     }
   });
 });

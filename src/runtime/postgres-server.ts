@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from './nats-server.ts';
@@ -77,6 +77,8 @@ const PASSWORD_FILE = 'password';
 
 /** initdb into dir/data unless a cluster is there already; returns the superuser's password. */
 async function initCluster(binDir: string, dir: string, account: ServerAccount | undefined, temporary: boolean): Promise<string> {
+  // Parents as any mkdir makes them (the server's account must pass through them); the run's own directory is private.
+  mkdirSync(dirname(dir), { recursive: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const passwordFile = join(dir, PASSWORD_FILE);
   if (existsSync(join(dir, 'data', 'PG_VERSION'))) return readFileSync(passwordFile, 'utf8').trim();
