@@ -3,6 +3,7 @@ import { COMPONENTS, type Component } from '../scenarios/faults.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
 import { EXIT_FAILED, UsageError } from './errors.ts';
 import type { LoadFlags } from './load-flags.ts';
+import { storeRequest } from './store-flags.ts';
 
 /** "rest,collaboration" → the styles, each once */
 export function parseStyles(value: string): Style[] {
@@ -74,6 +75,7 @@ export const faultLoadOptions = (flags: LoadFlags, out: NodeJS.WritableStream) =
   insufficient: flags.insufficient,
   seed: flags.seed,
   ...(flags.nats ? { nats: flags.nats } : {}),
+  store: storeRequest(flags),
   argv: process.argv.slice(2),
   onProgress: (line: string) => void out.write(`${line}\n`),
 });

@@ -2,9 +2,10 @@ import { Option, type Command } from 'commander';
 import type { BenchOptions } from '../measure/bench.ts';
 import { coresOption } from './calibrate.ts';
 import { UsageError } from './errors.ts';
+import { addStoreFlags, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsOption, parseDuration, parseFraction, parseHostPort, parseRate, parseUrl, positiveInt, replicasOption, topologyOption } from './options.ts';
 
-export interface LoadFlags {
+export interface LoadFlags extends StoreFlags {
   readonly users: number;
   readonly rate: number;
   readonly connections?: number;
@@ -46,7 +47,7 @@ export const LOAD_DEFAULTS = {
 
 /** The load options `bench` and `compare` share (and `outage` and `chaos`, which need the processes topology by default). */
 export function addLoadFlags(command: Command, defaults: { readonly topology?: 'inproc' | 'processes' } = {}): Command {
-  return command
+  return addStoreFlags(command)
     .addOption(new Option('--users <n>', 'users registered and funded before the load').argParser(positiveInt(100_000)).default(LOAD_DEFAULTS.users))
     .addOption(new Option('--rate <n>', 'open loop: orders per second on a fixed schedule').argParser(parseRate).default(LOAD_DEFAULTS.rate))
     .addOption(new Option('--connections <n>', 'closed loop instead: this many loops, each sending when its last order was answered').argParser(positiveInt(10_000)))
@@ -98,6 +99,7 @@ export function benchOptions(flags: LoadFlags, argv: readonly string[]): Omit<Be
     drainMs: flags.drain,
     maxInflight: flags.maxInflight,
     nats: flags.nats,
+    store: storeRequest(flags),
     argv,
   };
 }

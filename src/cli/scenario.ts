@@ -2,9 +2,10 @@ import { Command } from 'commander';
 import type { ScenarioResult, StepResult } from '../scenarios/course.ts';
 import { asUsageError, EXIT_FAILED, UsageError } from './errors.ts';
 import { stopEverythingOnSignal } from './signals.ts';
+import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsOption, parseUrl, replicasOption, styleOrAllOption, stylesOf, topologyOption } from './options.ts';
 
-interface ScenarioFlags {
+interface ScenarioFlags extends StoreFlags {
   readonly style: string;
   readonly topology: 'inproc' | 'processes' | 'external';
   readonly replicas?: Record<string, number>;
@@ -21,7 +22,12 @@ export function registerScenario(cli: Command): void {
     .addOption(replicasOption())
     .option('--base-url <url>', 'run against this running system instead (for example http://arch.homework); implies --topology external', parseUrl)
     .addOption(natsOption())
-    .action(async (flags: ScenarioFlags) => {
+    .addOption(storeOption())
+    .addOption(databaseUrlOption())
+    .addOption(databasePrefixOption())
+    .addOption(databasePoolOption())
+    .action(async (flags: ScenarioFlags, command: Command) => {
+      checkStoreFlags(command, flags);
       if (flags.topology === 'external' && !flags.baseUrl) throw new UsageError('--topology external needs --base-url');
       if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
       stopEverythingOnSignal();
@@ -37,6 +43,7 @@ export function registerScenario(cli: Command): void {
             style,
             port: 0,
             nats: flags.nats,
+            store: storeRequest(flags),
             topology,
             replicas: flags.replicas,
             delivery: silentChannel,

@@ -1,3 +1,4 @@
+import type { StoreRequest } from '../runtime/store.ts';
 import { now } from '../measure/clock.ts';
 import type { Topology } from '../runtime/launch.ts';
 import type { Style } from '../transports/index.ts';
@@ -8,6 +9,8 @@ import type { DashboardPhase, DashboardSample } from './sample.ts';
 import { startStyleRun, type StyleRun } from './style-run.ts';
 
 export interface DashboardOptions {
+  /** default SQLite; PostgreSQL at a URL, or a private one */
+  readonly store?: StoreRequest;
   readonly style: Style;
   readonly topology: Topology;
   /** intended orders per second */
@@ -97,7 +100,7 @@ export function startDashboard(opts: DashboardOptions): DashboardSession {
     say(`starting ${style} (${opts.topology})…`);
     run = await startStyleRun({
       style, topology: opts.topology, rate, users: opts.users ?? DEFAULT_USERS, seed: opts.seed ?? 1,
-      ...(opts.replicas ? { replicas: opts.replicas } : {}), ...(opts.nats ? { nats: opts.nats } : {}),
+      ...(opts.replicas ? { replicas: opts.replicas } : {}), ...(opts.nats ? { nats: opts.nats } : {}), ...(opts.store ? { store: opts.store } : {}),
       onLog: (line) => say(line.slice(0, 200)),
       onPhase: (p) => ((phase = p), say(`registering ${opts.users ?? DEFAULT_USERS} users…`)),
     });

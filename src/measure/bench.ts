@@ -1,3 +1,4 @@
+import type { StoreRequest } from '../runtime/store.ts';
 import { cpus, totalmem } from 'node:os';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -10,7 +11,8 @@ import { now } from './clock.ts';
 import { runLoad } from './engine.ts';
 import { createJsonClient } from './http-client.ts';
 import { scrapeMetrics } from './metrics-snapshot.ts';
-import { processUsage, type ProcessUsage } from './proc.ts';
+import { processTreeUsage, processUsage, type ProcessUsage } from './proc.ts';
+import { ownDatabase, storageText } from './bench-store.ts';
 import { acceptedOrderId, placeOrder, SHED } from './place-order.ts';
 import { startSink, type DeliverySink } from './sink.ts';
 import { aggregate } from './aggregate.ts';
@@ -19,7 +21,7 @@ import type { LoadResult } from './load-options.ts';
 import type { LoadTick } from './tally.ts';
 
 
-export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv'> {
+export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv' | 'store'> {
   readonly style: Style;
   readonly argv?: readonly string[];
   /** inproc (default) or processes: started here as `interplay up`; external: already running at baseUrl */
@@ -32,6 +34,8 @@ export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv'> {
   readonly sink?: { readonly host: string; readonly port: number };
   /** environment variables for the system the bench starts, over this process's */
   readonly systemEnv?: Readonly<Record<string, string>>;
+  /** default SQLite; PostgreSQL at a URL, or a private one the system starts */
+  readonly store?: StoreRequest;
   /** NATS URL for the event styles; default $NATS_URL, else a private nats-server per run */
   readonly nats?: string;
   /** a broker the caller started and keeps across runs, instead of `nats`; with a pid, its CPU counts as the system's */
@@ -60,6 +64,8 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
     if (!opts.deliveries) cleanups.push(() => sink.close());
     const external = topology === 'external';
     const nats = opts.style === 'rest' || external ? undefined : (opts.broker ?? (await ownBroker(opts.nats, cleanups)));
+    // A private PostgreSQL is started here, not by the system, so that its processes' CPU is measured as the broker's is.
+    const database = external ? undefined : await ownDatabase(opts.store, opts.data, cleanups);
     const system = external
       ? { url: opts.baseUrl ?? '', pid: undefined }
       : await startChildSystem({
@@ -70,9 +76,13 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
           topology,
           replicas: opts.replicas,
           env: opts.systemEnv,
+          ...(database ? { store: database.store } : {}),
         });
     if ('stop' in system) cleanups.push(() => system.stop());
-    const measured = await measuredProcesses(system.url, topology, system.pid, nats?.pid);
+    const measured = [
+      ...(await measuredProcesses(system.url, topology, system.pid, nats?.pid)),
+      ...(database?.pid ? [{ name: 'postgres', pid: database.pid, tree: true }] : []),
+    ];
 
     opts.onPhase?.('setup');
     const { tokens } = await (opts.setup ?? ((url: string) => prepareUsers(url, opts.users)))(system.url);
@@ -145,8 +155,9 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
         drainMs: opts.drainMs,
         maxInflight: opts.maxInflight,
         argv: opts.argv ?? [],
+        store: opts.store?.kind ?? 'sqlite',
       },
-      environment: await environment(opts.style, topology, load.startedAt),
+      environment: { ...(await environment(opts.style, topology, load.startedAt)), storage: storageText(opts.store, external) },
       load,
       timelineOrigin,
       windowStart,
@@ -180,6 +191,8 @@ interface Measured {
   /** what the table shows: several replicas of one service add up under one name */
   readonly name: string;
   readonly pid: number;
+  /** with its children: a postmaster's backends do PostgreSQL's work */
+  readonly tree?: boolean;
 }
 
 /**
@@ -199,8 +212,8 @@ async function measuredProcesses(url: string, topology: string, childPid: number
 
 async function usages(processes: readonly Measured[]): Promise<Record<string, ProcessUsage | undefined>> {
   const out: Record<string, ProcessUsage | undefined> = {};
-  for (const { name, pid } of processes) {
-    const usage = await processUsage(pid);
+  for (const { name, pid, tree } of processes) {
+    const usage = tree ? await processTreeUsage(pid) : await processUsage(pid);
     if (!usage) continue;
     const sum = out[name];
     out[name] = sum

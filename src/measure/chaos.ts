@@ -1,3 +1,4 @@
+import type { StoreRequest } from '../runtime/store.ts';
 import type { Anomaly } from '../analyse/index.ts';
 import { chaosSchedule, type Fault } from '../scenarios/faults.ts';
 import type { Style } from '../transports/index.ts';
@@ -27,6 +28,8 @@ export interface ChaosOptions {
   /** fraction of requests that replay an earlier key */
   readonly replays: number;
   readonly nats?: string;
+  /** default SQLite; PostgreSQL at a URL, or a private one */
+  readonly store?: StoreRequest;
   /** the command line, saved so the run can be replayed */
   readonly argv: readonly string[];
   /** one line per step, for a progress display */
@@ -93,6 +96,7 @@ async function chaosOf(style: Style, opts: ChaosOptions): Promise<ChaosStyleResu
     replicas: opts.replicas,
     users: opts.users,
     ...(opts.nats ? { nats: opts.nats } : {}),
+    ...(opts.store ? { store: opts.store } : {}),
     onEvent: (e) => void (e.type === 'restart-scheduled' && restarts++),
     ...(opts.onLog ? { onLog: opts.onLog } : {}),
   });

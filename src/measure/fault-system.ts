@@ -1,3 +1,4 @@
+import type { StoreRequest } from '../runtime/store.ts';
 import { checkerToken, checkInvariants, collectState, settle, type Anomaly, type Expectations, type SystemState } from '../analyse/index.ts';
 import { launchSystem, type LaunchedSystem } from '../runtime/launch.ts';
 import { newServiceSecret } from '../runtime/system.ts';
@@ -7,6 +8,8 @@ import { SERVICES, type ServiceName, type Style } from '../transports/index.ts';
 import { startSink, type DeliverySink } from './sink.ts';
 
 export interface FaultSystemOptions {
+  /** default SQLite; PostgreSQL at a URL, or a private one */
+  readonly store?: StoreRequest;
   readonly style: Style;
   /** instances per service (auth runs once) */
   readonly replicas?: Readonly<Partial<Record<ServiceName, number>>>;
@@ -50,6 +53,7 @@ export async function startFaultSystem(opts: FaultSystemOptions): Promise<FaultS
       style: opts.style,
       topology: 'processes',
       ...(opts.nats ? { nats: opts.nats } : {}),
+      ...(opts.store ? { store: opts.store } : {}),
       replicas: opts.replicas,
       webhook: `${sink.url}/deliveries`,
       serviceSecret,

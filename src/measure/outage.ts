@@ -1,3 +1,4 @@
+import type { StoreRequest } from '../runtime/store.ts';
 import type { Anomaly } from '../analyse/index.ts';
 import { appliesTo, outageWindow, type Component } from '../scenarios/faults.ts';
 import type { Style } from '../transports/index.ts';
@@ -23,6 +24,8 @@ export interface OutageOptions {
   readonly insufficient: number;
   readonly seed: number;
   readonly nats?: string;
+  /** default SQLite; PostgreSQL at a URL, or a private one */
+  readonly store?: StoreRequest;
   /** the command line, saved with the result */
   readonly argv: readonly string[];
   readonly onProgress?: (line: string) => void;
@@ -70,7 +73,7 @@ export async function runOutage(opts: OutageOptions): Promise<OutageResult> {
 async function rowOf(style: Style, opts: OutageOptions): Promise<OutageCell[]> {
   const say = (line: string) => opts.onProgress?.(`${style}: ${line}`);
   say('starting');
-  const fs = await startFaultSystem({ style, users: opts.users, ...(opts.nats ? { nats: opts.nats } : {}) });
+  const fs = await startFaultSystem({ style, users: opts.users, ...(opts.nats ? { nats: opts.nats } : {}), ...(opts.store ? { store: opts.store } : {}) });
   try {
     const cells: OutageCell[] = [];
     const seen: Seen = { told: new Set(), untold: 0 };

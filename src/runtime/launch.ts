@@ -4,12 +4,17 @@ import { resolveNats, type PrivateNatsServer } from './nats-server.ts';
 import { startProcesses, type ProcessesOptions } from './processes.ts';
 import type { Supervisor } from './supervisor.ts';
 import { startSystem, type SystemOptions } from './system.ts';
+import type { StoreKind } from '../platform/store/config.ts';
+import type { PrivatePostgres } from './postgres-server.ts';
+import { resolveStore, type StoreRequest } from './store.ts';
 
 export const TOPOLOGIES = ['inproc', 'processes'] as const;
 /** inproc: four services in one process; processes: each service (and replica) its own process */
 export type Topology = (typeof TOPOLOGIES)[number];
 
-export interface LaunchOptions extends Omit<SystemOptions, 'natsUrl'> {
+export interface LaunchOptions extends Omit<SystemOptions, 'natsUrl' | 'store'> {
+  /** default SQLite; PostgreSQL at a URL, or a private one started here */
+  readonly store?: StoreRequest;
   /** NATS URL for the event styles; default $NATS_URL, else a private nats-server */
   readonly nats?: string;
   /** default inproc */
@@ -45,6 +50,10 @@ export interface LaunchedSystem {
   readonly broker?: Pick<PrivateNatsServer, 'halt' | 'resume'>;
   /** processes: stops, kills and starts single services and replicas */
   readonly supervisor?: Supervisor;
+  /** where the services keep their tables */
+  readonly store: StoreKind;
+  /** a private PostgreSQL this launch started: to stop and start again, cut connections, measure */
+  readonly postgres?: PrivatePostgres;
   stop(): Promise<void>;
 }
 
@@ -55,11 +64,16 @@ export async function launchSystem(opts: LaunchOptions): Promise<LaunchedSystem>
   // but not yet consumed when the system stops are delivered after the next start.
   const nats =
     opts.style === 'rest' ? undefined : await resolveNats({ url: opts.nats, ...(opts.dataDir ? { storeDir: join(opts.dataDir, 'nats') } : {}) });
+  // A private PostgreSQL keeps its cluster in DIR/postgres when the data is kept.
+  const store = await resolveStore(opts.store, opts.dataDir).catch(async (error: unknown) => {
+    await nats?.stop();
+    throw error;
+  });
   try {
     const system =
       topology === 'processes'
-        ? await startProcesses({ ...opts, natsUrl: nats?.url })
-        : await startSystem({ ...opts, natsUrl: nats?.url });
+        ? await startProcesses({ ...opts, natsUrl: nats?.url, store: store.selection })
+        : await startSystem({ ...opts, natsUrl: nats?.url, store: store.selection });
     return {
       style: opts.style,
       topology,
@@ -70,12 +84,16 @@ export async function launchSystem(opts: LaunchOptions): Promise<LaunchedSystem>
       ...(system.namespace ? { namespace: system.namespace } : {}),
       ...(nats?.server ? { broker: nats.server } : {}),
       ...('supervisor' in system ? { supervisor: system.supervisor } : {}),
+      store: store.selection.kind,
+      ...(store.server ? { postgres: store.server } : {}),
       stop: async () => {
         await system.stop();
+        await store.stop();
         await nats?.stop();
       },
     };
   } catch (error) {
+    await store.stop();
     await nats?.stop();
     throw error;
   }

@@ -9,6 +9,8 @@ import { peersOf, type ProcessKind } from './peers.ts';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.ts';
 import { hold } from './resources.ts';
 import { busNamespace, newServiceSecret } from './system.ts';
+import type { StoreSelection } from '../platform/store/config.ts';
+import { storeEnv } from './store-env.ts';
 
 export interface ProcessesOptions {
   readonly style: Style;
@@ -31,6 +33,8 @@ export interface ProcessesOptions {
   readonly supervisor?: Omit<SupervisorOptions, 'stdout'>;
   /** the shared service-to-service credential; default $INTERPLAY_SERVICE_SECRET, else a fresh one */
   readonly serviceSecret?: string;
+  /** where the services keep their tables; default SQLite files in their data directories */
+  readonly store?: StoreSelection;
 }
 
 export interface ProcessesSystem {
@@ -84,6 +88,7 @@ export async function startProcesses(opts: ProcessesOptions): Promise<ProcessesS
       INTERPLAY_SERVICE_SECRET: opts.serviceSecret ?? process.env['INTERPLAY_SERVICE_SECRET'] ?? newServiceSecret(),
       INTERPLAY_LOG_LEVEL: opts.logLevel ?? 'warn',
       ...(opts.natsUrl && namespace ? { NATS_URL: opts.natsUrl, INTERPLAY_NATS_NAMESPACE: namespace } : {}),
+      ...storeEnv(opts.store),
     };
     const peerEnv = (kind: ProcessKind) =>
       Object.fromEntries(peersOf(kind, opts.style).map((peer) => [`INTERPLAY_${peer.toUpperCase()}_URL`, replicas[peer].join(',')]));

@@ -8,6 +8,7 @@ import type { DeliveryChannel } from '../services/notification/index.ts';
 import type { ServiceApp } from '../platform/http/app.ts';
 import type { OverloadLimits } from '../platform/http/overload.ts';
 import type { ServiceMetrics } from '../platform/metrics.ts';
+import type { StoreSelection } from '../platform/store/config.ts';
 import { buildGateway } from '../transports/rest/gateway.ts';
 import { removeStreams } from '../transports/events/bus.ts';
 import { SERVICES, type ServiceName, type Style } from '../transports/index.ts';
@@ -34,6 +35,8 @@ export interface SystemOptions {
   readonly overload?: OverloadLimits;
   /** the shared service-to-service credential; default $INTERPLAY_SERVICE_SECRET, else a fresh random one */
   readonly serviceSecret?: string;
+  /** where the services keep their tables; default SQLite files in their data directories */
+  readonly store?: StoreSelection;
 }
 
 export interface RunningSystem {
@@ -88,6 +91,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
         hasher: opts.hasher,
         logLevel: opts.logLevel,
         overload: opts.overload,
+        store: opts.store,
       });
       cleanups.push(() => composed[name].stop());
     }

@@ -1,3 +1,4 @@
+import type { StoreRequest } from '../runtime/store.ts';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyseCoupling, type CouplingReport } from '../analyse/index.ts';
@@ -11,6 +12,8 @@ import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { apiClient } from './http.ts';
 
 export interface ExplainOptions {
+  /** default SQLite; PostgreSQL at a URL, or a private one */
+  readonly store?: StoreRequest;
   readonly style: Style;
   /** orders placed and followed to their notification; default 3 (one of them unaffordable) */
   readonly orders?: number;
@@ -43,7 +46,7 @@ export async function explainStyle(opts: ExplainOptions): Promise<Explained> {
   startRecording({ sample: 1 });
   let recorded: ReturnType<typeof takeSpans>['spans'];
   try {
-    const system = await launchSystem({ style: opts.style, port: 0, nats: opts.nats, delivery: silentChannel });
+    const system = await launchSystem({ style: opts.style, port: 0, nats: opts.nats, delivery: silentChannel, ...(opts.store ? { store: opts.store } : {}) });
     try {
       await placeOrders(system.url, count);
     } finally {
