@@ -2,9 +2,10 @@ import { Command } from 'commander';
 import type { ScenarioResult, StepResult } from '../scenarios/course.ts';
 import { asUsageError, EXIT_FAILED, UsageError } from './errors.ts';
 import { stopEverythingOnSignal } from './signals.ts';
+import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';
 import { natsOption, parseUrl, replicasOption, styleOrAllOption, stylesOf, topologyOption } from './options.ts';
 
-interface ScenarioFlags {
+interface ScenarioFlags extends NatsFlags {
   readonly style: string;
   readonly topology: 'inproc' | 'processes' | 'external';
   readonly replicas?: Record<string, number>;
@@ -21,7 +22,10 @@ export function registerScenario(cli: Command): void {
     .addOption(replicasOption())
     .option('--base-url <url>', 'run against this running system instead (for example http://arch.homework); implies --topology external', parseUrl)
     .addOption(natsOption())
+    .addOption(natsClusterOption())
+    .addOption(streamReplicasOption())
     .action(async (flags: ScenarioFlags) => {
+      const broker = natsChoice(flags);
       if (flags.topology === 'external' && !flags.baseUrl) throw new UsageError('--topology external needs --base-url');
       if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
       stopEverythingOnSignal();
@@ -36,7 +40,7 @@ export function registerScenario(cli: Command): void {
           const system = await launchSystem({
             style,
             port: 0,
-            nats: flags.nats,
+            ...broker,
             topology,
             replicas: flags.replicas,
             delivery: silentChannel,

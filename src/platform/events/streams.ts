@@ -19,6 +19,11 @@ export interface StreamDefinition {
    * 'limits' (default; the dead letters): kept, for someone to look at.
    */
   readonly retention?: 'interest' | 'limits';
+  /**
+   * copies of the stream on a cluster (num_replicas); default the server's, 1. 3 keeps a quorum,
+   * and so accepts publishes, while one node of three is lost. An existing stream is scaled to it.
+   */
+  readonly replicas?: number;
 }
 
 const TWO_MINUTES = 120_000;
@@ -47,11 +52,16 @@ export function streamsFor(ns: string): Record<'AUTH' | 'ORDERS' | 'BILLING' | '
  * the stream is made: a server refuses to change it later, so a stream made with another keeps its own.
  */
 export async function ensureStream(jsm: JetStreamManager, def: StreamDefinition): Promise<StreamInfo> {
-  const wanted = { subjects: [...def.subjects], duplicate_window: nanos(def.duplicateWindowMs) };
+  const wanted = {
+    subjects: [...def.subjects],
+    duplicate_window: nanos(def.duplicateWindowMs),
+    ...(def.replicas ? { num_replicas: def.replicas } : {}),
+  };
   const retention = def.retention === 'interest' ? RetentionPolicy.Interest : RetentionPolicy.Limits;
   const existing = await infoOrUndefined(() => jsm.streams.info(def.name), JetStreamApiCodes.StreamNotFound);
   if (existing) {
-    if (sameSubjects(existing.config.subjects, wanted.subjects) && existing.config.duplicate_window === wanted.duplicate_window) {
+    const sameReplicas = !def.replicas || existing.config.num_replicas === def.replicas;
+    if (sameSubjects(existing.config.subjects, wanted.subjects) && existing.config.duplicate_window === wanted.duplicate_window && sameReplicas) {
       return existing;
     }
     return jsm.streams.update(def.name, { ...existing.config, ...wanted });
@@ -78,6 +88,11 @@ export interface ConsumerDefinition {
   readonly backoffMs?: readonly number[];
   /** deliveries before the message is dead-lettered; must exceed backoffMs.length */
   readonly maxDeliver: number;
+  /**
+   * copies of the consumer's state (num_replicas); default the stream's. Set to the stream's own:
+   * a consumer of an interest stream must have as many replicas as the stream.
+   */
+  readonly replicas?: number;
 }
 
 export class InvalidConsumerDefinition extends Error {
@@ -102,6 +117,7 @@ export async function ensureConsumer(
     max_deliver: def.maxDeliver,
     max_ack_pending: def.maxAckPending,
     ...(backoff.length > 0 ? { backoff: backoff.map(nanos) } : {}),
+    ...(def.replicas ? { num_replicas: def.replicas } : {}),
   };
   const existing = await infoOrUndefined(() => jsm.consumers.info(stream, def.durable), JetStreamApiCodes.ConsumerNotFound);
   if (existing) {

@@ -19,8 +19,9 @@ import {
   type EventHandler,
   type OutboxRelay,
   type RunningConsumer,
+  type StreamDefinition,
 } from '../../platform/events/index.ts';
-import { NATS_CLIENT_OPTIONS } from '../../platform/events/connection.ts';
+import { NATS_CLIENT_OPTIONS, NATS_RECONNECT_OPTIONS, natsServers } from '../../platform/events/connection.ts';
 import type { ServiceMetrics } from '../../platform/metrics.ts';
 import { recordConsume, recordPublish } from '../../platform/spans.ts';
 import { currentTraceparent, traceContext } from '../../platform/trace-context.ts';
@@ -70,6 +71,8 @@ export interface EventBusOptions {
   readonly metrics: ServiceMetrics;
   /** pino level of the relay's and consumers' logs (dead letters are warnings); default 'warn' */
   readonly logLevel?: string;
+  /** replicas of every stream and consumer (BusConfig.replicas); default the server's, 1 */
+  readonly replicas?: number;
 }
 
 export interface EventBus {
@@ -98,13 +101,19 @@ export function eventBus(opts: EventBusOptions): EventBus {
   const ns = opts.namespace;
   // Dead letters, retries after errors and broker trouble go to stderr, so they show in `up`'s output.
   const log = pino({ base: { component: 'events', service: opts.service }, level: opts.logLevel ?? 'warn' }, logDestination());
-  const streams = streamsFor(ns);
+  const replicas = opts.replicas;
+  const streams = withReplicas(streamsFor(ns), replicas);
   const subscriptions: Subscription<any>[] = [];
   const consumers = new Map<string, RunningConsumer>();
   let relay: OutboxRelay | undefined;
   let nc: NatsConnection | undefined;
 
-  const consumerDefinition = (declared: ConsumerDeclaration) => ({ durable: declared.durable, filterSubject: `${ns}.${declared.subject}`, ...CONSUMER_LIMITS });
+  const consumerDefinition = (declared: ConsumerDeclaration) => ({
+    durable: declared.durable,
+    filterSubject: `${ns}.${declared.subject}`,
+    ...CONSUMER_LIMITS,
+    ...(replicas ? { replicas } : {}),
+  });
 
   return {
     publisher<DB, E>(encode: (event: E) => OutgoingMessage): EventSink<DB, E> {
@@ -132,13 +141,10 @@ export function eventBus(opts: EventBusOptions): EventBus {
       await createEventTables(opts.db);
       nc = await connect({
         ...NATS_CLIENT_OPTIONS,
-        servers: opts.url,
+        // Every seed: a service starting while one node of a cluster is down still connects.
+        servers: natsServers(opts.url),
         name: `interplay-${ns}-${opts.service}`,
-        // A broker restart must not end the service's connection: by default the client gives up
-        // after 10 attempts 2 s apart, and a broker down longer would leave the service deaf for good.
-        // Attempts every 250 ms cost nothing while it is down and find it soon after it is back.
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 250,
+        ...NATS_RECONNECT_OPTIONS,
       });
       const jsm = await jetstreamManager(nc);
       const js = jetstream(nc);
@@ -210,9 +216,15 @@ export function eventBus(opts: EventBusOptions): EventBus {
   };
 }
 
+/** The streams with `replicas` copies each, when set. */
+function withReplicas<K extends string>(defs: Record<K, StreamDefinition>, replicas: number | undefined): Record<K, StreamDefinition> {
+  if (!replicas) return defs;
+  return Object.fromEntries(Object.entries<StreamDefinition>(defs).map(([k, def]) => [k, { ...def, replicas }])) as Record<K, StreamDefinition>;
+}
+
 /** Removes a namespace's streams: the end of a system whose data directory was temporary. */
 export async function removeStreams(url: string, namespace: string): Promise<void> {
-  const nc = await connect({ servers: url, name: `interplay-${namespace}-cleanup` });
+  const nc = await connect({ servers: natsServers(url), name: `interplay-${namespace}-cleanup` });
   try {
     const jsm = await jetstreamManager(nc);
     for (const def of Object.values(streamsFor(namespace))) await jsm.streams.delete(def.name).catch(() => false);
