@@ -6,6 +6,7 @@ import { PROCESS_KINDS, peersOf, type ProcessKind } from '../runtime/peers.ts';
 import { MIN_SERVICE_SECRET_LENGTH } from '../runtime/identity.ts';
 import { UsageError, asUsageError } from './errors.ts';
 import { parseNatsUrl, parsePort, parseUrl } from './options.ts';
+import { streamReplicasOption } from './nats-flags.ts';
 
 interface ServiceFlags {
   readonly style: Style;
@@ -14,6 +15,7 @@ interface ServiceFlags {
   readonly data?: string;
   readonly nats?: string;
   readonly namespace: string;
+  readonly streamReplicas?: number;
   readonly webhook?: string;
   readonly logLevel: string;
   readonly authUrl?: string[];
@@ -48,7 +50,8 @@ export function registerService(cli: Command): void {
     );
   }
   command
-    .addOption(new Option('--nats <url>', 'NATS server of the event styles').argParser(parseNatsUrl).env('NATS_URL'))
+    .addOption(new Option('--nats <url>', "NATS server of the event styles, or a cluster's seed URLs separated by commas").argParser(parseNatsUrl).env('NATS_URL'))
+    .addOption(streamReplicasOption())
     .addOption(new Option('--namespace <ns>', 'prefix of streams and subjects; every process of one system uses the same').default('interplay').env('INTERPLAY_NATS_NAMESPACE'))
     .addOption(new Option('--webhook <url>', 'notification: deliver by POSTing to this URL (default: one JSON line each on stdout)').argParser(parseUrl).env('INTERPLAY_WEBHOOK_URL'))
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug']).default('warn').env('INTERPLAY_LOG_LEVEL'))
@@ -129,7 +132,10 @@ async function validate(name: ProcessKind, flags: ServiceFlags) {
     port: flags.port,
     dataDir: flags.data,
     peers,
-    bus: flags.style !== 'rest' && flags.nats ? { url: flags.nats, namespace: flags.namespace } : undefined,
+    bus:
+      flags.style !== 'rest' && flags.nats
+        ? { url: flags.nats, namespace: flags.namespace, ...(flags.streamReplicas ? { replicas: flags.streamReplicas } : {}) }
+        : undefined,
     serviceSecret: secret,
     logLevel: flags.logLevel,
     overload: overload.value,

@@ -8,8 +8,9 @@ import { orderPlan, prepareUsers } from '../scenarios/load.ts';
 import type { Style } from '../transports/index.ts';
 import type { LoadCounters } from './sample.ts';
 import { steadyLoad } from './steady-load.ts';
+import type { BrokerFlags } from '../runtime/launch.ts';
 
-export interface StyleRunOptions {
+export interface StyleRunOptions extends Omit<BrokerFlags, 'nats'> {
   readonly style: Style;
   readonly topology: Topology;
   /** intended orders per second */
@@ -61,6 +62,8 @@ export async function startStyleRun(opts: StyleRunOptions): Promise<StyleRun> {
       topology: opts.topology,
       port: 0,
       nats: opts.nats,
+      natsCluster: opts.natsCluster,
+      streamReplicas: opts.streamReplicas,
       // The screen is the dashboard's: only errors, and those shown as the note line.
       logLevel: 'error',
       ...(delivery ? { delivery } : { webhook, onStdoutLine: () => undefined }),

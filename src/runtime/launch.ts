@@ -30,6 +30,9 @@ export interface LaunchOptions extends Omit<SystemOptions, 'natsUrl'> {
   readonly onStdoutLine?: (line: string) => void;
 }
 
+/** Which broker a launch uses: the flags --nats, --nats-cluster and --stream-replicas. */
+export type BrokerFlags = Pick<LaunchOptions, 'nats' | 'natsCluster' | 'streamReplicas'>;
+
 export interface LaunchedSystem {
   readonly style: SystemOptions['style'];
   readonly topology: Topology;

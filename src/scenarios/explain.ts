@@ -9,8 +9,9 @@ import { launchSystem } from '../runtime/launch.ts';
 import type { Style } from '../transports/index.ts';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { apiClient } from './http.ts';
+import type { BrokerFlags } from '../runtime/launch.ts';
 
-export interface ExplainOptions {
+export interface ExplainOptions extends Omit<BrokerFlags, 'nats'> {
   readonly style: Style;
   /** orders placed and followed to their notification; default 3 (one of them unaffordable) */
   readonly orders?: number;
@@ -43,7 +44,14 @@ export async function explainStyle(opts: ExplainOptions): Promise<Explained> {
   startRecording({ sample: 1 });
   let recorded: ReturnType<typeof takeSpans>['spans'];
   try {
-    const system = await launchSystem({ style: opts.style, port: 0, nats: opts.nats, delivery: silentChannel });
+    const system = await launchSystem({
+      style: opts.style,
+      port: 0,
+      nats: opts.nats,
+      natsCluster: opts.natsCluster,
+      streamReplicas: opts.streamReplicas,
+      delivery: silentChannel,
+    });
     try {
       await placeOrders(system.url, count);
     } finally {

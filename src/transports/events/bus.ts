@@ -21,6 +21,7 @@ import {
   type RunningConsumer,
   type StreamDefinition,
 } from '../../platform/events/index.ts';
+import { brokerHealthProbe, type BrokerHealthProbe } from '../../platform/events/broker-health.ts';
 import { NATS_CLIENT_OPTIONS, NATS_RECONNECT_OPTIONS, natsServers } from '../../platform/events/connection.ts';
 import type { ServiceMetrics } from '../../platform/metrics.ts';
 import { recordConsume, recordPublish } from '../../platform/spans.ts';
@@ -107,6 +108,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
   const consumers = new Map<string, RunningConsumer>();
   let relay: OutboxRelay | undefined;
   let nc: NatsConnection | undefined;
+  let broker: BrokerHealthProbe | undefined;
 
   const consumerDefinition = (declared: ConsumerDeclaration) => ({
     durable: declared.durable,
@@ -149,6 +151,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
       const jsm = await jetstreamManager(nc);
       const js = jetstream(nc);
       for (const def of Object.values(streams)) await ensureStream(jsm, def);
+      broker = brokerHealthProbe({ nc, jsm, streams: [streams.ORDERS.name, streams.BILLING.name, streams.AUTH.name], replicas: replicas ?? 1 });
       for (const declared of opts.consumers) await ensureConsumer(jsm, streams[declared.source].name, consumerDefinition(declared));
       if (opts.publishes) {
         relay = startOutboxRelay({
@@ -208,9 +211,10 @@ export function eventBus(opts: EventBusOptions): EventBus {
       const stats = relay?.stats();
       const all = [...consumers];
       return {
-        ...(stats ? { outbox: { published: stats.published, pending: stats.pending, lastError: stats.lastError ?? null } } : {}),
+        ...(stats ? { outbox: { published: stats.published, pending: stats.pending, refused: stats.refused, lastError: stats.lastError ?? null } } : {}),
         consumers: Object.fromEntries(all.map(([durable, consumer]) => [durable, consumer.stats()])),
         deadLetters: all.reduce((n, [, c]) => n + c.stats().dead, 0),
+        ...(broker ? { nats: broker.read() } : {}),
       };
     },
   };
