@@ -6,7 +6,7 @@ type Measured = Extract<OutageCell, { applies: true }>;
 
 /**
  * The notification style on a private cluster of three with R3 streams, in the processes topology:
- * first one node SIGKILLed for 3 s (the JetStream meta leader), then two (the quorum lost), each in
+ * first one node SIGKILLed for 3 s (the leader of the orders stream), then two (the quorum lost), each in
  * the middle of a 9 s window at 15 orders/s, then brought back; after each, the invariant check.
  */
 describe('losing nodes of a three-node NATS cluster under load', () => {

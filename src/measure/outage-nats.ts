@@ -1,23 +1,31 @@
 import type { BrokerNode } from '../runtime/nats-broker.ts';
 
 /**
- * The nodes an outage of `count` cluster nodes takes down: the JetStream meta leader first (losing it
- * forces an election of the group that places streams and consumers, the harder case), then the
- * others in order. Without an answer from /jsz, the first `count` running nodes.
+ * The nodes an outage of `count` cluster nodes takes down: the leader of `stream` first (the orders'
+ * stream: losing its leader forces an election before the next publish is stored, and its pull
+ * consumers must find the new one), else the JetStream meta leader, then the others in order.
+ * Without an answer from /jsz, the first `count` running nodes.
  */
-export async function nodesToLose(nodes: readonly BrokerNode[], count: number): Promise<BrokerNode[]> {
+export async function nodesToLose(nodes: readonly BrokerNode[], count: number, stream?: string): Promise<BrokerNode[]> {
   const up = nodes.filter((node) => node.state === 'running');
-  const leader = await metaLeader(up);
+  const leader = await leaderOf(up, stream);
   const ordered = [...up.filter((n) => n.name === leader), ...up.filter((n) => n.name !== leader)];
   return ordered.slice(0, count);
 }
 
-async function metaLeader(nodes: readonly BrokerNode[]): Promise<string | undefined> {
+interface Jsz {
+  readonly meta_cluster?: { readonly leader?: string };
+  readonly account_details?: readonly { readonly stream_detail?: readonly { readonly name: string; readonly cluster?: { readonly leader?: string } }[] }[];
+}
+
+/** the stream's leader as a node's /jsz names it, else the meta leader */
+async function leaderOf(nodes: readonly BrokerNode[], stream: string | undefined): Promise<string | undefined> {
   for (const node of nodes) {
     try {
-      const jsz = (await (await fetch(`${node.monitorUrl}/jsz`, { signal: AbortSignal.timeout(2_000) })).json()) as {
-        meta_cluster?: { leader?: string };
-      };
+      const jsz = (await (await fetch(`${node.monitorUrl}/jsz?streams=true`, { signal: AbortSignal.timeout(2_000) })).json()) as Jsz;
+      const details = (jsz.account_details ?? []).flatMap((account) => account.stream_detail ?? []);
+      const streamLeader = details.find((d) => d.name === stream)?.cluster?.leader;
+      if (streamLeader) return streamLeader;
       if (jsz.meta_cluster?.leader) return jsz.meta_cluster.leader;
     } catch {
       // ask the next node

@@ -139,9 +139,9 @@ async function cellOf(fs: FaultSystem, component: Component, opts: OutageOptions
   };
 }
 
-/** SIGKILLs `count` nodes of the private cluster, the JetStream meta leader first; their names. */
+/** SIGKILLs `count` nodes of the private cluster, the orders' stream leader first; their names. */
 async function takeNodesDown(fs: FaultSystem, count: number): Promise<string[]> {
-  const nodes = await nodesToLose(fs.system.brokerNodes ?? [], count);
+  const nodes = await nodesToLose(fs.system.brokerNodes ?? [], count, fs.system.namespace ? `${fs.system.namespace}_ORDERS` : undefined);
   await Promise.all(nodes.map((node) => node.halt('SIGKILL')));
   return nodes.map((node) => node.name);
 }

@@ -89,7 +89,7 @@ export function brokerHealthProbe(opts: BrokerHealthOptions): BrokerHealthProbe 
 function nodesOf(info: StreamInfo): BrokerNodeHealth[] {
   const cluster = info.cluster;
   if (!cluster) return [];
-  const followers = (cluster.replicas ?? []).map((peer): BrokerNodeHealth => ({
+  const followers = (cluster.replicas ?? []).filter((peer) => peer.name !== cluster.leader).map((peer): BrokerNodeHealth => ({
     name: peer.name,
     state: peer.offline ? 'offline' : peer.current ? 'current' : 'catching-up',
   }));
