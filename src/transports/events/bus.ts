@@ -22,6 +22,7 @@ import {
   type StreamDefinition,
 } from '../../platform/events/index.ts';
 import { brokerHealthProbe, type BrokerHealthProbe } from '../../platform/events/broker-health.ts';
+import { whileBrokerRecovers } from '../../platform/events/transient.ts';
 import { NATS_CLIENT_OPTIONS, NATS_RECONNECT_OPTIONS, natsServers } from '../../platform/events/connection.ts';
 import type { ServiceMetrics } from '../../platform/metrics.ts';
 import { recordConsume, recordPublish } from '../../platform/spans.ts';
@@ -148,11 +149,17 @@ export function eventBus(opts: EventBusOptions): EventBus {
         name: `interplay-${ns}-${opts.service}`,
         ...NATS_RECONNECT_OPTIONS,
       });
-      const jsm = await jetstreamManager(nc);
+      // A service may start while its cluster elects a leader (chaos restarts it while a node is down):
+      // the JetStream API answers 503 until then, so each start-up call waits that out (transient.ts).
+      const connection = nc;
+      const jsm = await whileBrokerRecovers(() => jetstreamManager(connection), { what: 'jetstream', log });
       const js = jetstream(nc);
-      for (const def of Object.values(streams)) await ensureStream(jsm, def);
+      const settle = <T>(what: string, call: () => Promise<T>) => whileBrokerRecovers(call, { what, log });
+      for (const def of Object.values(streams)) await settle(`stream ${def.name}`, () => ensureStream(jsm, def));
       broker = brokerHealthProbe({ nc, jsm, streams: [streams.ORDERS.name, streams.BILLING.name, streams.AUTH.name], replicas: replicas ?? 1 });
-      for (const declared of opts.consumers) await ensureConsumer(jsm, streams[declared.source].name, consumerDefinition(declared));
+      for (const declared of opts.consumers) {
+        await settle(`consumer ${declared.durable}`, () => ensureConsumer(jsm, streams[declared.source].name, consumerDefinition(declared)));
+      }
       if (opts.publishes) {
         relay = startOutboxRelay({
           db: opts.db,
@@ -174,8 +181,10 @@ export function eventBus(opts: EventBusOptions): EventBus {
       for (const sub of subscriptions) {
         const stream = streams[sub.source].name;
         // Made above when the system declares it; a subscription of its own is made here.
-        if (!opts.consumers.some((declared) => declared.durable === sub.durable)) await ensureConsumer(jsm, stream, consumerDefinition(sub));
-        const consumer = await startConsumer({
+        if (!opts.consumers.some((declared) => declared.durable === sub.durable)) {
+          await settle(`consumer ${sub.durable}`, () => ensureConsumer(jsm, stream, consumerDefinition(sub)));
+        }
+        const consumer = await settle(`consume ${sub.durable}`, () => startConsumer({
           js,
           stream,
           durable: sub.durable,
@@ -194,7 +203,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
               return outcome;
             });
           },
-        });
+        }));
         consumers.set(sub.durable, consumer);
       }
     },
