@@ -71,3 +71,19 @@ describe('a system on a private three-node NATS cluster', () => {
     expect(health.nats?.nodes.filter((n) => n.state === 'leader')).toHaveLength(1);
   });
 });
+
+describe('the processes topology on a private three-node cluster', () => {
+  it('passes the course scenario in both event styles: every service consumes from its start', { timeout: 120_000 }, async () => {
+    const { runCourseScenario } = await import('../src/scenarios/course.ts');
+    for (const style of ['notification', 'collaboration'] as const) {
+      const system = await launchSystem({ style, natsCluster: 3, topology: 'processes', onStdoutLine: () => {}, logLevel: 'error' });
+      try {
+        const result = await runCourseScenario({ baseUrl: system.url });
+        const failed = result.steps.filter((step) => !step.ok).map((step) => `${step.name}: ${step.failure ?? ''}`);
+        expect(failed, style).toEqual([]);
+      } finally {
+        await system.stop();
+      }
+    }
+  });
+});

@@ -121,6 +121,11 @@ export async function ensureConsumer(
   };
   const existing = await infoOrUndefined(() => jsm.consumers.info(stream, def.durable), JetStreamApiCodes.ConsumerNotFound);
   if (existing) {
+    // Every service of a system ensures every consumer as it starts. On a cluster an update is a Raft
+    // proposal that can drop the pull requests already waiting on the consumer's leader (a consumer
+    // of a service that started first then sits idle until its client's heartbeat check re-pulls), so
+    // a consumer that already has these settings is left alone.
+    if (existing.config.filter_subject === def.filterSubject && sameSettings(existing.config, mutable)) return existing;
     // Changing the filter needs nats-server 2.10+; older servers reject it with a clear API error.
     const filter = existing.config.filter_subject === def.filterSubject ? {} : { filter_subject: def.filterSubject };
     return jsm.consumers.update(stream, def.durable, { ...mutable, ...filter });
@@ -137,7 +142,7 @@ export async function ensureConsumer(
   } catch (err) {
     const raced = await infoOrUndefined(() => jsm.consumers.info(stream, def.durable), JetStreamApiCodes.ConsumerNotFound);
     if (!raced) throw err;
-    return jsm.consumers.update(stream, def.durable, mutable);
+    return sameSettings(raced.config, mutable) ? raced : jsm.consumers.update(stream, def.durable, mutable);
   }
 }
 
@@ -148,6 +153,12 @@ async function infoOrUndefined<T>(get: () => Promise<T>, notFound: number): Prom
     if (err instanceof JetStreamApiError && err.code === notFound) return undefined;
     throw err;
   }
+}
+
+/** whether a consumer's config already has every setting in `wanted` (the server echoes them back as sent) */
+function sameSettings(config: ConsumerInfo['config'], wanted: Readonly<Record<string, unknown>>): boolean {
+  const current = config as unknown as Record<string, unknown>;
+  return Object.entries(wanted).every(([key, value]) => JSON.stringify(current[key]) === JSON.stringify(value));
 }
 
 function sameSubjects(a: readonly string[] | undefined, b: readonly string[]): boolean {

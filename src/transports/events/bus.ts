@@ -22,7 +22,7 @@ import {
   type StreamDefinition,
 } from '../../platform/events/index.ts';
 import { brokerHealthProbe, type BrokerHealthProbe } from '../../platform/events/broker-health.ts';
-import { whileBrokerRecovers } from '../../platform/events/transient.ts';
+import { consumerLeader, whileBrokerRecovers } from '../../platform/events/transient.ts';
 import { NATS_CLIENT_OPTIONS, NATS_RECONNECT_OPTIONS, natsServers } from '../../platform/events/connection.ts';
 import type { ServiceMetrics } from '../../platform/metrics.ts';
 import { recordConsume, recordPublish } from '../../platform/spans.ts';
@@ -184,6 +184,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
         if (!opts.consumers.some((declared) => declared.durable === sub.durable)) {
           await settle(`consumer ${sub.durable}`, () => ensureConsumer(jsm, stream, consumerDefinition(sub)));
         }
+        if ((replicas ?? 1) > 1) await settle(`leader of ${sub.durable}`, () => consumerLeader(jsm, stream, sub.durable));
         const consumer = await settle(`consume ${sub.durable}`, () => startConsumer({
           js,
           stream,
