@@ -96,6 +96,13 @@ export interface EventBus {
 const CONSUMER_LIMITS = { maxAckPending: 1024, ackWaitMs: 5_000, backoffMs: [5_000, 10_000, 20_000, 30_000], maxDeliver: 6 };
 /** handlers of one consumer running at once; events of different orders are independent */
 const CONSUMER_CONCURRENCY = 16;
+/**
+ * ms a pull request lives on a cluster. A pull waits on the consumer's leader; when that node is lost
+ * the pull is lost with it, and the client notices by two missed idle heartbeats (half this each), then
+ * pulls from the new leader. 5 s bounds that to about 5 s instead of the client's default 30 s, for one
+ * small request per consumer every 5 s while idle. On one server a leader never moves: the default stays.
+ */
+const CLUSTER_PULL_EXPIRES_MS = 5_000;
 /** ms; the relay's poll catches rows whose wake-up was missed (a restart), it is not the normal path */
 const RELAY_POLL_MS = 500;
 
@@ -194,6 +201,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
           concurrency: CONSUMER_CONCURRENCY,
           log,
           prefetch: CONSUMER_CONCURRENCY * 4,
+          ...((replicas ?? 1) > 1 ? { pullExpiresMs: CLUSTER_PULL_EXPIRES_MS } : {}),
           handler: (envelope, ctx) => {
             const self = childTraceparent(ctx.traceparent);
             return traceContext.run({ traceparent: self }, async () => {
