@@ -31,7 +31,8 @@ export interface NatsClusterNode {
   readonly monitorUrl: string;
   /** the running process's id; a resume() starts a new one; -1 when halted */
   readonly pid: number;
-  readonly state: 'running' | 'halted';
+  /** starting: resume() was called and has not resolved yet */
+  readonly state: 'running' | 'starting' | 'halted';
   /** SIGTERM (a clean stop) or SIGKILL (a crash); keeps the store. Idempotent. */
   halt(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** starts the node again on the same ports and store; resolves when it answers and sees a meta leader */
@@ -170,6 +171,8 @@ async function startOnce(binary: string, opts: PrivateNatsClusterOptions): Promi
     throw err;
   }
 
+  /** nodes whose resume() has not resolved yet */
+  const starting = new Set<number>();
   const nodes: NatsClusterNode[] = ports.map((node, i) => ({
     name: node.name,
     url: clientUrl(i),
@@ -178,7 +181,7 @@ async function startOnce(binary: string, opts: PrivateNatsClusterOptions): Promi
       return isUp(i) ? (processes[i]!.child.pid ?? -1) : -1;
     },
     get state() {
-      return isUp(i) ? 'running' : 'halted';
+      return !isUp(i) ? 'halted' : starting.has(i) ? 'starting' : 'running';
     },
     halt: async (signal = 'SIGTERM') => {
       const p = processes[i];
@@ -188,7 +191,12 @@ async function startOnce(binary: string, opts: PrivateNatsClusterOptions): Promi
       if (stopping) throw new NatsServerStartFailed('the nats cluster was stopped for good; a node cannot be resumed');
       if (isUp(i)) return;
       spawnNode(i);
-      await ready();
+      starting.add(i);
+      try {
+        await ready();
+      } finally {
+        starting.delete(i);
+      }
     },
   }));
 
