@@ -6,7 +6,9 @@ import { stopEverythingOnSignal } from './signals.ts';
 import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsOption, parseRate, positiveInt, replicasOption, styleOption, topologyOption } from './options.ts';
 
-interface DashboardFlags extends StoreFlags {
+import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';
+
+interface DashboardFlags extends StoreFlags, NatsFlags {
   readonly style: Style;
   readonly rate: number;
   readonly topology: Topology;
@@ -29,8 +31,11 @@ export function registerDashboard(cli: Command): void {
     .addOption(databaseUrlOption())
     .addOption(databasePrefixOption())
     .addOption(databasePoolOption())
+    .addOption(natsClusterOption())
+    .addOption(streamReplicasOption())
     .action(async (flags: DashboardFlags, command: Command) => {
       checkStoreFlags(command, flags);
+      const broker = natsChoice(flags);
       // Checked before anything starts: a pipe or a CI log cannot show a live screen.
       if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError('the dashboard needs a terminal; use bench for a report');
       if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
@@ -41,7 +46,7 @@ export function registerDashboard(cli: Command): void {
       for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[name];
       const { runDashboard } = await import('../dashboard/live.tsx');
       try {
-        await runDashboard({ style: flags.style, rate: flags.rate, topology: flags.topology, replicas: flags.replicas, nats: flags.nats, users: flags.users, store: storeRequest(flags) });
+        await runDashboard({ style: flags.style, rate: flags.rate, topology: flags.topology, replicas: flags.replicas, ...broker, users: flags.users, store: storeRequest(flags) });
       } catch (error) {
         throw asUsageError(error);
       }

@@ -3,6 +3,7 @@ import type { BenchOptions } from '../measure/bench.ts';
 import { coresOption } from './calibrate.ts';
 import { UsageError } from './errors.ts';
 import { addStoreFlags, storeRequest, type StoreFlags } from './store-flags.ts';
+import { natsChoice, natsClusterOption, streamReplicasOption, type NatsClusterSize } from './nats-flags.ts';
 import { natsOption, parseDuration, parseFraction, parseHostPort, parseRate, parseUrl, positiveInt, replicasOption, topologyOption } from './options.ts';
 
 export interface LoadFlags extends StoreFlags {
@@ -17,6 +18,8 @@ export interface LoadFlags extends StoreFlags {
   readonly seed: number;
   readonly insufficient: number;
   readonly nats?: string;
+  readonly natsCluster?: NatsClusterSize;
+  readonly streamReplicas?: number;
   readonly out?: string;
   readonly json?: boolean;
   readonly findMax?: boolean;
@@ -59,6 +62,8 @@ export function addLoadFlags(command: Command, defaults: { readonly topology?: '
     .addOption(new Option('--seed <n>', 'seeds who orders what; the same sequence in every style').argParser(positiveInt(2 ** 31)).default(LOAD_DEFAULTS.seed))
     .addOption(new Option('--insufficient <fraction>', 'fraction of orders the user cannot afford').argParser(parseFraction).default(LOAD_DEFAULTS.insufficient))
     .addOption(natsOption())
+    .addOption(natsClusterOption())
+    .addOption(streamReplicasOption())
     .addOption(topologyOption(true, defaults.topology))
     .addOption(replicasOption())
     .option('--base-url <url>', 'with --topology external: the running system to load', parseUrl)
@@ -98,8 +103,8 @@ export function benchOptions(flags: LoadFlags, argv: readonly string[]): Omit<Be
     warmupMs: flags.warmup,
     drainMs: flags.drain,
     maxInflight: flags.maxInflight,
-    nats: flags.nats,
     store: storeRequest(flags),
+    ...natsChoice(flags),
     argv,
   };
 }

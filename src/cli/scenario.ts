@@ -5,7 +5,9 @@ import { stopEverythingOnSignal } from './signals.ts';
 import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsOption, parseUrl, replicasOption, styleOrAllOption, stylesOf, topologyOption } from './options.ts';
 
-interface ScenarioFlags extends StoreFlags {
+import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';
+
+interface ScenarioFlags extends StoreFlags, NatsFlags {
   readonly style: string;
   readonly topology: 'inproc' | 'processes' | 'external';
   readonly replicas?: Record<string, number>;
@@ -26,8 +28,11 @@ export function registerScenario(cli: Command): void {
     .addOption(databaseUrlOption())
     .addOption(databasePrefixOption())
     .addOption(databasePoolOption())
+    .addOption(natsClusterOption())
+    .addOption(streamReplicasOption())
     .action(async (flags: ScenarioFlags, command: Command) => {
       checkStoreFlags(command, flags);
+      const broker = natsChoice(flags);
       if (flags.topology === 'external' && !flags.baseUrl) throw new UsageError('--topology external needs --base-url');
       if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
       stopEverythingOnSignal();
@@ -42,7 +47,7 @@ export function registerScenario(cli: Command): void {
           const system = await launchSystem({
             style,
             port: 0,
-            nats: flags.nats,
+            ...broker,
             store: storeRequest(flags),
             topology,
             replicas: flags.replicas,

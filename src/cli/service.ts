@@ -7,6 +7,7 @@ import { MIN_SERVICE_SECRET_LENGTH } from '../runtime/identity.ts';
 import { UsageError, asUsageError } from './errors.ts';
 import { parseNatsUrl, parsePort, parseUrl } from './options.ts';
 import { addStoreFlags, checkDatabaseUrl, checkStoreFlags, type StoreFlags } from './store-flags.ts';
+import { streamReplicasOption } from './nats-flags.ts';
 
 interface ServiceFlags extends StoreFlags {
   readonly style: Style;
@@ -15,6 +16,7 @@ interface ServiceFlags extends StoreFlags {
   readonly data?: string;
   readonly nats?: string;
   readonly namespace: string;
+  readonly streamReplicas?: number;
   readonly webhook?: string;
   readonly logLevel: string;
   readonly authUrl?: string[];
@@ -49,7 +51,8 @@ export function registerService(cli: Command): void {
     );
   }
   command
-    .addOption(new Option('--nats <url>', 'NATS server of the event styles').argParser(parseNatsUrl).env('NATS_URL'))
+    .addOption(new Option('--nats <url>', "NATS server of the event styles, or a cluster's seed URLs separated by commas").argParser(parseNatsUrl).env('NATS_URL'))
+    .addOption(streamReplicasOption())
     .addOption(new Option('--namespace <ns>', 'prefix of streams and subjects; every process of one system uses the same').default('interplay').env('INTERPLAY_NATS_NAMESPACE'))
     .addOption(new Option('--webhook <url>', 'notification: deliver by POSTing to this URL (default: one JSON line each on stdout)').argParser(parseUrl).env('INTERPLAY_WEBHOOK_URL'))
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug']).default('warn').env('INTERPLAY_LOG_LEVEL'));
@@ -136,7 +139,10 @@ async function validate(name: ProcessKind, flags: ServiceFlags) {
     port: flags.port,
     dataDir: flags.data,
     peers,
-    bus: flags.style !== 'rest' && flags.nats ? { url: flags.nats, namespace: flags.namespace } : undefined,
+    bus:
+      flags.style !== 'rest' && flags.nats
+        ? { url: flags.nats, namespace: flags.namespace, ...(flags.streamReplicas ? { replicas: flags.streamReplicas } : {}) }
+        : undefined,
     serviceSecret: secret,
     logLevel: flags.logLevel,
     overload: overload.value,

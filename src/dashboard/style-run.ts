@@ -9,8 +9,9 @@ import { orderPlan, prepareUsers } from '../scenarios/load.ts';
 import type { Style } from '../transports/index.ts';
 import type { LoadCounters } from './sample.ts';
 import { steadyLoad } from './steady-load.ts';
+import type { BrokerFlags } from '../runtime/launch.ts';
 
-export interface StyleRunOptions {
+export interface StyleRunOptions extends Omit<BrokerFlags, 'nats'> {
   /** default SQLite; PostgreSQL at a URL, or a private one */
   readonly store?: StoreRequest;
   readonly style: Style;
@@ -65,6 +66,8 @@ export async function startStyleRun(opts: StyleRunOptions): Promise<StyleRun> {
       port: 0,
       nats: opts.nats,
       ...(opts.store ? { store: opts.store } : {}),
+      natsCluster: opts.natsCluster,
+      streamReplicas: opts.streamReplicas,
       // The screen is the dashboard's: only errors, and those shown as the note line.
       logLevel: 'error',
       ...(delivery ? { delivery } : { webhook, onStdoutLine: () => undefined }),

@@ -22,6 +22,8 @@ export interface ProcessesOptions {
   readonly dataDir?: string;
   /** NATS server URL for the event styles */
   readonly natsUrl?: string;
+  /** replicas of the event styles' streams and consumers, passed as INTERPLAY_STREAM_REPLICAS; default 1 */
+  readonly streamReplicas?: number;
   /** instances per service; default 1 each (auth always 1) */
   readonly replicas?: Readonly<Partial<Record<ServiceName, number>>>;
   /** notification: POST deliveries here instead of printing them as JSON lines */
@@ -89,6 +91,7 @@ export async function startProcesses(opts: ProcessesOptions): Promise<ProcessesS
       INTERPLAY_LOG_LEVEL: opts.logLevel ?? 'warn',
       ...(opts.natsUrl && namespace ? { NATS_URL: opts.natsUrl, INTERPLAY_NATS_NAMESPACE: namespace } : {}),
       ...storeEnv(opts.store),
+      ...(opts.natsUrl && opts.streamReplicas ? { INTERPLAY_STREAM_REPLICAS: String(opts.streamReplicas) } : {}),
     };
     const peerEnv = (kind: ProcessKind) =>
       Object.fromEntries(peersOf(kind, opts.style).map((peer) => [`INTERPLAY_${peer.toUpperCase()}_URL`, replicas[peer].join(',')]));

@@ -25,6 +25,8 @@ export interface SystemOptions {
   readonly dataDir?: string;
   /** NATS server URL for the event styles */
   readonly natsUrl?: string;
+  /** replicas of the event styles' streams and consumers (BusConfig.replicas); default 1 */
+  readonly streamReplicas?: number;
   /** how notifications reach users; default one JSON line each on stdout */
   readonly delivery?: DeliveryChannel;
   /** default argon2id with OWASP parameters */
@@ -64,7 +66,9 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const temporary = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'interplay-')));
   await mkdir(dataDir, { recursive: true });
-  const bus = opts.natsUrl ? { url: opts.natsUrl, namespace: await busNamespace(dataDir, temporary) } : undefined;
+  const bus = opts.natsUrl
+    ? { url: opts.natsUrl, namespace: await busNamespace(dataDir, temporary), ...(opts.streamReplicas ? { replicas: opts.streamReplicas } : {}) }
+    : undefined;
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     unhold();
