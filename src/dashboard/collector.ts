@@ -105,7 +105,12 @@ async function processSamples(system: LaunchedSystem): Promise<ProcessSample[]> 
   const pids = [
     ...(system.supervisor?.list() ?? []).flatMap((p) => (p.pid === undefined ? [] : [{ name: p.service, pid: p.pid }])),
     { name: self, pid: process.pid },
-    ...(system.natsPid ? [{ name: 'nats-server', pid: system.natsPid }] : []),
+    // A cluster's nodes are rows of their own, read live: a node brought back runs as a new process.
+    ...(system.brokerNodes
+      ? system.brokerNodes.flatMap((node) => (node.pid > 0 ? [{ name: `nats-server ${node.name}`, pid: node.pid }] : []))
+      : system.natsPid
+        ? [{ name: 'nats-server', pid: system.natsPid }]
+        : []),
   ];
   const usages = await Promise.all(pids.map((p) => processUsage(p.pid)));
   return pids.flatMap((p, i) => {

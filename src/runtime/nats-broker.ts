@@ -52,4 +52,4 @@ export async function resolveBroker(opts: BrokerChoice & PrivateNatsServerOption
 }
 
 /** What outage and chaos act on: the nodes of a private cluster, by name. */
-export type BrokerNode = Pick<NatsClusterNode, 'name' | 'url' | 'monitorUrl' | 'state' | 'halt' | 'resume'>;
+export type BrokerNode = Pick<NatsClusterNode, 'name' | 'url' | 'monitorUrl' | 'pid' | 'state' | 'halt' | 'resume'>;
