@@ -9,6 +9,7 @@ import { peersOf, type ProcessKind } from './peers.ts';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.ts';
 import { hold } from './resources.ts';
 import { busNamespace, newServiceSecret } from './system.ts';
+import { limitsEnv, type Limits } from './limits.ts';
 
 export interface ProcessesOptions {
   readonly style: Style;
@@ -31,6 +32,8 @@ export interface ProcessesOptions {
   readonly supervisor?: Omit<SupervisorOptions, 'stdout'>;
   /** the shared service-to-service credential; default $INTERPLAY_SERVICE_SECRET, else a fresh one */
   readonly serviceSecret?: string;
+  /** login, registration and order limits; default what the children read from the environment */
+  readonly limits?: Limits;
 }
 
 export interface ProcessesSystem {
@@ -84,6 +87,7 @@ export async function startProcesses(opts: ProcessesOptions): Promise<ProcessesS
       INTERPLAY_SERVICE_SECRET: opts.serviceSecret ?? process.env['INTERPLAY_SERVICE_SECRET'] ?? newServiceSecret(),
       INTERPLAY_LOG_LEVEL: opts.logLevel ?? 'warn',
       ...(opts.natsUrl && namespace ? { NATS_URL: opts.natsUrl, INTERPLAY_NATS_NAMESPACE: namespace } : {}),
+      ...(opts.limits ? limitsEnv(opts.limits) : {}),
     };
     const peerEnv = (kind: ProcessKind) =>
       Object.fromEntries(peersOf(kind, opts.style).map((peer) => [`INTERPLAY_${peer.toUpperCase()}_URL`, replicas[peer].join(',')]));

@@ -4,6 +4,7 @@ import type { OverloadLimits } from '../platform/http/overload.ts';
 import type { BusConfig, ServiceName, Style } from '../transports/index.ts';
 import type { ProcessKind } from './peers.ts';
 import { composeService } from './service.ts';
+import type { Limits } from './limits.ts';
 
 export interface ProcessConfig {
   readonly kind: ProcessKind;
@@ -20,6 +21,10 @@ export interface ProcessConfig {
   readonly logLevel?: string;
   readonly overload?: OverloadLimits;
   readonly instance?: { readonly replica: number; readonly restarts: number };
+  /** a service's limits; default DEFAULT_LIMITS */
+  readonly limits?: Limits;
+  /** proxies whose X-Forwarded-For is believed; default: the gateway none, a service loopback and private addresses */
+  readonly trustProxy?: readonly string[];
 }
 
 export interface RunningProcess {
@@ -35,6 +40,7 @@ export async function runProcess(config: ProcessConfig): Promise<RunningProcess>
       style: config.style,
       logLevel: config.logLevel,
       overload: config.overload,
+      trustProxy: config.trustProxy,
       upstreams: { auth: need('auth'), billing: need('billing'), order: need('order'), notification: need('notification') },
       self: config.instance,
     });
@@ -53,6 +59,8 @@ export async function runProcess(config: ProcessConfig): Promise<RunningProcess>
     logLevel: config.logLevel,
     overload: config.overload,
     instance: config.instance,
+    limits: config.limits,
+    trustProxy: config.trustProxy,
   });
   try {
     const url = await service.listen(config.host, config.port);
