@@ -11,7 +11,7 @@ import { runLoad } from './engine.ts';
 import { createJsonClient } from './http-client.ts';
 import { scrapeMetrics } from './metrics-snapshot.ts';
 import { processUsage, type ProcessUsage } from './proc.ts';
-import { acceptedOrderId, placeOrder, SHED } from './place-order.ts';
+import { acceptedOrderId, LIMITED, placeOrder, SHED } from './place-order.ts';
 import { startSink, type DeliverySink } from './sink.ts';
 import { aggregate } from './aggregate.ts';
 import type { RawOrder, RawRun } from './raw.ts';
@@ -89,6 +89,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
     const failures: Record<string, number> = {};
     const fail = (kind: string) => void (failures[kind] = (failures[kind] ?? 0) + 1);
     let shed = 0;
+    let limited = 0;
 
     opts.onPhase?.('load');
     const timelineOrigin = now();
@@ -107,6 +108,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
         const id = acceptedOrderId(res);
         if (id !== undefined) orders.push({ id, intendedAt, answeredAt: info.completedAt, warmup: info.warmup });
         else if (!info.warmup && res.kind === SHED) shed++;
+        else if (!info.warmup && res.kind === LIMITED) limited++;
         else if (!info.warmup) fail(`http ${res.status}`);
       },
       onError: (_i, _at, error, info) => {
@@ -154,6 +156,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
       deliveries,
       failures,
       shed,
+      limited,
       ticks,
       metrics: { before: [...metricsBefore], after: [...metricsAfter] },
       processes: { before: processesBefore, after: processesAfter },
