@@ -31,7 +31,7 @@ const KEEP_ALIVE_TIMEOUT_MS = 72_000;
  */
 export function boundedRequestOptions() {
   return {
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void): Server => {
       const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
         const length = Buffer.byteLength(req.url ?? '');
