@@ -58,6 +58,25 @@ export async function admitLoginAttempt(db: Kysely<AuthDB>, policy: LoginLimitPo
   return { ok: false, retryAfterMs: blockedMs > 0 ? blockedMs : BUSY_RETRY_MS };
 }
 
+/** when each database was last pruned (ms, the clock of the attempts), so a process prunes once a window */
+const lastPruned = new WeakMap<object, number>();
+
+/**
+ * Deletes the rows of keys that have nothing left to say: their window is over and their last block
+ * ended more than `maxBlockMs` ago, so their next attempt would start from nothing anyway. Every
+ * address and email an attacker tries leaves a row; without this the table grows with the attack.
+ * At most once per window per process: a delete over a small table is cheap, but not per attempt.
+ */
+export async function pruneLoginLimits(db: Kysely<AuthDB>, policy: LoginLimitPolicy, now: number): Promise<void> {
+  if (now - (lastPruned.get(db) ?? Number.NEGATIVE_INFINITY) < policy.windowMs) return;
+  lastPruned.set(db, now);
+  await db
+    .deleteFrom('login_limits')
+    .where('window_start', '<=', sql<number>`cast(${Math.round(now - policy.windowMs)} as bigint)`)
+    .where('blocked_until', '<=', sql<number>`cast(${Math.round(now - policy.maxBlockMs)} as bigint)`)
+    .execute();
+}
+
 /** A wrong password (or an unknown email): a failure on every key. */
 export const loginFailed = (db: Kysely<AuthDB>, keys: readonly string[]): Promise<void> => settleAttempt(db, keys, 'failed');
 

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../kernel/index.ts';
 import { TooManyAttempts, invalidCredentials, type AuthError } from './errors.ts';
-import { admitLoginAttempt, loginFailed, loginKeys, loginSucceeded } from './login-limits.ts';
+import { admitLoginAttempt, loginFailed, loginKeys, loginSucceeded, pruneLoginLimits } from './login-limits.ts';
 import { normalizeEmail } from './register.ts';
 import type { AuthDeps } from './user.ts';
 
@@ -30,6 +30,7 @@ export async function login(deps: AuthDeps, input: Credentials, client: LoginCli
   const keys = loginKeys(email, client.address);
   // Counted before the hash: a refused attempt costs one upsert, never an argon2 run.
   if (limits) {
+    await pruneLoginLimits(deps.db, limits, deps.clock.now());
     const admitted = await admitLoginAttempt(deps.db, limits, keys, deps.clock.now());
     if (!admitted.ok) return err(new TooManyAttempts(admitted.retryAfterMs));
   }
