@@ -16,7 +16,7 @@ describe('floodFigures', () => {
       order(1_600, undefined, 'UND_ERR_HEADERS_TIMEOUT'),
     ];
 
-    const figures = floodFigures({ orders, floodStart: 1_000, attackerAnswers: [401, 429, 429, 503], argon2Runs: 5, bound: 55 });
+    const figures = floodFigures({ orders, floodStart: 1_000, attackerAnswers: [401, 429, 429, 503], attackerUnanswered: 2, argon2Runs: 5, bound: 55 });
 
     expect(figures.withoutFlood).toMatchObject({ sent: 100, completed: 100, refused: {} });
     expect(figures.withoutFlood.completion.p99).toBeCloseTo(10, 1);
@@ -24,7 +24,7 @@ describe('floodFigures', () => {
     // HdrHistogram's percentiles are within 0.1 %.
     expect(figures.withFlood.completion.p99).toBeCloseTo(15, 1);
     expect(figures.p99Ratio).toBeCloseTo(1.5, 2);
-    expect(figures.attacker).toEqual({ sent: 4, answers: { 401: 1, 429: 2, 503: 1 } });
+    expect(figures.attacker).toEqual({ sent: 6, answers: { 401: 1, 429: 2, 503: 1 }, unanswered: 2 });
     expect(figures.argon2).toEqual({ runs: 5, bound: 55 });
   });
 });

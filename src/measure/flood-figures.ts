@@ -26,9 +26,12 @@ export interface FloodFigures {
   /** p99 completion with the flood ÷ without it; the target is at most 1.5 */
   readonly p99Ratio: number;
   readonly attacker: {
+    /** logins the flood's schedule asked for */
     readonly sent: number;
     /** answers by status (401, 429, 503, …), and errors by code */
     readonly answers: Readonly<Record<string, number>>;
+    /** not answered by the end of the drain, or never sent because too many were open */
+    readonly unanswered: number;
   };
   /** argon2 runs auth counted while the flood ran, and the most the limits allow */
   readonly argon2: { readonly runs: number; readonly bound: number };
@@ -41,6 +44,7 @@ export function floodFigures(input: {
   readonly orders: readonly FloodOrder[];
   readonly floodStart: number;
   readonly attackerAnswers: readonly (number | string)[];
+  readonly attackerUnanswered: number;
   readonly argon2Runs: number;
   readonly bound: number;
 }): FloodFigures {
@@ -62,7 +66,7 @@ export function floodFigures(input: {
     withoutFlood,
     withFlood,
     p99Ratio: withoutFlood.completion.p99 > 0 ? withFlood.completion.p99 / withoutFlood.completion.p99 : Number.NaN,
-    attacker: { sent: input.attackerAnswers.length, answers },
+    attacker: { sent: input.attackerAnswers.length + input.attackerUnanswered, answers, unanswered: input.attackerUnanswered },
     argon2: { runs: input.argon2Runs, bound: input.bound },
   };
 }

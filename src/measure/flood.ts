@@ -133,7 +133,7 @@ export async function runFlood(opts: FloodOptions): Promise<FloodResult> {
       onResponse: (_i, _at, res) => void attackerAnswers.push(res.status),
       onError: (_i, _at, error) => void attackerAnswers.push((error as { code?: string }).code ?? 'error'),
     });
-    await flood.result;
+    const floodLoad = await flood.result;
     const after = await scrapeMetrics(system.url);
     await load.result;
 
@@ -145,6 +145,7 @@ export async function runFlood(opts: FloodOptions): Promise<FloodResult> {
       orders: orders.map((o) => ({ intendedAt: o.intendedAt, outcome: o.outcome, ...(o.id ? { deliveredAt: sink.receivedAt(o.id) } : {}) })),
       floodStart,
       attackerAnswers,
+      attackerUnanswered: floodLoad.unfinished + floodLoad.dropped,
       argon2Runs,
       // Each key lets maxFailures attempts reach the hash per window; the flood is shorter than a block.
       bound: DEFAULT_LOGIN_LIMITS.maxFailures * (victims.length + 1),

@@ -25,7 +25,7 @@ export function renderFlood(r: FloodResult): string {
     phaseRow('with the flood', r.withFlood),
     '',
     `p99 completion with the flood: ×${r.p99Ratio.toFixed(2)} of without, ${verdict} the ×${FLOOD_P99_TARGET} target`,
-    `attacker: ${r.attacker.sent} logins sent; answers: ${counts(r.attacker.answers)}`,
+    `attacker: ${r.attacker.sent} logins; answers: ${counts(r.attacker.answers)}; unanswered by the end of the drain: ${r.attacker.unanswered}`,
     `argon2 runs while the flood ran: ${r.argon2.runs} (the limits allow at most ${r.argon2.bound}: 5 per account × ${o.accounts} + 5 per address)`,
     '',
   ].join('\n');
