@@ -62,5 +62,5 @@ describe('limits on the command line', () => {
 
     expect(exit.code).toBe(2);
     expect(exit.stderr.trim()).toBe("interplay: INTERPLAY_LIMIT_ORDERS_PER_USER must be a count per window such as 5/1m or 1000/10s, or 'off', got 'lots'");
-  });
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { isIP } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STYLES, type Style } from '../transports/wiring.ts';
@@ -21,6 +22,11 @@ interface FloodFlags {
   readonly json?: boolean;
 }
 
+function parseAddress(value: string): string {
+  if (isIP(value) === 0) throw new InvalidArgumentError('must be an IP address of this machine, such as 127.0.0.2.');
+  return value;
+}
+
 export function registerFlood(cli: Command): void {
   cli
     .command('flood')
@@ -32,7 +38,7 @@ export function registerFlood(cli: Command): void {
     .addOption(new Option('--quiet <time>', 'orders alone before the flood (the comparison\'s "without")').argParser(parseDuration).default(10_000, '10s'))
     .addOption(new Option('--flood <time>', 'how long the flood lasts, orders going on').argParser(parseDuration).default(10_000, '10s'))
     .addOption(new Option('--accounts <n>', 'accounts the attacker guesses passwords for').argParser(positiveInt(10_000)).default(10))
-    .option('--attacker <address>', "the attacker's own loopback address, so the system sees it apart", '127.0.0.2')
+    .addOption(new Option('--attacker <address>', "the attacker's own loopback address, so the system sees it apart").argParser(parseAddress).default('127.0.0.2'))
     .addOption(new Option('--limits <on|off>', 'the limits of the system under attack').choices(['on', 'off']).default('on'))
     .addOption(natsOption())
     .option('--out <dir>', 'where flood.json and flood.txt go (default reports/flood-<timestamp>)')
