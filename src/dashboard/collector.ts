@@ -1,5 +1,6 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsServers } from '../platform/events/connection.ts';
 import { counterDelta, scrapeMetrics, type MetricsSnapshot } from '../measure/metrics-snapshot.ts';
 import { processUsage } from '../measure/proc.ts';
 import { streamsFor } from '../platform/events/streams.ts';
@@ -30,7 +31,7 @@ export function systemCollector(system: LaunchedSystem): SystemCollector {
   const backlog = async (): Promise<ConsumerBacklog[]> => {
     const { natsUrl, namespace } = system;
     if (!natsUrl || !namespace) return [];
-    nats ??= connect({ servers: natsUrl, name: `interplay-dashboard-${namespace}` }).then(async (nc) => ({ nc, jsm: await jetstreamManager(nc) }));
+    nats ??= connect({ servers: natsServers(natsUrl), name: `interplay-dashboard-${namespace}` }).then(async (nc) => ({ nc, jsm: await jetstreamManager(nc) }));
     const { jsm } = await nats;
     const defs = streamsFor(namespace);
     const out: ConsumerBacklog[] = [];

@@ -10,6 +10,8 @@ import { createSupervisor, type Supervisor, type SupervisorOptions } from './sup
 import { hold } from './resources.ts';
 import { busNamespace, newServiceSecret } from './system.ts';
 import { limitsEnv, type Limits } from './limits.ts';
+import type { StoreSelection } from '../platform/store/config.ts';
+import { storeEnv } from './store-env.ts';
 
 export interface ProcessesOptions {
   readonly style: Style;
@@ -21,6 +23,8 @@ export interface ProcessesOptions {
   readonly dataDir?: string;
   /** NATS server URL for the event styles */
   readonly natsUrl?: string;
+  /** replicas of the event styles' streams and consumers, passed as INTERPLAY_STREAM_REPLICAS; default 1 */
+  readonly streamReplicas?: number;
   /** instances per service; default 1 each (auth always 1) */
   readonly replicas?: Readonly<Partial<Record<ServiceName, number>>>;
   /** notification: POST deliveries here instead of printing them as JSON lines */
@@ -34,6 +38,8 @@ export interface ProcessesOptions {
   readonly serviceSecret?: string;
   /** login, registration and order limits; default what the children read from the environment */
   readonly limits?: Limits;
+  /** where the services keep their tables; default SQLite files in their data directories */
+  readonly store?: StoreSelection;
 }
 
 export interface ProcessesSystem {
@@ -88,6 +94,8 @@ export async function startProcesses(opts: ProcessesOptions): Promise<ProcessesS
       INTERPLAY_LOG_LEVEL: opts.logLevel ?? 'warn',
       ...(opts.natsUrl && namespace ? { NATS_URL: opts.natsUrl, INTERPLAY_NATS_NAMESPACE: namespace } : {}),
       ...(opts.limits ? limitsEnv(opts.limits) : {}),
+      ...storeEnv(opts.store),
+      ...(opts.natsUrl && opts.streamReplicas ? { INTERPLAY_STREAM_REPLICAS: String(opts.streamReplicas) } : {}),
     };
     const peerEnv = (kind: ProcessKind) =>
       Object.fromEntries(peersOf(kind, opts.style).map((peer) => [`INTERPLAY_${peer.toUpperCase()}_URL`, replicas[peer].join(',')]));

@@ -3,6 +3,7 @@ import type { DeliveryChannel } from '../services/notification/index.ts';
 import type { OverloadLimits } from '../platform/http/overload.ts';
 import type { BusConfig, ServiceName, Style } from '../transports/index.ts';
 import type { ProcessKind } from './peers.ts';
+import type { StoreSelection } from '../platform/store/config.ts';
 import { composeService } from './service.ts';
 import type { Limits } from './limits.ts';
 
@@ -25,6 +26,8 @@ export interface ProcessConfig {
   readonly limits?: Limits;
   /** proxies whose X-Forwarded-For is believed; default: the gateway none, a service loopback and private addresses */
   readonly trustProxy?: readonly string[];
+  /** where the service keeps its tables; default SQLite in its data directory */
+  readonly store?: StoreSelection;
 }
 
 export interface RunningProcess {
@@ -61,6 +64,7 @@ export async function runProcess(config: ProcessConfig): Promise<RunningProcess>
     instance: config.instance,
     limits: config.limits,
     trustProxy: config.trustProxy,
+    store: config.store,
   });
   try {
     const url = await service.listen(config.host, config.port);

@@ -8,6 +8,7 @@ import type { DeliveryChannel } from '../services/notification/index.ts';
 import type { ServiceApp } from '../platform/http/app.ts';
 import type { OverloadLimits } from '../platform/http/overload.ts';
 import type { ServiceMetrics } from '../platform/metrics.ts';
+import type { StoreSelection } from '../platform/store/config.ts';
 import { buildGateway } from '../transports/rest/gateway.ts';
 import { removeStreams } from '../transports/events/bus.ts';
 import { SERVICES, type ServiceName, type Style } from '../transports/index.ts';
@@ -25,6 +26,8 @@ export interface SystemOptions {
   readonly dataDir?: string;
   /** NATS server URL for the event styles */
   readonly natsUrl?: string;
+  /** replicas of the event styles' streams and consumers (BusConfig.replicas); default 1 */
+  readonly streamReplicas?: number;
   /** how notifications reach users; default one JSON line each on stdout */
   readonly delivery?: DeliveryChannel;
   /** default argon2id with OWASP parameters */
@@ -37,6 +40,8 @@ export interface SystemOptions {
   readonly serviceSecret?: string;
   /** login, registration and order limits; default what the environment says (INTERPLAY_LIMITS…), else DEFAULT_LIMITS */
   readonly limits?: Limits;
+  /** where the services keep their tables; default SQLite files in their data directories */
+  readonly store?: StoreSelection;
 }
 
 export interface RunningSystem {
@@ -64,7 +69,9 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const temporary = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'interplay-')));
   await mkdir(dataDir, { recursive: true });
-  const bus = opts.natsUrl ? { url: opts.natsUrl, namespace: await busNamespace(dataDir, temporary) } : undefined;
+  const bus = opts.natsUrl
+    ? { url: opts.natsUrl, namespace: await busNamespace(dataDir, temporary), ...(opts.streamReplicas ? { replicas: opts.streamReplicas } : {}) }
+    : undefined;
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     unhold();
@@ -93,6 +100,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
         logLevel: opts.logLevel,
         overload: opts.overload,
         limits,
+        store: opts.store,
       });
       cleanups.push(() => composed[name].stop());
     }

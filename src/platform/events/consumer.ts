@@ -40,6 +40,12 @@ export interface ConsumerOptions<D> {
   readonly concurrency?: number;
   /** messages pulled ahead of the handlers; default 16. Their ack wait runs while they queue. */
   readonly prefetch?: number;
+  /**
+   * ms a pull request lives; the client expects the server's idle heartbeats at half of it and pulls
+   * again after two are missed. Default the client's, 30000: a pull lost with a consumer's leader (a
+   * cluster node gone) is then noticed only after about 30 s.
+   */
+  readonly pullExpiresMs?: number;
   readonly log?: EventLog;
 }
 
@@ -179,7 +185,7 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
     let attempt = 0;
     while (!stopped) {
       try {
-        messages = await consumer.consume({ max_messages: prefetch });
+        messages = await consumer.consume({ max_messages: prefetch, ...(opts.pullExpiresMs ? { expires: opts.pullExpiresMs } : {}) });
         for await (const m of messages) {
           attempt = 0;
           if (stopped) {
