@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDatabase, aRegistration, authDeps, cheapHasher, fixedClock, type FixedClock, type TestDatabase } from '../../../test/support/builders.ts';
+import { STORES } from '../../../test/support/stores.ts';
 import { DEFAULT_LOGIN_LIMITS, TooManyAttempts, authMigrations, login, register, type AuthDB, type AuthDeps, type PasswordHasher } from './index.ts';
 
 /** A hasher that counts how often a password was checked: the argon2 runs a limit must spare. */
@@ -17,7 +18,7 @@ function countingHasher(): PasswordHasher & { readonly verified: () => number } 
 
 const tokens = { issueUserToken: async (sub: string) => ({ accessToken: `token-of-${sub}`, expiresIn: 900 }) };
 
-describe('login limits', () => {
+describe.each(STORES)('login limits · %s', (kind) => {
   let store: TestDatabase<AuthDB>;
   let clock: FixedClock;
   let hasher: ReturnType<typeof countingHasher>;
@@ -25,7 +26,7 @@ describe('login limits', () => {
   const password = 'correct-horse-battery';
 
   beforeEach(async () => {
-    store = await aDatabase<AuthDB>(authMigrations);
+    store = await aDatabase<AuthDB>(authMigrations, kind);
     clock = fixedClock();
     hasher = countingHasher();
     deps = authDeps(store.db, { clock, hasher, tokens, loginLimits: DEFAULT_LOGIN_LIMITS });
