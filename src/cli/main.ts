@@ -11,6 +11,8 @@ import { registerReport } from './report.ts';
 import { registerScenario } from './scenario.ts';
 import { registerService } from './service.ts';
 import { registerUp } from './up.ts';
+import { addLimitsFlags } from './limits-flags.ts';
+import { registerFlood } from './flood.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -34,6 +36,8 @@ export function program(): Command {
   registerChaos(cli);
   registerReport(cli);
   registerService(cli);
+  registerFlood(cli);
+  addLimitsFlags(cli);
   cli.showHelpAfterError('(interplay --help lists the commands)');
   // Settings are copied when a command is created; each command's hint names its own --help.
   for (const command of cli.commands) {

@@ -65,6 +65,16 @@ Environment only (never a flag, so it does not show in a process list):
                              for every process of one system (a Kubernetes Secret, a compose env file)
   INTERPLAY_MAX_EVENT_LOOP_DELAY_MS, INTERPLAY_MAX_INFLIGHT
                              when to shed new requests with 503 (see the README)
+  INTERPLAY_LIMITS           on (default) or off: every limit below (docs/limits.md)
+  INTERPLAY_LIMIT_LOGIN      auth: failed logins per account and per address, N/window (default 5/1m),
+                             then 429 with Retry-After, blocks doubling up to
+  INTERPLAY_LIMIT_LOGIN_MAX_BLOCK  (default 15m)
+  INTERPLAY_LIMIT_REGISTER_PER_ADDRESS  auth: registrations per client address (default 3000/1m)
+  INTERPLAY_LIMIT_ORDERS_PER_ADDRESS    order: orders per client address (default 20000/10s)
+  INTERPLAY_LIMIT_ORDERS_PER_USER       order: orders per user (default 1000/10s); each N/window or off
+  INTERPLAY_TRUST_PROXY      proxies whose X-Forwarded-For names the client, comma-separated
+                             addresses, CIDRs or loopback/linklocal/uniquelocal, or none
+                             (default: a service loopback,uniquelocal; the gateway none)
 Set by the supervisor of the processes topology, shown in /health:
   INTERPLAY_REPLICA          this process's replica number (default 1)
   INTERPLAY_RESTARTS         how often it was restarted (default 0)
@@ -131,6 +141,9 @@ async function validate(name: ProcessKind, flags: ServiceFlags) {
   const { overloadLimitsFromEnv } = await import('../platform/http/overload.ts');
   const overload = overloadLimitsFromEnv();
   if (!overload.ok) throw new UsageError(overload.error);
+  const { limitsFromEnv, trustedProxiesFromEnv } = await import('../runtime/limits.ts');
+  const limits = limitsFromEnv();
+  if (!limits.ok) throw new UsageError(limits.error);
   const whole = (v: string | undefined, fallback: number) => (v && /^\d+$/.test(v) ? Number(v) : fallback);
   return {
     kind: name,
@@ -146,6 +159,8 @@ async function validate(name: ProcessKind, flags: ServiceFlags) {
     serviceSecret: secret,
     logLevel: flags.logLevel,
     overload: overload.value,
+    limits: limits.value,
+    trustProxy: trustedProxiesFromEnv(),
     instance: { replica: whole(process.env['INTERPLAY_REPLICA'], 1), restarts: whole(process.env['INTERPLAY_RESTARTS'], 0) },
     store:
       flags.store === 'postgres' && flags.databaseUrl

@@ -41,6 +41,7 @@ function aRawRun(): RawRun {
     ],
     failures: { 'http 500': 2 },
     shed: 3,
+    limited: 6,
     ticks: [],
     metrics: { before: [[call, 10]], after: [[call, 20]] },
     processes: {
@@ -54,7 +55,7 @@ describe('aggregate', () => {
   const run = aggregate(aRawRun());
 
   it('counts outcomes of the measured orders only, warm-up left out', () => {
-    expect(run.orders).toEqual({ placed: 4, paid: 2, rejected: 1, pending: 1, failed: 2, shed: 3, dropped: 1 });
+    expect(run.orders).toEqual({ placed: 4, paid: 2, rejected: 1, pending: 1, failed: 2, shed: 3, limited: 6, dropped: 1 });
   });
 
   it('times completion from the intended send to the delivery', () => {

@@ -11,7 +11,7 @@ export function aggregate(raw: RawRun): RunReport {
   const { load } = raw;
   const delivered = new Map(raw.deliveries.map((d) => [d.orderId, d]));
   const completion = new LatencyHistogram();
-  const orders = { placed: 0, paid: 0, rejected: 0, pending: 0, failed: sum(raw.failures), shed: raw.shed, dropped: load.dropped };
+  const orders = { placed: 0, paid: 0, rejected: 0, pending: 0, failed: sum(raw.failures), shed: raw.shed, limited: raw.limited ?? 0, dropped: load.dropped };
   // Completions inside the measured window, whenever their order was placed: with a backlog,
   // the rate at which orders finish, not the rate at which they were accepted.
   const windowEnd = raw.windowStart + load.durations.measuredMs;

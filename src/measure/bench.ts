@@ -14,7 +14,7 @@ import { createJsonClient } from './http-client.ts';
 import { scrapeMetrics } from './metrics-snapshot.ts';
 import { processTreeUsage, processUsage, type ProcessUsage } from './proc.ts';
 import { ownDatabase, storageText } from './bench-store.ts';
-import { acceptedOrderId, placeOrder, SHED } from './place-order.ts';
+import { acceptedOrderId, LIMITED, placeOrder, SHED } from './place-order.ts';
 import { startSink, type DeliverySink } from './sink.ts';
 import { aggregate } from './aggregate.ts';
 import type { RawOrder, RawRun } from './raw.ts';
@@ -105,6 +105,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
     const failures: Record<string, number> = {};
     const fail = (kind: string) => void (failures[kind] = (failures[kind] ?? 0) + 1);
     let shed = 0;
+    let limited = 0;
 
     opts.onPhase?.('load');
     const timelineOrigin = now();
@@ -123,6 +124,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
         const id = acceptedOrderId(res);
         if (id !== undefined) orders.push({ id, intendedAt, answeredAt: info.completedAt, warmup: info.warmup });
         else if (!info.warmup && res.kind === SHED) shed++;
+        else if (!info.warmup && res.kind === LIMITED) limited++;
         else if (!info.warmup) fail(`http ${res.status}`);
       },
       onError: (_i, _at, error, info) => {
@@ -171,6 +173,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
       deliveries,
       failures,
       shed,
+      limited,
       ticks,
       metrics: { before: [...metricsBefore], after: [...metricsAfter] },
       processes: { before: processesBefore, after: processesAfter },

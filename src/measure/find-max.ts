@@ -40,6 +40,7 @@ export function judge(run: RunReport, sloMs: number): string | undefined {
   const { orders, throughput, latency } = run;
   if (orders.failed > 0) return `${orders.failed} orders failed`;
   if (orders.shed > 0) return `${orders.shed} orders shed as overload`;
+  if ((orders.limited ?? 0) > 0) return `${orders.limited} orders refused by a limit (429)`;
   if (orders.dropped > 0) return `${orders.dropped} sends dropped at the in-flight cap`;
   if (orders.pending > 0) return `${orders.pending} orders still pending after the drain`;
   if (latency.completion.p99 > sloMs) return `p99 completion ${latency.completion.p99.toFixed(1)} ms > ${sloMs} ms`;

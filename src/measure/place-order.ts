@@ -4,6 +4,8 @@ import type { LoadResponse } from './tally.ts';
 
 /** the kind of an answer that shed the order */
 export const SHED = 'shed';
+/** the kind of an answer that refused the order by a request limit (429; docs/limits.md) */
+export const LIMITED = 'limited';
 
 /**
  * POSTs one planned order as its user. A 503 with Retry-After is the system shedding load, refused
@@ -18,7 +20,9 @@ export async function placeOrder(client: JsonClient, tokens: readonly string[], 
     signal,
   });
   const shed = res.status === 503 && res.headers['retry-after'] !== undefined;
-  return { status: res.status, data: res.data, ...(shed ? { kind: SHED } : {}) };
+  // Refused before any work, as a shed order is, but by a limit on this client or user, not by load.
+  const limited = res.status === 429;
+  return { status: res.status, data: res.data, ...(shed ? { kind: SHED } : limited ? { kind: LIMITED } : {}) };
 }
 
 /** The id of the order a 201 created; undefined for any other answer. */

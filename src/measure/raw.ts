@@ -41,6 +41,8 @@ export interface RawRun {
   readonly failures: Readonly<Record<string, number>>;
   /** orders the system shed in the measured window (503 with Retry-After) */
   readonly shed: number;
+  /** orders refused by a request limit in the measured window (429); absent in runs saved before limits */
+  readonly limited?: number;
   readonly ticks: readonly LoadTick[];
   /** counter values by series key (see metrics-snapshot.ts), before and after the window */
   readonly metrics: { readonly before: readonly (readonly [string, number])[]; readonly after: readonly (readonly [string, number])[] };

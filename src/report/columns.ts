@@ -44,6 +44,7 @@ export const LOAD_SECTION: Section<RunReport> = {
       columns: [
         col('failed', 'failed', (r) => count(r.orders.failed)),
         col('shed', 'shed', (r) => count(r.orders.shed)),
+        col('limited', 'limited', (r) => count(r.orders.limited ?? 0)),
         col('dropped', 'dropped', (r) => count(r.orders.dropped)),
       ],
     },

@@ -20,8 +20,8 @@ describe('renderMarkdown', () => {
   });
 
   it('has the main tables, the ratios and the errors as GitHub tables', () => {
-    expect(md).toContain('| style | placed | paid | rejected | pending | failed | shed | dropped | offered /s | accepted /s | completed /s |');
-    expect(md).toContain('| notification | 6,000 | 5,400 | 597 | 3 | 0 | 0 | 0 | 200.0 | 200.0 | 199.9 |');
+    expect(md).toContain('| style | placed | paid | rejected | pending | failed | shed | limited | dropped | offered /s | accepted /s | completed /s |');
+    expect(md).toContain('| notification | 6,000 | 5,400 | 597 | 3 | 0 | 0 | 0 | 0 | 200.0 | 200.0 | 199.9 |');
     expect(md).toContain('| rest | 2.13 | 7.46 | 14.2 | 49.7 | 85.2 | 128 | 3.00 | 0 | 0 | 2.41 | 187 |');
     expect(md).toContain('### vs rest');
     expect(md).toContain('| notification | ×1.00 | ×0.70 | ×0.70 | ×1.00 | ×0.33 | – | ×1.27 |');

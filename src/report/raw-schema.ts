@@ -82,6 +82,7 @@ export const RawRunSchema = Type.Object(
     ),
     failures: counts('requests that failed in the measured window, by kind (http 500, ECONNRESET, …)'),
     shed: count(),
+    limited: Type.Optional(count()),
     ticks: Type.Array(
       Type.Object({
         phase: oneOf(['warmup', 'measure', 'drain']),

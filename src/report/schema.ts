@@ -118,6 +118,9 @@ export const RunReportSchema = Type.Object(
       shed: Type.Optional(
         count('refused at once with 503 and Retry-After because the system was overloaded: never created, never charged; absent in older files (0)'),
       ),
+      limited: Type.Optional(
+        count('refused at once with 429 and Retry-After by a request limit per address or user (docs/limits.md): never created; absent in older files (0)'),
+      ),
       dropped: count('sends skipped because --max-inflight requests were already open (open loop)'),
     }),
     throughput: Type.Object(

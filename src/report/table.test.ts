@@ -12,7 +12,7 @@ const rowOf = (table: string, style: string): string => table.split('\n').find((
 describe('renderRunTable', () => {
   const run = aRun({
     style: 'notification',
-    orders: { placed: 12_345, paid: 11_000, rejected: 1_300, pending: 40, failed: 5, shed: 7, dropped: 2 },
+    orders: { placed: 12_345, paid: 11_000, rejected: 1_300, pending: 40, failed: 5, shed: 7, limited: 4, dropped: 2 },
     throughput: { offered: 400, accepted: 398.25, completed: 391.5 },
     latency: { accept: { p50: 1.234, p99: 9.876 }, completion: { p50: 15.55, p99: 123.4, p999: 456.7, max: 1234.5 } },
     readLoad: { perOrder: 1 },
@@ -25,7 +25,7 @@ describe('renderRunTable', () => {
   it('shows the order counts and throughput of the run on its style’s row, side by side when the terminal is wide', () => {
     const rows = wide.split('\n').filter((l) => l.startsWith(' notification '));
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatch(/12,345\s+11,000\s+1,300\s+40 │\s+5\s+7\s+2 │\s+400\.0\s+398\.3\s+391\.5$/);
+    expect(rows[0]).toMatch(/12,345\s+11,000\s+1,300\s+40 │\s+5\s+7\s+4\s+2 │\s+400\.0\s+398\.3\s+391\.5$/);
   });
 
   it('shows latency in ms with 3 significant digits, then the cost per order', () => {
@@ -37,7 +37,7 @@ describe('renderRunTable', () => {
     const rows = table.split('\n').filter((l) => l.startsWith(' notification '));
     expect(rows.length).toBeGreaterThan(2);
     expect(rows.join('\n')).toMatch(/12,345\s+11,000\s+1,300\s+40\b/m);
-    expect(rows.join('\n')).toMatch(/\b5\s+7\s+2$/m);
+    expect(rows.join('\n')).toMatch(/\b5\s+7\s+4\s+2\b/m);
     expect(rows.join('\n')).toMatch(/400\.0\s+398\.3\s+391\.5$/m);
     expect(rows.join('\n')).toMatch(/1\.00\s+3\.00\s+1,236\s+3\.05 │\s+200$/m);
   });

@@ -9,6 +9,7 @@ import { peersOf, type ProcessKind } from './peers.ts';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.ts';
 import { hold } from './resources.ts';
 import { busNamespace, newServiceSecret } from './system.ts';
+import { limitsEnv, type Limits } from './limits.ts';
 import type { StoreSelection } from '../platform/store/config.ts';
 import { storeEnv } from './store-env.ts';
 
@@ -35,6 +36,8 @@ export interface ProcessesOptions {
   readonly supervisor?: Omit<SupervisorOptions, 'stdout'>;
   /** the shared service-to-service credential; default $INTERPLAY_SERVICE_SECRET, else a fresh one */
   readonly serviceSecret?: string;
+  /** login, registration and order limits; default what the children read from the environment */
+  readonly limits?: Limits;
   /** where the services keep their tables; default SQLite files in their data directories */
   readonly store?: StoreSelection;
 }
@@ -90,6 +93,7 @@ export async function startProcesses(opts: ProcessesOptions): Promise<ProcessesS
       INTERPLAY_SERVICE_SECRET: opts.serviceSecret ?? process.env['INTERPLAY_SERVICE_SECRET'] ?? newServiceSecret(),
       INTERPLAY_LOG_LEVEL: opts.logLevel ?? 'warn',
       ...(opts.natsUrl && namespace ? { NATS_URL: opts.natsUrl, INTERPLAY_NATS_NAMESPACE: namespace } : {}),
+      ...(opts.limits ? limitsEnv(opts.limits) : {}),
       ...storeEnv(opts.store),
       ...(opts.natsUrl && opts.streamReplicas ? { INTERPLAY_STREAM_REPLICAS: String(opts.streamReplicas) } : {}),
     };

@@ -5,6 +5,7 @@ import type { BusConfig, ServiceName, Style } from '../transports/index.ts';
 import type { ProcessKind } from './peers.ts';
 import type { StoreSelection } from '../platform/store/config.ts';
 import { composeService } from './service.ts';
+import type { Limits } from './limits.ts';
 
 export interface ProcessConfig {
   readonly kind: ProcessKind;
@@ -21,6 +22,10 @@ export interface ProcessConfig {
   readonly logLevel?: string;
   readonly overload?: OverloadLimits;
   readonly instance?: { readonly replica: number; readonly restarts: number };
+  /** a service's limits; default DEFAULT_LIMITS */
+  readonly limits?: Limits;
+  /** proxies whose X-Forwarded-For is believed; default: the gateway none, a service loopback and private addresses */
+  readonly trustProxy?: readonly string[];
   /** where the service keeps its tables; default SQLite in its data directory */
   readonly store?: StoreSelection;
 }
@@ -38,6 +43,7 @@ export async function runProcess(config: ProcessConfig): Promise<RunningProcess>
       style: config.style,
       logLevel: config.logLevel,
       overload: config.overload,
+      trustProxy: config.trustProxy,
       upstreams: { auth: need('auth'), billing: need('billing'), order: need('order'), notification: need('notification') },
       self: config.instance,
     });
@@ -56,6 +62,8 @@ export async function runProcess(config: ProcessConfig): Promise<RunningProcess>
     logLevel: config.logLevel,
     overload: config.overload,
     instance: config.instance,
+    limits: config.limits,
+    trustProxy: config.trustProxy,
     store: config.store,
   });
   try {

@@ -21,6 +21,8 @@ import { notificationRoutes } from '../transports/rest/notification.routes.ts';
 import { orderRoutes } from '../transports/rest/order.routes.ts';
 import { wiringFor, type BusConfig, type ServiceName, type Style } from '../transports/index.ts';
 import { jwksUserPolicy, loadOrCreateSigningKeys, localUserPolicy, serviceCredentials } from './identity.ts';
+import { countedHasher } from './counted-hasher.ts';
+import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 
 export interface ServiceConfig {
   readonly name: ServiceName;
@@ -43,6 +45,10 @@ export interface ServiceConfig {
   readonly overload?: OverloadLimits;
   /** who this process is, for /health: its replica number and how often it was restarted */
   readonly instance?: { readonly replica: number; readonly restarts: number };
+  /** login, registration and order limits (docs/limits.md); default DEFAULT_LIMITS */
+  readonly limits?: Limits;
+  /** proxies whose X-Forwarded-For names the client; default DEFAULT_TRUSTED_PROXIES (loopback, private) */
+  readonly trustProxy?: readonly string[];
   /** where its tables live; default SQLite, `<dataDir>/<name>.sqlite` */
   readonly store?: StoreSelection;
 }
@@ -96,15 +102,19 @@ export async function composeService(config: ServiceConfig): Promise<ComposedSer
       metrics,
       logLevel: config.logLevel,
       overload: config.overload,
+      trustProxy: config.trustProxy,
       health: () => ({ pid: process.pid, ...config.instance, upSince, ...wiring.health() }),
     });
     cleanups.push(() => app.close());
     const common = { clock: systemClock, ids: uuidV7 };
+    const limits = config.limits ?? DEFAULT_LIMITS;
     let deps;
     switch (name) {
       case 'auth': {
-        deps = { ...common, db, hasher: config.hasher ?? argon2idHasher, tokens: tokenIssuer(signingKeys!, systemClock.now), events: wiring.events.auth };
-        authRoutes(app, { deps, guards, publicJwk: signingKeys!.publicJwk, onRegistered: wiring.onRegistered });
+        const hasher = countedHasher(config.hasher ?? argon2idHasher, metrics.registry);
+        const tokens = tokenIssuer(signingKeys!, systemClock.now);
+        deps = { ...common, db, hasher, tokens, events: wiring.events.auth, ...(limits.login ? { loginLimits: limits.login } : {}) };
+        authRoutes(app, { deps, guards, publicJwk: signingKeys!.publicJwk, onRegistered: wiring.onRegistered, limits });
         break;
       }
       case 'billing':
@@ -113,7 +123,7 @@ export async function composeService(config: ServiceConfig): Promise<ComposedSer
         break;
       case 'order':
         deps = { ...common, db, events: wiring.events.order };
-        orderRoutes(app, { deps, guards, settle: wiring.settle(deps) });
+        orderRoutes(app, { deps, guards, settle: wiring.settle(deps), limits });
         break;
       case 'notification':
         deps = { ...common, db, contacts: wiring.contacts(), delivery: config.delivery ?? logChannel() };

@@ -14,6 +14,7 @@ import { removeStreams } from '../transports/events/bus.ts';
 import { SERVICES, type ServiceName, type Style } from '../transports/index.ts';
 import { hold } from './resources.ts';
 import { composeService, type ComposedService } from './service.ts';
+import { limitsFromEnv, trustedProxiesFromEnv, type Limits } from './limits.ts';
 
 export interface SystemOptions {
   readonly style: Style;
@@ -37,6 +38,8 @@ export interface SystemOptions {
   readonly overload?: OverloadLimits;
   /** the shared service-to-service credential; default $INTERPLAY_SERVICE_SECRET, else a fresh random one */
   readonly serviceSecret?: string;
+  /** login, registration and order limits; default what the environment says (INTERPLAY_LIMITS…), else DEFAULT_LIMITS */
+  readonly limits?: Limits;
   /** where the services keep their tables; default SQLite files in their data directories */
   readonly store?: StoreSelection;
 }
@@ -80,6 +83,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
 
   try {
     const serviceSecret = opts.serviceSecret ?? process.env['INTERPLAY_SERVICE_SECRET'] ?? newServiceSecret();
+    const limits = opts.limits ?? envLimits();
     // Filled in as each service listens; callers read it on every call.
     const directory: Partial<Record<ServiceName, string>> = {};
     const composed = {} as Record<ServiceName, ComposedService>;
@@ -95,6 +99,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
         hasher: opts.hasher,
         logLevel: opts.logLevel,
         overload: opts.overload,
+        limits,
         store: opts.store,
       });
       cleanups.push(() => composed[name].stop());
@@ -106,6 +111,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       style: opts.style,
       logLevel: opts.logLevel,
       overload: opts.overload,
+      trustProxy: trustedProxiesFromEnv(),
       upstreams: { auth: [services.auth], billing: [services.billing], order: [services.order], notification: [services.notification] },
     });
     const url = await gateway.listen({ host, port: opts.port ?? 0 });
@@ -118,6 +124,13 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     await stop();
     throw error;
   }
+}
+
+/** The limits the environment sets; the CLI has checked them before, so a bad value here is a bug. */
+function envLimits(): Limits {
+  const parsed = limitsFromEnv();
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.value;
 }
 
 /** A fresh service-to-service credential: 32 random bytes, hex. */

@@ -13,6 +13,7 @@ import {
 } from '../../src/services/auth/index.ts';
 import type { OverloadLimits } from '../../src/platform/http/overload.ts';
 import { startSystem, type RunningSystem } from '../../src/runtime/system.ts';
+import { DEFAULT_LIMITS, type Limits } from '../../src/runtime/limits.ts';
 import { aRegistration, cheapHasher, recordingDelivery, type Delivered } from './builders.ts';
 
 /** One RESTful system per test file, started in beforeAll, with helpers to talk to it. */
@@ -142,6 +143,8 @@ export interface TestSystemOptions {
   readonly hasher?: PasswordHasher;
   /** default: limits no test reaches (see UNREACHED_LIMITS) */
   readonly overload?: OverloadLimits;
+  /** login, registration and order limits; default DEFAULT_LIMITS, what a system starts with */
+  readonly limits?: Limits;
 }
 
 /**
@@ -153,7 +156,7 @@ export const UNREACHED_LIMITS: OverloadLimits = { maxEventLoopDelayMs: 60_000, m
 
 export async function startRestSystem(opts: TestSystemOptions = {}): Promise<TestSystem> {
   const delivery = recordingDelivery();
-  const system = await startSystem({ style: 'rest', delivery, hasher: opts.hasher ?? cheapHasher, logLevel: 'fatal', overload: opts.overload ?? UNREACHED_LIMITS });
+  const system = await startSystem({ style: 'rest', delivery, hasher: opts.hasher ?? cheapHasher, logLevel: 'fatal', overload: opts.overload ?? UNREACHED_LIMITS, limits: opts.limits ?? DEFAULT_LIMITS });
   const through = <T>(method: string, path: string, o?: CallOptions) => call<T>(system.url, method, path, o);
 
   const aUser: TestSystem['aUser'] = async (overrides = {}) => {

@@ -10,6 +10,8 @@ import { UpstreamUnavailable, domainProblem } from './errors.ts';
 import { DEFAULT_OVERLOAD_LIMITS, shedOverload, type OverloadLimits } from './overload.ts';
 import { problem, problemTypeUri, sendProblem, type ProblemType } from './problem.ts';
 import { logDestination } from '../logs.ts';
+import { enableRequestLimits } from './request-limits.ts';
+import { boundedRequestOptions } from './request-size.ts';
 import { isDatabaseUnavailable } from '../store/errors.ts';
 
 /**
@@ -31,7 +33,19 @@ export interface ServiceAppOptions {
   readonly health?: () => Record<string, unknown>;
   /** when to shed new requests with 503; default DEFAULT_OVERLOAD_LIMITS */
   readonly overload?: OverloadLimits;
+  /**
+   * proxies whose X-Forwarded-For names the client (proxy-addr's addresses, CIDRs or presets);
+   * default DEFAULT_TRUSTED_PROXIES
+   */
+  readonly trustProxy?: readonly string[];
 }
+
+/**
+ * Only the gateway reaches a service: on this machine over loopback, in a container network from a
+ * private address. From those, X-Forwarded-For is the gateway's word for the client's address, which
+ * the request limits count by; from anywhere else it is ignored, so a client cannot pick its own.
+ */
+export const DEFAULT_TRUSTED_PROXIES: readonly string[] = ['loopback', 'uniquelocal'];
 
 /** answered under any load: probes and scrapes, and calls from services that already admitted the work */
 const NEVER_SHED = /^\/(health|metrics|openapi\.json)$|^\/internal\//;
@@ -55,6 +69,8 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
     // Errors raised before routing (a malformed URL) bypass setErrorHandler.
     frameworkErrors: (error, _request, reply) => void sendProblem(reply, problem('invalid-input', error.message)),
+    trustProxy: [...(opts.trustProxy ?? DEFAULT_TRUSTED_PROXIES)],
+    ...boundedRequestOptions(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {
@@ -68,6 +84,7 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
   });
 
   await shedOverload(app, { limits: opts.overload ?? DEFAULT_OVERLOAD_LIMITS, exempt: (path) => NEVER_SHED.test(path) });
+  await enableRequestLimits(app);
 
   // JSON only: without this, Fastify parses text/plain and the schema answers 400 instead of 415.
   app.removeContentTypeParser('text/plain');

@@ -17,6 +17,7 @@ const BY_CODE: Record<string, ProblemType> = {
   'AUTH.EMAIL_TAKEN': 'email-taken',
   'AUTH.INVALID_CREDENTIALS': 'invalid-credentials',
   'AUTH.USER_NOT_FOUND': 'not-found',
+  'AUTH.TOO_MANY_ATTEMPTS': 'too-many-requests',
   'BILLING.ACCOUNT_NOT_FOUND': 'not-found',
   'BILLING.PAYMENT_NOT_FOUND': 'not-found',
   'BILLING.IDEMPOTENCY_MISMATCH': 'idempotency-key-mismatch',
@@ -31,5 +32,8 @@ const BY_CODE: Record<string, ProblemType> = {
 
 export function domainProblem(error: DomainError): Problem {
   const type = BY_CODE[error.code];
-  return type ? problem(type, error.message, { code: error.code }) : problem('internal');
+  if (!type) return problem('internal');
+  // A refusal that ends (too many attempts) says when: sendProblem puts it in Retry-After.
+  const retryAfterS = (error as { retryAfterS?: unknown }).retryAfterS;
+  return problem(type, error.message, { code: error.code, ...(typeof retryAfterS === 'number' ? { retryAfterS } : {}) });
 }

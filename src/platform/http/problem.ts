@@ -13,9 +13,12 @@ export const PROBLEMS = {
   'request-in-flight': { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   'order-not-final': { status: 409, title: 'The order is still pending' },
   'payload-too-large': { status: 413, title: 'The body is too large' },
+  'uri-too-long': { status: 414, title: 'The URL is too long' },
   'unsupported-media-type': { status: 415, title: 'The body must be application/json' },
   'idempotency-key-mismatch': { status: 422, title: 'The Idempotency-Key was used with a different body' },
   'balance-limit': { status: 422, title: 'The balance would exceed the largest amount stored' },
+  'too-many-requests': { status: 429, title: 'Too many requests; retry after the Retry-After seconds' },
+  'headers-too-large': { status: 431, title: 'The request headers are too large' },
   'service-overloaded': { status: 503, title: 'The service is overloaded; retry after the Retry-After seconds' },
   'service-unavailable': { status: 503, title: 'A service this request needs is unavailable' },
   'database-unavailable': { status: 503, title: 'The database is unavailable; retry after the Retry-After seconds' },
@@ -42,5 +45,7 @@ export function problem(type: ProblemType, detail?: string, extensions: Record<s
 }
 
 export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
+  // A problem that says when to come back says it in the header too (429; RFC 9110 Retry-After).
+  if (typeof p['retryAfterS'] === 'number') reply.header('retry-after', String(p['retryAfterS']));
   return reply.code(p.status).type('application/problem+json').send(p);
 }

@@ -1,6 +1,6 @@
 import { DomainError } from '../kernel/index.ts';
 
-export type AuthErrorCode = 'AUTH.EMAIL_TAKEN' | 'AUTH.INVALID_CREDENTIALS' | 'AUTH.USER_NOT_FOUND';
+export type AuthErrorCode = 'AUTH.EMAIL_TAKEN' | 'AUTH.INVALID_CREDENTIALS' | 'AUTH.USER_NOT_FOUND' | 'AUTH.TOO_MANY_ATTEMPTS';
 export type AuthError = DomainError<AuthErrorCode>;
 
 export const emailTaken = (email: string): AuthError =>
@@ -8,3 +8,15 @@ export const emailTaken = (email: string): AuthError =>
 export const invalidCredentials = (): AuthError =>
   new DomainError('AUTH.INVALID_CREDENTIALS', 'The email or password is wrong.');
 export const userNotFound = (id: string): AuthError => new DomainError('AUTH.USER_NOT_FOUND', `No user ${id}.`);
+
+/** Too many failed logins for the account or from the address; no password was checked. */
+export class TooManyAttempts extends DomainError<'AUTH.TOO_MANY_ATTEMPTS'> {
+  /** whole seconds until an attempt is counted again */
+  readonly retryAfterS: number;
+  constructor(retryAfterMs: number) {
+    const retryAfterS = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    super('AUTH.TOO_MANY_ATTEMPTS', `Too many failed logins; try again in ${retryAfterS} s.`);
+    this.name = 'TooManyAttempts';
+    this.retryAfterS = retryAfterS;
+  }
+}

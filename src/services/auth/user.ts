@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock, EventSink, Ids } from '../kernel/index.ts';
+import type { LoginLimitPolicy } from './login-limits.ts';
 import type { PasswordHasher } from './passwords.ts';
 import type { AuthDB } from './schema.ts';
 import type { TokenIssuer } from './tokens.ts';
@@ -19,4 +20,6 @@ export interface AuthDeps {
   readonly hasher: PasswordHasher;
   readonly tokens: TokenIssuer;
   readonly events: EventSink<AuthDB, AuthEvent>;
+  /** failed logins refused per account and address; absent: no limit (a lab's `--limits off`) */
+  readonly loginLimits?: LoginLimitPolicy;
 }

@@ -4,7 +4,8 @@ import type { ServiceApp } from '../../platform/http/app.ts';
 import { domainProblem } from '../../platform/http/errors.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
 import type { CallContext, Guards } from './guards.ts';
-import { AccessToken, Credentials, IdParams, Registration, User, problems, bearer, Jwks } from './schemas.ts';
+import { registrationLimits, type RequestLimits } from './route-limits.ts';
+import { AccessToken, Credentials, IdParams, Registration, User, problems, bearer, Jwks, limited, tooLarge } from './schemas.ts';
 
 export interface AuthRoutesOptions {
   readonly deps: AuthDeps;
@@ -12,14 +13,20 @@ export interface AuthRoutesOptions {
   readonly publicJwk: JWK;
   /** what registration sets off in this style; when it throws, the registration is undone */
   readonly onRegistered: (user: DomainUser, ctx: CallContext) => Promise<void>;
+  /** registration per client address; default none (logins are limited by `deps.loginLimits`) */
+  readonly limits?: RequestLimits;
 }
 
 export function authRoutes(app: ServiceApp, opts: AuthRoutesOptions): void {
   const { deps, guards } = opts;
+  const registerLimits = registrationLimits(app, opts.limits);
 
   app.post(
     '/auth/register',
-    { schema: { tags: ['auth'], body: Registration, response: { 201: User, ...problems } } },
+    {
+      onRequest: registerLimits.onRequest,
+      schema: { tags: ['auth'], body: Registration, response: { 201: User, ...tooLarge, ...limited('per client address'), ...problems } },
+    },
     async (request, reply) => {
       const result = await register(deps, request.body);
       if (!result.ok) return sendProblem(reply, domainProblem(result.error));
@@ -35,9 +42,15 @@ export function authRoutes(app: ServiceApp, opts: AuthRoutesOptions): void {
 
   app.post(
     '/auth/login',
-    { schema: { tags: ['auth'], body: Credentials, response: { 200: AccessToken, ...problems } } },
+    {
+      schema: {
+        tags: ['auth'],
+        body: Credentials,
+        response: { 200: AccessToken, ...tooLarge, ...limited('failed logins per account and per client address'), ...problems },
+      },
+    },
     async (request, reply) => {
-      const result = await login(deps, request.body);
+      const result = await login(deps, request.body, { address: request.ip });
       return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
     },
   );

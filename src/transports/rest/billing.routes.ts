@@ -3,7 +3,7 @@ import type { ServiceApp } from '../../platform/http/app.ts';
 import { domainProblem } from '../../platform/http/errors.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
 import type { Guards } from './guards.ts';
-import { Account, Deposit, IdempotencyHeaders, Ledger, OpenAccount, OrderIdParams, Payment, PaymentRequest, UserIdParams, problems, bearer } from './schemas.ts';
+import { Account, Deposit, IdempotencyHeaders, Ledger, OpenAccount, OrderIdParams, Payment, PaymentRequest, UserIdParams, problems, bearer, tooLarge } from './schemas.ts';
 
 export interface BillingRoutesOptions {
   readonly deps: BillingDeps;
@@ -25,7 +25,7 @@ export function billingRoutes(app: ServiceApp, { deps, guards }: BillingRoutesOp
     '/billing/account/deposits',
     {
       onRequest: guards.user,
-      schema: { tags: ['billing'], security: bearer, headers: IdempotencyHeaders, body: Deposit, response: { 201: Account, ...problems } },
+      schema: { tags: ['billing'], security: bearer, headers: IdempotencyHeaders, body: Deposit, response: { 201: Account, ...tooLarge, ...problems } },
     },
     async (request, reply) => {
       const result = await deposit(deps, {

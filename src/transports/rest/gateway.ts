@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance } from 
 import proxy from '@fastify/http-proxy';
 import { BalancedPool } from 'undici';
 import { BODY_LIMIT } from '../../platform/http/app.ts';
+import { boundedRequestOptions } from '../../platform/http/request-size.ts';
 import { DEFAULT_OVERLOAD_LIMITS, shedOverload, type OverloadLimits } from '../../platform/http/overload.ts';
 import { problem, sendProblem } from '../../platform/http/problem.ts';
 import { logDestination } from '../../platform/logs.ts';
@@ -19,6 +20,11 @@ export interface GatewayOptions {
   readonly logLevel?: string;
   /** when to shed new requests with 503 before they reach a service; default DEFAULT_OVERLOAD_LIMITS */
   readonly overload?: OverloadLimits;
+  /**
+   * proxies in front of the gateway (an ingress) whose X-Forwarded-For names the client; default
+   * none: the gateway is the edge, and the address a client connects from is its address
+   */
+  readonly trustProxy?: readonly string[];
 }
 
 /** the spans of requests in flight while recording; weak, so nothing outlives its request */
@@ -40,6 +46,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     return503OnClosing: true,
     // Errors raised before routing (a malformed URL) bypass setErrorHandler.
     frameworkErrors: (error, _request, reply) => void sendProblem(reply, problem('invalid-input', error.message)),
+    trustProxy: opts.trustProxy && opts.trustProxy.length > 0 ? [...opts.trustProxy] : false,
+    ...boundedRequestOptions(),
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
@@ -83,6 +91,9 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
       prefix: route.prefix,
       rewritePrefix: route.prefix,
       replyOptions: {
+        // The services limit requests per client address: they get it from here, replacing whatever
+        // the client sent, so a client cannot name another address (the services trust only us).
+        rewriteRequestHeaders: (request, headers) => ({ ...headers, 'x-forwarded-for': request.ip }),
         onError: (reply) => {
           void sendProblem(reply as never, problem('service-unavailable', `The ${route.service} service is unavailable.`, { service: route.service }));
         },

@@ -4,7 +4,8 @@ import { domainProblem } from '../../platform/http/errors.ts';
 import { problem, sendProblem } from '../../platform/http/problem.ts';
 import type { CallContext, Guards } from './guards.ts';
 import { PageQuery, pageRequest, pageResponse, sendPage } from './paging.ts';
-import { IdParams, IdempotencyHeaders, IdempotencyKeys, InternalOrder, Order, OrderRequest, UserIdParams, problems, bearer } from './schemas.ts';
+import { orderLimits, type RequestLimits } from './route-limits.ts';
+import { IdParams, IdempotencyHeaders, IdempotencyKeys, InternalOrder, Order, OrderRequest, UserIdParams, problems, bearer, limited, tooLarge } from './schemas.ts';
 
 export interface OrderRoutesOptions {
   readonly deps: OrderDeps;
@@ -14,17 +15,28 @@ export interface OrderRoutesOptions {
    * pays and notifies before answering; the event styles answer at once with the pending order.
    */
   readonly settle: (order: DomainOrder, ctx: CallContext) => Promise<DomainOrder>;
+  /** placing orders per client address and per user; default none */
+  readonly limits?: RequestLimits;
 }
 
-export function orderRoutes(app: ServiceApp, { deps, guards, settle }: OrderRoutesOptions): void {
+export function orderRoutes(app: ServiceApp, { deps, guards, settle, limits }: OrderRoutesOptions): void {
+  const placeLimits = orderLimits(app, limits);
   /** orders whose settlement is running in this process: a replay of their key answers 409 */
   const settling = new Set<string>();
 
   app.post(
     '/orders',
     {
-      onRequest: guards.user,
-      schema: { tags: ['orders'], security: bearer, headers: IdempotencyHeaders, body: OrderRequest, response: { 201: Order, ...problems } },
+      // The address is counted before the token is checked, the user after it.
+      onRequest: [...placeLimits.onRequest, guards.user],
+      preHandler: placeLimits.preHandler,
+      schema: {
+        tags: ['orders'],
+        security: bearer,
+        headers: IdempotencyHeaders,
+        body: OrderRequest,
+        response: { 201: Order, ...tooLarge, ...limited('per client address and per user'), ...problems },
+      },
     },
     async (request, reply) => {
       const placed = await createOrder(deps, {

@@ -23,6 +23,21 @@ const problemResponse = {
 /** error answers, documented once for every route */
 export const problems = { '4xx': problemResponse, '5xx': problemResponse } as const;
 
+/** the 429 of a route with a limit (docs/limits.md), with the Retry-After that says when to come back */
+export const limited = (what: string) =>
+  ({
+    429: {
+      description: `Too many requests (${what}); problem type /problems/too-many-requests, retry after Retry-After seconds`,
+      headers: { 'retry-after': { type: 'integer', minimum: 1, description: 'seconds to wait before trying again' } },
+      content: { 'application/problem+json': { schema: Problem } },
+    },
+  }) as const;
+
+/** the 413 of a route that takes a body: at most 64 KiB (platform/http/app.ts BODY_LIMIT) */
+export const tooLarge = {
+  413: { description: 'The body is over 64 KiB; problem type /problems/payload-too-large', content: { 'application/problem+json': { schema: Problem } } },
+} as const;
+
 /** public routes take a user's token; internal routes a service token (audience interplay-internal) */
 export const bearer = [{ bearer: [] }];
 
