@@ -1,20 +1,30 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
-import { registerBench, registerCompare } from './bench.ts';
-import { registerDashboard } from './dashboard.ts';
-import { registerExplain } from './explain.ts';
-import { registerCalibrate } from './calibrate.ts';
-import { registerChaos } from './chaos.ts';
-import { registerOutage } from './outage.ts';
-import { registerReport } from './report.ts';
-import { registerScenario } from './scenario.ts';
 import { registerService } from './service.ts';
-import { registerUp } from './up.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export function program(): Command {
+type Register = (cli: Command) => void;
+
+/**
+ * Every command but `service`, in the order --help lists them. Imported only when asked for: a
+ * service process (each child of the processes topology, each container) needs none of them, and
+ * their measurement and report modules cost it tens of MiB and part of a second at start.
+ */
+async function otherCommands(): Promise<Register[]> {
+  const [up, scenario, bench, dashboard, explain, calibrate, outage, chaos, report] = await Promise.all([
+    import('./up.ts'), import('./scenario.ts'), import('./bench.ts'), import('./dashboard.ts'), import('./explain.ts'),
+    import('./calibrate.ts'), import('./outage.ts'), import('./chaos.ts'), import('./report.ts'),
+  ]);
+  return [
+    up.registerUp, scenario.registerScenario, bench.registerBench, bench.registerCompare, dashboard.registerDashboard,
+    explain.registerExplain, calibrate.registerCalibrate, outage.registerOutage, chaos.registerChaos, report.registerReport,
+  ];
+}
+
+/** The whole CLI, or with `serviceOnly` just `interplay service` (what a service process runs). */
+export async function program(opts: { readonly serviceOnly?: boolean } = {}): Promise<Command> {
   const cli = new Command('interplay')
     .description('Runs one microservice system over three interaction styles and measures what each costs.')
     .version(version)
@@ -23,16 +33,7 @@ export function program(): Command {
     // One prefix for every error, commander's own included.
     .configureOutput({ outputError: (text, write) => write(`interplay: ${text.replace(/^error: /, '')}`) })
     .exitOverride();
-  registerUp(cli);
-  registerScenario(cli);
-  registerBench(cli);
-  registerCompare(cli);
-  registerDashboard(cli);
-  registerExplain(cli);
-  registerCalibrate(cli);
-  registerOutage(cli);
-  registerChaos(cli);
-  registerReport(cli);
+  for (const register of opts.serviceOnly ? [] : await otherCommands()) register(cli);
   registerService(cli);
   cli.showHelpAfterError('(interplay --help lists the commands)');
   // Settings are copied when a command is created; each command's hint names its own --help.
@@ -45,7 +46,7 @@ export function program(): Command {
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    await program().parseAsync([...argv]);
+    await (await program({ serviceOnly: argv[2] === 'service' })).parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -4,7 +4,8 @@ import type { TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
 import { decodeEnvelope, envelopeCheck } from './envelope.ts';
 import type { EventEnvelope } from './envelope.ts';
-import { fromNatsHeaders, toNatsHeaders, traceparentOf } from './trace.ts';
+import { fromNatsHeaders, toNatsHeaders } from './nats-headers.ts';
+import { traceparentOf } from './trace.ts';
 import { errorMessage, silentLog } from './log.ts';
 import type { EventLog } from './log.ts';
 
