@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
 import { registerService } from './service.ts';
 
@@ -66,3 +67,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT_FAILED;
   }
 }
+
+// Started as the entry point (`node dist/cli/main.js service billing`, what an image may run
+// without bin/interplay), the module is the CLI itself; imported by bin/interplay, it only exports.
+const entry = (() => {
+  try {
+    return process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+if (entry === import.meta.url) process.exitCode = await main(process.argv);
