@@ -10,6 +10,7 @@ import { UpstreamUnavailable, domainProblem } from './errors.ts';
 import { DEFAULT_OVERLOAD_LIMITS, shedOverload, type OverloadLimits } from './overload.ts';
 import { problem, sendProblem, type ProblemType } from './problem.ts';
 import { logDestination } from '../logs.ts';
+import { closePromptly } from './closing.ts';
 
 /** bytes; the largest legitimate body, an order with 100 lines, is under 10 KiB */
 export const BODY_LIMIT = 64 * 1024;
@@ -49,6 +50,7 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
     // Errors raised before routing (a malformed URL) bypass setErrorHandler.
     frameworkErrors: (error, _request, reply) => void sendProblem(reply, problem('invalid-input', error.message)),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  closePromptly(app);
 
   await app.register(swagger, {
     openapi: {

@@ -8,6 +8,7 @@ import { logDestination } from '../../platform/logs.ts';
 import { systemHealth, systemMetrics } from './gateway-status.ts';
 import { childTraceparent } from '../../platform/events/trace.ts';
 import { isRecording, recordServerSpan } from '../../platform/spans.ts';
+import { closePromptly } from '../../platform/http/closing.ts';
 
 export interface GatewayOptions {
   readonly style: string;
@@ -41,6 +42,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     // Errors raised before routing (a malformed URL) bypass setErrorHandler.
     frameworkErrors: (error, _request, reply) => void sendProblem(reply, problem('invalid-input', error.message)),
   });
+  closePromptly(app);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendProblem(reply, { ...problem('invalid-input', error.message), status });
