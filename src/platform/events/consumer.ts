@@ -181,6 +181,12 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
     while (!stopped) {
       try {
         messages = await consumer.consume({ max_messages: prefetch });
+        // A stop() that came while consume() was starting found no iterator to close; left open,
+        // this one would wait out its pull's expiry (30 s) before the loop could see `stopped`.
+        if (stopped) {
+          await messages.close();
+          return;
+        }
         for await (const m of messages) {
           attempt = 0;
           if (stopped) {
