@@ -24,10 +24,10 @@ function run(): number {
 stopRecording();
 run(); // warm-up
 const off = run();
-startRecording({ maxSpans: Number.MAX_SAFE_INTEGER });
+await startRecording({ maxSpans: Number.MAX_SAFE_INTEGER });
 run();
 const on = run();
-startRecording({ sample: 0 });
+await startRecording({ sample: 0 });
 const sampledOut = run();
 stopRecording();
 takeSpans();

@@ -1,22 +1,33 @@
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
-import { registerBench, registerCompare } from './bench.ts';
-import { registerDashboard } from './dashboard.ts';
-import { registerExplain } from './explain.ts';
-import { registerCalibrate } from './calibrate.ts';
-import { registerChaos } from './chaos.ts';
-import { registerOutage } from './outage.ts';
-import { registerReport } from './report.ts';
-import { registerScenario } from './scenario.ts';
 import { registerService } from './service.ts';
-import { registerUp } from './up.ts';
 import { addLimitsFlags } from './limits-flags.ts';
-import { registerFlood } from './flood.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export function program(): Command {
+type Register = (cli: Command) => void;
+
+/**
+ * Every command but `service`, in the order --help lists them. Imported only when asked for: a
+ * service process (each child of the processes topology, each container) needs none of them, and
+ * their measurement and report modules cost it tens of MiB and part of a second at start.
+ */
+async function otherCommands(): Promise<Register[]> {
+  const [up, scenario, bench, dashboard, explain, calibrate, outage, chaos, report, flood] = await Promise.all([
+    import('./up.ts'), import('./scenario.ts'), import('./bench.ts'), import('./dashboard.ts'), import('./explain.ts'),
+    import('./calibrate.ts'), import('./outage.ts'), import('./chaos.ts'), import('./report.ts'), import('./flood.ts'),
+  ]);
+  return [
+    up.registerUp, scenario.registerScenario, bench.registerBench, bench.registerCompare, dashboard.registerDashboard,
+    explain.registerExplain, calibrate.registerCalibrate, outage.registerOutage, chaos.registerChaos, report.registerReport,
+    flood.registerFlood,
+  ];
+}
+
+/** The whole CLI, or with `serviceOnly` just `interplay service` (what a service process runs). */
+export async function program(opts: { readonly serviceOnly?: boolean } = {}): Promise<Command> {
   const cli = new Command('interplay')
     .description('Runs one microservice system over three interaction styles and measures what each costs.')
     .version(version)
@@ -25,18 +36,8 @@ export function program(): Command {
     // One prefix for every error, commander's own included.
     .configureOutput({ outputError: (text, write) => write(`interplay: ${text.replace(/^error: /, '')}`) })
     .exitOverride();
-  registerUp(cli);
-  registerScenario(cli);
-  registerBench(cli);
-  registerCompare(cli);
-  registerDashboard(cli);
-  registerExplain(cli);
-  registerCalibrate(cli);
-  registerOutage(cli);
-  registerChaos(cli);
-  registerReport(cli);
+  for (const register of opts.serviceOnly ? [] : await otherCommands()) register(cli);
   registerService(cli);
-  registerFlood(cli);
   addLimitsFlags(cli);
   cli.showHelpAfterError('(interplay --help lists the commands)');
   // Settings are copied when a command is created; each command's hint names its own --help.
@@ -49,7 +50,7 @@ export function program(): Command {
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    await program().parseAsync([...argv]);
+    await (await program({ serviceOnly: argv[2] === 'service' })).parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -69,3 +70,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT_FAILED;
   }
 }
+
+// Started as the entry point (`node dist/cli/main.js service billing`, what an image may run
+// without bin/interplay), the module is the CLI itself; imported by bin/interplay, it only exports.
+const entry = (() => {
+  try {
+    return process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+if (entry === import.meta.url) process.exitCode = await main(process.argv);

@@ -38,30 +38,30 @@ describe('span recorder', () => {
     expect(takeSpans().spans).toEqual([]);
   });
 
-  it('records whole traces or none of them when sampling', () => {
-    startRecording({ sample: 0.5 });
+  it('records whole traces or none of them when sampling', async () => {
+    await startRecording({ sample: 0.5 });
     // The decision reads the trace id's last 32 bits: 0x00000001 is below half, 0xffffffff above.
     [...restOrder('0'.repeat(24) + '00000001'), ...restOrder('1'.repeat(24) + 'ffffffff')].forEach(replay);
     const traces = new Set(takeSpans().spans.map((s) => s.spanContext().traceId));
     expect([...traces]).toEqual(['0'.repeat(24) + '00000001']);
   });
 
-  it('keeps at most maxSpans and counts the rest as dropped', () => {
-    startRecording({ maxSpans: 3 });
+  it('keeps at most maxSpans and counts the rest as dropped', async () => {
+    await startRecording({ maxSpans: 3 });
     restOrder().forEach(replay);
     const { spans, dropped } = takeSpans();
     expect(spans).toHaveLength(3);
     expect(dropped).toBe(restOrder().length - 3);
   });
 
-  it('writes OTLP/JSON that reads back into the same graph and order paths', () => {
+  it('writes OTLP/JSON that reads back into the same graph and order paths', async () => {
     const original = [...notificationOrder(), ...restOrder('c'.repeat(32))];
-    startRecording();
+    await startRecording();
     original.forEach(replay);
     const dir = mkdtempSync(join(tmpdir(), 'spans-'));
     dirs.push(dir);
     const file = join(dir, 'spans.json');
-    writeOtlpJson(file, takeSpans().spans);
+    await writeOtlpJson(file, takeSpans().spans);
 
     const raw = JSON.parse(readFileSync(file, 'utf8'));
     const services = raw.resourceSpans.map((rs: any) => rs.resource.attributes.find((a: any) => a.key === 'service.name').value.stringValue);

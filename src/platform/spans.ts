@@ -1,10 +1,8 @@
 import { writeFileSync, renameSync } from 'node:fs';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type Tracer } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOnSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import type { IdGenerator, ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { parseTraceparent } from './events/trace.ts';
+import type { SpanSdk } from './spans-sdk.ts';
 
 /**
  * Span recorder for the coupling analysis. Off by default: every record function starts with one
@@ -29,10 +27,14 @@ let sampleBelow = 2 ** 32;
 let maxSpans = 200_000;
 let dropped = 0;
 const finished: ReadableSpan[] = [];
+// The OpenTelemetry SDK, loaded by the first startRecording: ~15 MiB and a third of a second that a
+// service process, which never records, does not pay at start.
+let sdk: SpanSdk | undefined;
 
-export function startRecording(opts: RecordingOptions = {}): void {
+export async function startRecording(opts: RecordingOptions = {}): Promise<void> {
   const sample = opts.sample ?? 1;
   if (!(sample >= 0 && sample <= 1)) throw new RangeError(`sample must be within 0..1, got ${sample}`);
+  sdk ??= (await import('./spans-sdk.ts')).spanSdk((span) => void finished.push(span));
   sampleBelow = sample * 2 ** 32;
   maxSpans = opts.maxSpans ?? 200_000;
   recording = true;
@@ -52,7 +54,8 @@ export function takeSpans(): { spans: ReadableSpan[]; dropped: number } {
 }
 
 /** Writes spans as one OTLP/JSON ExportTraceServiceRequest; via a temporary file so readers never see half. */
-export function writeOtlpJson(file: string, spans: readonly ReadableSpan[]): void {
+export async function writeOtlpJson(file: string, spans: readonly ReadableSpan[]): Promise<void> {
+  const { JsonTraceSerializer } = await import('@opentelemetry/otlp-transformer');
   const bytes = JsonTraceSerializer.serializeRequest([...spans]);
   if (!bytes) throw new Error('the OTLP serializer returned nothing');
   const tmp = `${file}.${process.pid}.tmp`;
@@ -129,69 +132,11 @@ function record(
   const context = parent
     ? trace.setSpanContext(ROOT_CONTEXT, { traceId: parent.traceId, spanId: parent.parentId, traceFlags: TraceFlags.SAMPLED, isRemote: true })
     : ROOT_CONTEXT;
-  givenIds.set(own?.traceId, own?.parentId);
-  const span = tracerOf(service).startSpan(name, { kind, attributes, startTime: startMs }, context);
+  // recording is only ever true after startRecording loaded the SDK
+  const span = sdk!.startSpan(service, own, name, { kind, attributes, startTime: startMs }, context);
   if (failed) span.setStatus({ code: SpanStatusCode.ERROR });
   span.end(endMs);
 }
 
 const sampled = (traceId: string): boolean => sampleBelow >= 2 ** 32 || parseInt(traceId.slice(24), 16) < sampleBelow;
 
-/**
- * Hands the SDK the ids the hot path already propagated. startSpan asks for them synchronously,
- * right after `set`, so no other span can take them in between.
- */
-class GivenIds implements IdGenerator {
-  private readonly random = new RandomHex();
-  private traceId: string | undefined;
-  private spanId: string | undefined;
-  set(traceId: string | undefined, spanId: string | undefined): void {
-    this.traceId = traceId;
-    this.spanId = spanId;
-  }
-  generateTraceId(): string {
-    const id = this.traceId ?? this.random.hex(16);
-    this.traceId = undefined;
-    return id;
-  }
-  generateSpanId(): string {
-    const id = this.spanId ?? this.random.hex(8);
-    this.spanId = undefined;
-    return id;
-  }
-}
-
-class RandomHex {
-  hex(bytes: number): string {
-    let out = '';
-    for (let i = 0; i < bytes * 2; i++) out += ((Math.random() * 16) | 0).toString(16);
-    return /^0+$/.test(out) ? this.hex(bytes) : out;
-  }
-}
-
-/** Keeps ended spans in memory until takeSpans(); writing them is the caller's choice of time and file. */
-const keeper: SpanProcessor = {
-  onStart: () => undefined,
-  onEnd: (span) => void finished.push(span),
-  forceFlush: async () => undefined,
-  shutdown: async () => undefined,
-};
-
-const givenIds = new GivenIds();
-// One provider per service: `service.name` is a resource attribute, and inproc runs all services in one process.
-const tracers = new Map<string, Tracer>();
-
-function tracerOf(service: string): Tracer {
-  let tracer = tracers.get(service);
-  if (!tracer) {
-    const provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': service }),
-      idGenerator: givenIds,
-      sampler: new AlwaysOnSampler(),
-      spanProcessors: [keeper],
-    });
-    tracer = provider.getTracer('interplay');
-    tracers.set(service, tracer);
-  }
-  return tracer;
-}

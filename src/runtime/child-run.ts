@@ -37,8 +37,8 @@ export function spawnChild(opts: ChildRunOptions): ChildRun {
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
     // The IPC channel closes when we die, even by SIGKILL; the child watches it (`supervised.ts`).
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    // Its own process group: a terminal's Ctrl-C reaches only the CLI, which stops children in
-    // reverse start order through shutdown(), instead of all of them dying at once.
+    // Its own process group: a terminal's Ctrl-C reaches only the CLI, which stops the children
+    // through shutdown() (the gateway first), instead of all of them dying at once.
     detached: true,
   });
   let alive = child.pid !== undefined;

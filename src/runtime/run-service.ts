@@ -1,4 +1,3 @@
-import { buildGateway } from '../transports/rest/gateway.ts';
 import type { DeliveryChannel } from '../services/notification/index.ts';
 import type { OverloadLimits } from '../platform/http/overload.ts';
 import type { BusConfig, ServiceName, Style } from '../transports/index.ts';
@@ -38,6 +37,8 @@ export interface RunningProcess {
 /** Runs one service, or the gateway, in this process: what `interplay service NAME` serves. */
 export async function runProcess(config: ProcessConfig): Promise<RunningProcess> {
   if (config.kind === 'gateway') {
+    // Only the gateway proxies: a service process does not load @fastify/http-proxy.
+    const { buildGateway } = await import('../transports/rest/gateway.ts');
     const need = (s: ServiceName) => config.peers[s] ?? [];
     const gateway = await buildGateway({
       style: config.style,

@@ -19,7 +19,8 @@ import { billingRoutes } from '../transports/rest/billing.routes.ts';
 import { internalApis } from '../transports/rest/clients.ts';
 import { notificationRoutes } from '../transports/rest/notification.routes.ts';
 import { orderRoutes } from '../transports/rest/order.routes.ts';
-import { wiringFor, type BusConfig, type ServiceName, type Style } from '../transports/index.ts';
+import type { BusConfig, ServiceName, Style } from '../transports/index.ts';
+import { loadWiring } from '../transports/load-wiring.ts';
 import { jwksUserPolicy, loadOrCreateSigningKeys, localUserPolicy, serviceCredentials } from './identity.ts';
 import { countedHasher } from './counted-hasher.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
@@ -91,7 +92,7 @@ export async function composeService(config: ServiceConfig): Promise<ComposedSer
     const metrics = serviceMetrics(name);
     const apis = internalApis({ caller: metrics, directory: config.peers, token: credentials.tokenFor(name) });
     cleanups.push(() => apis.close());
-    const wiring = wiringFor(config.style)({ service: name, db, metrics, apis, bus: config.bus, logLevel: config.logLevel });
+    const wiring = (await loadWiring(config.style))({ service: name, db, metrics, apis, bus: config.bus, logLevel: config.logLevel });
 
     const signingKeys = name === 'auth' ? await loadOrCreateSigningKeys(config.dataDir) : undefined;
     const userPolicy = signingKeys ? localUserPolicy(signingKeys) : jwksUserPolicy(() => firstUrl(config.peers, 'auth'));

@@ -134,6 +134,6 @@ export interface Supervisor {
   kill(service: string, replica?: number, signal?: NodeJS.Signals): Promise<ProcessInfo[]>;
   /** resolves when every matching process is up; rejects (ProcessNotReady) after timeoutMs, default readyTimeoutMs */
   waitReady(service: string, replica?: number, timeoutMs?: number): Promise<void>;
-  /** stops everything in reverse start order; idempotent, never rejects, safe from a signal handler */
+  /** stops the last started service's processes, then all others at once; idempotent, never rejects, safe from a signal handler */
   shutdown(): Promise<void>;
 }

@@ -291,7 +291,13 @@ export function createSupervisor(opts: SupervisorOptions = {}): Supervisor {
 
     shutdown() {
       closing ??= (async () => {
-        for (const slot of [...slots.values()].reverse()) await stopSlot(slot);
+        // The last service started (in a system: the gateway, what callers reach) stops first, so no
+        // new work comes in; then every other process at once. Each finishes its own in-flight work,
+        // and one after another they would not fit in the 2 s a stop may take.
+        const all = [...slots.values()];
+        const front = all.at(-1)?.spec.service;
+        await Promise.all(all.filter((slot) => slot.spec.service === front).map(stopSlot));
+        await Promise.all(all.filter((slot) => slot.spec.service !== front).map(stopSlot));
       })();
       return closing;
     },

@@ -68,6 +68,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const host = opts.host ?? '127.0.0.1';
   const temporary = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'interplay-')));
+  // A signal that comes before stop() is held below still removes the temporary directory.
+  const unholdDir = temporary ? hold(() => rm(dataDir, { recursive: true, force: true })) : () => undefined;
   await mkdir(dataDir, { recursive: true });
   const bus = opts.natsUrl
     ? { url: opts.natsUrl, namespace: await busNamespace(dataDir, temporary), ...(opts.streamReplicas ? { replicas: opts.streamReplicas } : {}) }
@@ -75,6 +77,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     unhold();
+    unholdDir();
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
     if (bus && temporary) await removeStreams(bus.url, bus.namespace).catch(() => undefined);
     if (temporary) await rm(dataDir, { recursive: true, force: true });

@@ -44,7 +44,7 @@ const FUNDING = 1_000;
  */
 export async function explainStyle(opts: ExplainOptions): Promise<Explained> {
   const count = opts.orders ?? 3;
-  startRecording({ sample: 1 });
+  await startRecording({ sample: 1 });
   let recorded: ReturnType<typeof takeSpans>['spans'];
   try {
     const system = await launchSystem({
@@ -70,7 +70,7 @@ export async function explainStyle(opts: ExplainOptions): Promise<Explained> {
   if (opts.outDir) {
     await mkdir(opts.outDir, { recursive: true });
     otlpFile = join(opts.outDir, `spans-${opts.style}.otlp.json`);
-    writeOtlpJson(otlpFile, recorded);
+    await writeOtlpJson(otlpFile, recorded);
   }
   const bytes = JsonTraceSerializer.serializeRequest(recorded);
   const parsed = parseOtlpJson(new TextDecoder().decode(bytes));

@@ -4,7 +4,8 @@ import type { TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
 import { decodeEnvelope, envelopeCheck } from './envelope.ts';
 import type { EventEnvelope } from './envelope.ts';
-import { fromNatsHeaders, toNatsHeaders, traceparentOf } from './trace.ts';
+import { fromNatsHeaders, toNatsHeaders } from './nats-headers.ts';
+import { traceparentOf } from './trace.ts';
 import { errorMessage, silentLog } from './log.ts';
 import type { EventLog } from './log.ts';
 import { isDatabaseUnavailable } from '../store/errors.ts';
@@ -206,6 +207,12 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
     while (!stopped) {
       try {
         messages = await consumer.consume({ max_messages: prefetch, ...(opts.pullExpiresMs ? { expires: opts.pullExpiresMs } : {}) });
+        // A stop() that came while consume() was starting found no iterator to close; left open,
+        // this one would wait out its pull's expiry (30 s) before the loop could see `stopped`.
+        if (stopped) {
+          await messages.close();
+          return;
+        }
         for await (const m of messages) {
           attempt = 0;
           if (stopped) {

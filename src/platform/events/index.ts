@@ -14,10 +14,9 @@ export {
   parseTraceparent,
   isTraceparent,
   formatTraceparent,
-  toNatsHeaders,
-  fromNatsHeaders,
   traceparentOf,
 } from './trace.ts';
+export { toNatsHeaders, fromNatsHeaders } from './nats-headers.ts';
 export { silentLog } from './log.ts';
 
 // EventEnvelope is both the schema (value) and the envelope type.

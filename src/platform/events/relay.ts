@@ -4,7 +4,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { EventTables, OutboxTable } from './tables.ts';
 import { claimOutboxRows, releaseOutboxClaims } from './outbox-claims.ts';
 import { outboxMarks } from './outbox-marks.ts';
-import { toNatsHeaders } from './trace.ts';
+import { toNatsHeaders } from './nats-headers.ts';
 import { errorMessage, silentLog } from './log.ts';
 import type { EventLog } from './log.ts';
 

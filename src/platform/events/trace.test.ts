@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  childTraceparent,
-  fromNatsHeaders,
-  newTraceparent,
-  parseTraceparent,
-  toNatsHeaders,
-  traceparentOf,
-} from './trace.ts';
+import { fromNatsHeaders, toNatsHeaders } from './nats-headers.ts';
+import { childTraceparent, newTraceparent, parseTraceparent, traceparentOf } from './trace.ts';
 
 describe('traceparent', () => {
   it('newTraceparent - makes a valid sampled version-00 header', () => {

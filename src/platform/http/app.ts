@@ -19,6 +19,7 @@ import { isDatabaseUnavailable } from '../store/errors.ts';
  * or two, and the pool connects anew on the next request; asking again sooner only adds failed connects.
  */
 const DATABASE_RETRY_AFTER_S = 2;
+import { closePromptly } from './closing.ts';
 
 /** bytes; the largest legitimate body, an order with 100 lines, is under 10 KiB */
 export const BODY_LIMIT = 64 * 1024;
@@ -72,6 +73,7 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
     trustProxy: [...(opts.trustProxy ?? DEFAULT_TRUSTED_PROXIES)],
     ...boundedRequestOptions(),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  closePromptly(app);
 
   await app.register(swagger, {
     openapi: {

@@ -1,4 +1,5 @@
-import { hash, verify } from '@node-rs/argon2';
+// Loaded on first use: of the four services only auth hashes, and the native module costs the others ~12 MiB.
+const argon2 = () => import('@node-rs/argon2');
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -9,6 +10,6 @@ export interface PasswordHasher {
 const OWASP_ARGON2ID = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export const argon2idHasher: PasswordHasher = {
-  hash: (password) => hash(password, OWASP_ARGON2ID),
-  verify: (hashed, password) => verify(hashed, password),
+  hash: async (password) => (await argon2()).hash(password, OWASP_ARGON2ID),
+  verify: async (hashed, password) => (await argon2()).verify(hashed, password),
 };

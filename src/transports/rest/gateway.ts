@@ -9,6 +9,7 @@ import { logDestination } from '../../platform/logs.ts';
 import { systemHealth, systemMetrics } from './gateway-status.ts';
 import { childTraceparent } from '../../platform/events/trace.ts';
 import { isRecording, recordServerSpan } from '../../platform/spans.ts';
+import { closePromptly } from '../../platform/http/closing.ts';
 
 export interface GatewayOptions {
   readonly style: string;
@@ -49,6 +50,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     trustProxy: opts.trustProxy && opts.trustProxy.length > 0 ? [...opts.trustProxy] : false,
     ...boundedRequestOptions(),
   });
+  closePromptly(app);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendProblem(reply, { ...problem('invalid-input', error.message), status });

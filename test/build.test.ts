@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAMP_FILE, sourceStamp } from '../bin/source-stamp.js';
+
+/**
+ * `npm run build` and the rule bin/interplay follows: compiled dist/ while it matches the sources,
+ * the sources through tsx otherwise. It works on a copy of the checkout, so touching a source here
+ * never makes the real dist/ stale for the tests running beside it.
+ */
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const SECRET = 'build-test-service-secret-0123456789abcdef';
+
+interface Exit {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `node file args` to its end, or until `until` matches its stdout (then SIGTERM, and its exit). */
+function node(file: string, args: readonly string[], env: Record<string, string> = {}, until?: RegExp): Promise<Exit & { matched?: string }> {
+  const child = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
+  let stdout = '';
+  let stderr = '';
+  let matched: string | undefined;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    const m = until && matched === undefined ? until.exec(stdout) : null;
+    if (m) {
+      matched = m[1] ?? m[0];
+      child.emit('matched');
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr, matched }));
+  });
+}
+
+let root: string;
+const bin = () => join(root, 'bin', 'interplay');
+const loader = { INTERPLAY_DEBUG_LOADER: '1' };
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'interplay-build-'));
+  for (const entry of ['bin', 'scripts', 'src', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) {
+    cpSync(join(REPO, entry), join(root, entry), { recursive: true });
+  }
+  symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
+  const build = await node(join(root, 'scripts', 'build.js'), []);
+  expect(build.code, build.stderr + build.stdout).toBe(0);
+}, 180_000);
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('npm run build', () => {
+  it('compiles src/ to dist/ that plain node runs: `node dist/cli/main.js --help` lists the commands', async () => {
+    const help = await node(join(root, 'dist', 'cli', 'main.js'), ['--help']);
+    expect(help.code, help.stderr).toBe(0);
+    for (const command of ['up', 'scenario', 'bench', 'dashboard', 'report', 'service']) expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  });
+
+  it('leaves the tests out of dist/', async () => {
+    const { readdirSync } = await import('node:fs');
+    const files = readdirSync(join(root, 'dist'), { recursive: true }).map(String);
+    expect(files.filter((f) => /\.test\.js$/.test(f))).toEqual([]);
+    expect(files).toContain(join('cli', 'main.js'));
+  });
+
+  it('bin/interplay runs the fresh dist/, and `interplay service` from it serves /health and stops on SIGTERM with 0', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'interplay-build-data-'));
+    try {
+      const env = { ...loader, INTERPLAY_SERVICE_SECRET: SECRET, INTERPLAY_AUTH_URL: 'http://127.0.0.1:9', INTERPLAY_PORT: '0', INTERPLAY_DATA_DIR: data };
+      let health: number | undefined;
+      const child = spawn(process.execPath, [bin(), 'service', 'billing'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => {
+          out += d;
+          const m = /^ready (\S+)/m.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.once('close', (code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
+      });
+      health = (await fetch(`${url}/health`)).status;
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(health).toBe(200);
+      expect(stderr).toMatch(/^interplay: runs dist\/: dist\/ is fresh$/m);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('a stale dist/ is never run', () => {
+  it('a source saved after the build: bin/interplay runs src/ through tsx', async () => {
+    const file = join(root, 'src', 'cli', 'errors.ts');
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(file, later, later);
+    const help = await node(bin(), ['--help'], loader);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stderr).toMatch(/^interplay: runs src\/ through tsx: src\/ changed after the last `npm run build`$/m);
+    expect(help.stdout).toMatch(/^  service\b/m);
+  }, 60_000);
+
+  it('a source file added after the build makes dist/ stale too', async () => {
+    // Stamped as the build stamps, without compiling again: the compiled output is the same.
+    writeFileSync(join(root, 'dist', STAMP_FILE), `${sourceStamp(root)}\n`);
+    expect((await node(bin(), ['--version'], loader)).stderr).toMatch(/runs dist\//);
+    mkdirSync(join(root, 'src', 'extra'), { recursive: true });
+    writeFileSync(join(root, 'src', 'extra', 'note.ts'), 'export const note = 1;\n');
+    const version = await node(bin(), ['--version'], loader);
+    expect(version.code).toBe(0);
+    expect(version.stderr).toMatch(/runs src\/ through tsx/);
+  }, 60_000);
+
+  it('without src/ (an image holds only dist/) bin/interplay runs dist/ without checking', async () => {
+    renameSync(join(root, 'src'), join(root, 'src.away'));
+    try {
+      const version = await node(bin(), ['--version'], loader);
+      expect(version.code, version.stderr).toBe(0);
+      expect(version.stderr).toMatch(/^interplay: runs dist\/: no sources beside dist\/$/m);
+    } finally {
+      renameSync(join(root, 'src.away'), join(root, 'src'));
+    }
+  });
+});
