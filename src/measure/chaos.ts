@@ -62,6 +62,9 @@ export interface ChaosStyleResult {
     readonly replays: number;
     /** answered otherwise, or not at all: expected while services die */
     readonly refused: number;
+    /** distinct orders answered 201, and of those, the ones whose notification reached the sink once the system settled */
+    readonly distinctAccepted: number;
+    readonly completed: number;
   };
   readonly settledInMs: number;
   readonly anomalies: readonly Anomaly[];
@@ -126,6 +129,12 @@ async function chaosOf(style: Style, opts: ChaosOptions): Promise<ChaosStyleResu
     say('settling');
     const { anomalies, settledInMs } = await fs.check(expectationsOf(fs.users, load.attempts), opts.settleMs);
     const accepted = load.attempts.filter((a) => a.orderId !== undefined).length;
+    // A replay carries its original's id: each order counts once.
+    const ids = new Set(load.attempts.flatMap((a) => a.orderId ?? []));
+    // The settled state says every order is notified; the webhook call itself may still be in its
+    // retry back-off after a kill or a database fault, so the sink gets the settle window too.
+    await fs.sink.waitFor(ids, opts.settleMs);
+    const completed = [...ids].filter((id) => fs.sink.receivedAt(id) !== undefined).length;
     return {
       style,
       faults,
@@ -136,6 +145,8 @@ async function chaosOf(style: Style, opts: ChaosOptions): Promise<ChaosStyleResu
         keyed: load.attempts.filter((a) => a.key !== undefined && !a.replay).length,
         replays: load.attempts.filter((a) => a.replay).length,
         refused: load.attempts.length - accepted,
+        distinctAccepted: ids.size,
+        completed,
       },
       settledInMs,
       anomalies,

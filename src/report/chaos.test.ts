@@ -10,7 +10,7 @@ const aStyle = (over: Partial<ChaosStyleResult> = {}): ChaosStyleResult => ({
     { type: 'broker-restart', atMs: 2_000, doneAtMs: 2_003 },
   ],
   restarts: 1,
-  orders: { sent: 300, accepted: 280, keyed: 90, replays: 30, refused: 20 },
+  orders: { sent: 300, accepted: 280, keyed: 90, replays: 30, refused: 20, distinctAccepted: 250, completed: 250 },
   settledInMs: 2_500,
   anomalies: [],
   ...over,
@@ -45,7 +45,7 @@ describe('renderChaos', () => {
     const text = renderChaos(aResult([aStyle()]));
 
     expect(text).toContain('rest: no anomalies\n  faults 2 of 3 carried out (1 kill, 1 broker restart), 1 restarts\n');
-    expect(text).toContain('  orders 280 of 300 answered 201 (90 keyed, 30 replays), settled in 2.5 s\n');
+    expect(text).toContain('  orders 280 of 300 answered 201 (90 keyed, 30 replays), all 250 completed, settled in 2.5 s\n');
     expect(text).toContain('replay this run: interplay chaos --seed 9 --kills 3');
     expect(chaosFailed(aResult([aStyle()]))).toBe(false);
   });

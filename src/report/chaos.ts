@@ -22,10 +22,16 @@ function styleLines(s: ChaosStyleResult): string[] {
   return [
     `${s.style}: ${verdict}`,
     `  faults ${carried.length} of ${s.faults.length} carried out (${byKind(carried)}), ${s.restarts} restarts`,
-    `  orders ${s.orders.accepted} of ${s.orders.sent} answered 201 (${s.orders.keyed} keyed, ${s.orders.replays} replays), settled in ${seconds(s.settledInMs)}`,
+    `  orders ${s.orders.accepted} of ${s.orders.sent} answered 201 (${s.orders.keyed} keyed, ${s.orders.replays} replays), ${completedText(s)}, settled in ${seconds(s.settledInMs)}`,
     ...(s.anomalies.length === 0 ? [] : renderAnomalies([...s.anomalies]).split('\n').filter((l) => l !== '').map((l) => `  ${l}`)),
   ];
 }
+
+/** "all 250 completed", or "240 of 250 completed": accepted orders whose notification arrived (a replay counts once) */
+const completedText = (s: ChaosStyleResult): string => {
+  const { completed, distinctAccepted } = s.orders;
+  return completed === distinctAccepted ? `all ${completed} completed` : `${completed} of ${distinctAccepted} completed`;
+};
 
 /** how each kind of fault is named in the verdict, singular and plural */
 const KIND_NAMES: Readonly<Record<FaultRecord['type'], readonly [string, string]>> = {
