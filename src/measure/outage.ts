@@ -52,6 +52,8 @@ export type OutageCell =
       readonly anomalies: readonly Anomaly[];
       /** nats-node, nats-2-nodes: the nodes SIGKILLed, and the publishes the relays saw refused during the cell (each retried) */
       readonly nats?: { readonly nodesLost: readonly string[]; readonly publishesRefused: number };
+      /** what the client was answered for the orders sent while the component was down: HTTP status (or "error") → count */
+      readonly answersDuring: Readonly<Record<string, number>>;
       /** postgres-connections: the services' connections pg_terminate_backend ended at the window's start */
       readonly postgres?: { readonly connectionsEnded: number };
     });
@@ -146,9 +148,17 @@ async function cellOf(fs: FaultSystem, component: Component, opts: OutageOptions
     ...outageCost(load.attempts, (id) => fs.sink.receivedAt(id), span),
     placedAnyway,
     anomalies,
+    answersDuring: answersOf(load.attempts, span),
     ...(isClusterComponent(component) ? { nats: { nodesLost, publishesRefused: (await refusedPublishes(fs.system.services)) - refusedBefore } } : {}),
     ...(component === 'postgres-connections' ? { postgres: { connectionsEnded } } : {}),
   };
+}
+
+/** HTTP status → count, of the orders sent inside the span: shows what a stopped component turned into (503, 502, no answer) */
+function answersOf(attempts: readonly { readonly intendedAt: number; readonly status: number | 'error' }[], span: OutageSpan): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of attempts) if (a.intendedAt >= span.downAt && a.intendedAt < span.upAt) counts[String(a.status)] = (counts[String(a.status)] ?? 0) + 1;
+  return counts;
 }
 
 /** SIGKILLs `count` nodes of the private cluster, the orders' stream leader first; their names. */
