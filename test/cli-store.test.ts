@@ -37,6 +37,19 @@ describe('interplay --store: bad input', () => {
     expect(exit.stderr).toBe('interplay: --database-url goes with --store postgres\n');
   });
 
+  it.each([
+    ['bench', '--database-url', 'postgres://127.0.0.1:5432'],
+    ['compare', '--database-prefix', 'mine'],
+    ['outage', '--database-pool', '3'],
+    ['chaos', '--database-url', 'postgres://127.0.0.1:5432'],
+  ])('the load command %s refuses %s with --store sqlite: exit 2, one line, nothing started', async (command, flag, value) => {
+    const exit = await run([command, flag, value]);
+
+    expect(exit.code).toBe(2);
+    expect(exit.stdout).toBe('');
+    expect(exit.stderr).toBe(`interplay: ${flag} goes with --store postgres\n`);
+  });
+
   it('a server that does not answer: one line with host:port and the cause, exit 1, no stack, no password', async () => {
     const port = await freePort();
 

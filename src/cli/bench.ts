@@ -5,6 +5,7 @@ import type { CompareReport, RunReport } from '../report/schema.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
 import { addLoadFlags, benchOptions, type LoadFlags } from './load-flags.ts';
 import { parseStyles } from './fault-flags.ts';
+import { checkStoreFlags } from './store-flags.ts';
 import { progress } from './progress.ts';
 import { asUsageError, EXIT_FAILED, UsageError } from './errors.ts';
 import { addGateFlags, applyGate, prepareGate, type Gate, type GateFlags } from './gate.ts';
@@ -20,6 +21,7 @@ export function registerBench(cli: Command): void {
       .addOption(new Option('--style <style>', 'interaction style').choices([...STYLES]).default('rest'))
       .option('--html', HTML_HELP),
   ).action(async (flags: LoadFlags & HtmlFlag & { style: Style }, command: Command) => {
+    checkStoreFlags(command, flags);
     const terminal = terminalFor(flags, command);
     await emit(await runStyles([flags.style], flags, terminal), flags, false, terminal);
   });
@@ -35,6 +37,7 @@ export function registerCompare(cli: Command): void {
         .option('--html', HTML_HELP),
     ),
   ).action(async (flags: LoadFlags & GateFlags & HtmlFlag & { styles: Style[] }, command: Command) => {
+    checkStoreFlags(command, flags);
     const terminal = terminalFor(flags, command);
     const gate = await prepareGate(flags, flags.styles);
     await emit(await runStyles(flags.styles, flags, terminal, flags.repeat), flags, true, terminal, gate);

@@ -24,13 +24,13 @@ export function registerChaos(cli: Command): void {
       .command('chaos')
       .description('kill services, replicas and the broker at seeded random times under load, then check every invariant (exit 1 on an anomaly)')
       .addOption(new Option('--styles <list>', 'comma-separated styles').argParser(parseStyles).default([...STYLES], STYLES.join(',')))
-      .addOption(new Option('--kills <n>', 'faults per style: SIGKILLed processes and, in the event styles, broker crashes').argParser(nonNegativeInt(10_000)).default(5))
+      .addOption(new Option('--kills <n>', 'faults per style: SIGKILLed processes, in the event styles broker crashes, with a private PostgreSQL its restarts and ended connections').argParser(nonNegativeInt(10_000)).default(5))
       .addOption(
         new Option('--settle <time>', 'after the load: how long the system may take to finish every accepted order').argParser(parseDuration).default(90_000, '90s'),
       ),
     { topology: 'processes' },
-  ).action(async (flags: ChaosFlags) => {
-    checkFaultLoad('chaos', flags);
+  ).action(async (flags: ChaosFlags, command: Command) => {
+    checkFaultLoad('chaos', flags, command);
     const out = flags.json ? process.stderr : process.stdout;
     stopEverythingOnSignal();
     // Loaded here, not at the top: --help and bad flags answer without loading the system.

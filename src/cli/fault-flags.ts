@@ -1,9 +1,9 @@
-import { InvalidArgumentError } from 'commander';
-import { CLUSTER_COMPONENTS, COMPONENTS, type Component } from '../scenarios/faults.ts';
+import { InvalidArgumentError, type Command } from 'commander';
+import { CLUSTER_COMPONENTS, COMPONENTS, POSTGRES_COMPONENTS, type Component } from '../scenarios/faults.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
 import { EXIT_FAILED, UsageError } from './errors.ts';
 import type { LoadFlags } from './load-flags.ts';
-import { storeRequest } from './store-flags.ts';
+import { checkStoreFlags, storeRequest } from './store-flags.ts';
 import { natsChoice } from './nats-flags.ts';
 
 /** "rest,collaboration" → the styles, each once */
@@ -19,7 +19,8 @@ export function parseStyles(value: string): Style[] {
  * stop or kill, and our own broker to restart. The load flags that do not fit an open-loop fault run
  * are refused before anything starts.
  */
-export function checkFaultLoad(command: string, flags: LoadFlags): void {
+export function checkFaultLoad(command: string, flags: LoadFlags, cli: Command): void {
+  checkStoreFlags(cli, flags);
   if (flags.topology === 'inproc') throw new UsageError(`${command} needs --topology processes: in one process, one service cannot die alone`);
   if (flags.topology === 'external') throw new UsageError(`${command} needs --topology processes: it stops and restarts services it started itself`);
   if (flags.connections !== undefined) throw new UsageError(`${command} runs an open loop at --rate; it cannot go with --connections`);
@@ -30,7 +31,7 @@ export function checkFaultLoad(command: string, flags: LoadFlags): void {
 /** "billing,nats" → the components, each once; an unknown name is refused with the list of known ones */
 export function parseComponents(value: string): Component[] {
   const names = value.split(',').map((s) => s.trim());
-  const known: readonly string[] = [...COMPONENTS, ...CLUSTER_COMPONENTS];
+  const known: readonly string[] = [...COMPONENTS, ...CLUSTER_COMPONENTS, ...POSTGRES_COMPONENTS];
   const bad = names.filter((s) => !known.includes(s));
   if (bad.length > 0 || names.length === 0) {
     throw new InvalidArgumentError(`"${bad.join(',')}" is not a component; choose from ${known.join(', ')}.`);

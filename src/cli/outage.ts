@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { CLUSTER_COMPONENTS, COMPONENTS, type Component } from '../scenarios/faults.ts';
+import { CLUSTER_COMPONENTS, COMPONENTS, POSTGRES_COMPONENTS, type Component } from '../scenarios/faults.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
 import { asUsageError, UsageError } from './errors.ts';
 import { checkFaultLoad, emitFaultRun, faultLoadOptions, parseComponents, parseStyles } from './fault-flags.ts';
@@ -22,13 +22,13 @@ export function registerOutage(cli: Command): void {
       .description('stop each component in turn under steady load, bring it back, and show per style what was accepted, completed and how long the backlog took')
       .addOption(new Option('--styles <list>', 'comma-separated styles').argParser(parseStyles).default([...STYLES], STYLES.join(',')))
       .addOption(
-        new Option('--services <list>', 'components to stop in turn (nats: the broker of the event styles; with --nats-cluster 3 or 5 also nats-node and nats-2-nodes)').argParser(parseComponents).default([...COMPONENTS], COMPONENTS.join(',')),
+        new Option('--services <list>', 'components to stop in turn (nats: the broker of the event styles; with --nats-cluster 3 or 5 also nats-node and nats-2-nodes; with --store postgres also postgres and postgres-connections)').argParser(parseComponents).default([...COMPONENTS], COMPONENTS.join(',')),
       )
       .addOption(new Option('--down <time>', 'how long each component stays down, inside the measured window').argParser(parseDuration).default(5_000, '5s'))
       .option('--html', 'also write report.html: the matrix as one offline page'),
     { topology: 'processes' },
   ).action(async (flags: OutageFlags, command: Command) => {
-    checkFaultLoad('outage', flags);
+    checkFaultLoad('outage', flags, command);
     if (flags.replicas) throw new UsageError('outage stops a whole service; it runs one instance of each, so it cannot go with --replicas');
     if (flags.down <= 0) throw new UsageError('--down must be longer than zero');
     if (flags.down > flags.duration) throw new UsageError(`--down (${flags.down} ms) must fit in the measured window, --duration (${flags.duration} ms)`);
@@ -64,8 +64,15 @@ export function registerOutage(cli: Command): void {
   });
 }
 
-/** The default list gains the single-node faults when the run starts a private cluster to lose nodes of. */
+/**
+ * The default list gains the single-node faults when the run starts a private cluster to lose nodes
+ * of, and the database faults on --store postgres (n/a, with the reason, for a server given by URL).
+ */
 function withClusterComponents(flags: OutageFlags, command: Command): Component[] {
-  const defaulted = command.getOptionValueSource('services') === 'default';
-  return defaulted && !flags.nats && (flags.natsCluster ?? 1) >= 3 ? [...flags.services, ...CLUSTER_COMPONENTS] : flags.services;
+  if (command.getOptionValueSource('services') !== 'default') return flags.services;
+  return [
+    ...flags.services,
+    ...(!flags.nats && (flags.natsCluster ?? 1) >= 3 ? CLUSTER_COMPONENTS : []),
+    ...(flags.store === 'postgres' ? POSTGRES_COMPONENTS : []),
+  ];
 }

@@ -4,6 +4,7 @@ import { chaosSchedule, type Fault } from '../scenarios/faults.ts';
 import type { Style } from '../transports/index.ts';
 import { brokerOf, startFaultSystem, type FaultSystem } from './fault-system.ts';
 import { expectationsOf, placeOrders } from './order-load.ts';
+import { postgresFaultUnfit, terminateServiceConnections } from './outage-postgres.ts';
 
 export interface ChaosOptions {
   readonly styles: readonly Style[];
@@ -61,6 +62,9 @@ export interface ChaosStyleResult {
     readonly replays: number;
     /** answered otherwise, or not at all: expected while services die */
     readonly refused: number;
+    /** distinct orders answered 201, and of those, the ones whose notification reached the sink once the system settled */
+    readonly distinctAccepted: number;
+    readonly completed: number;
   };
   readonly settledInMs: number;
   readonly anomalies: readonly Anomaly[];
@@ -98,6 +102,8 @@ async function chaosOf(style: Style, opts: ChaosOptions): Promise<ChaosStyleResu
     style,
     replicas: opts.replicas,
     ...(opts.natsCluster && !opts.nats ? { brokerNodes: opts.natsCluster } : {}),
+    // Drawn only when the run starts a private server: one given by URL is not ours to stop.
+    ...(opts.store?.kind === 'postgres' && !opts.store.url ? { postgres: true } : {}),
   });
   let restarts = 0;
   say('starting');
@@ -114,7 +120,8 @@ async function chaosOf(style: Style, opts: ChaosOptions): Promise<ChaosStyleResu
     say(`loading at ${opts.rate}/s with ${schedule.length} faults`);
     const load = placeOrders({ ...opts, baseUrl: fs.system.url, users: fs.users });
     const startedAt = Date.now() + opts.warmupMs;
-    const done = schedule.map((fault) => carryOut(fs, fault, startedAt, say));
+    const postgresFault: PostgresFaultState = { busy: false, store: opts.store };
+    const done = schedule.map((fault) => carryOut(fs, fault, startedAt, say, postgresFault));
     await load.run.result;
     const faults = await Promise.all(done);
     say('load stopped; waiting for every process');
@@ -122,6 +129,12 @@ async function chaosOf(style: Style, opts: ChaosOptions): Promise<ChaosStyleResu
     say('settling');
     const { anomalies, settledInMs } = await fs.check(expectationsOf(fs.users, load.attempts), opts.settleMs);
     const accepted = load.attempts.filter((a) => a.orderId !== undefined).length;
+    // A replay carries its original's id: each order counts once.
+    const ids = new Set(load.attempts.flatMap((a) => a.orderId ?? []));
+    // The settled state says every order is notified; the webhook call itself may still be in its
+    // retry back-off after a kill or a database fault, so the sink gets the settle window too.
+    await fs.sink.waitFor(ids, opts.settleMs);
+    const completed = [...ids].filter((id) => fs.sink.receivedAt(id) !== undefined).length;
     return {
       style,
       faults,
@@ -132,6 +145,8 @@ async function chaosOf(style: Style, opts: ChaosOptions): Promise<ChaosStyleResu
         keyed: load.attempts.filter((a) => a.key !== undefined && !a.replay).length,
         replays: load.attempts.filter((a) => a.replay).length,
         refused: load.attempts.length - accepted,
+        distinctAccepted: ids.size,
+        completed,
       },
       settledInMs,
       anomalies,
@@ -141,10 +156,17 @@ async function chaosOf(style: Style, opts: ChaosOptions): Promise<ChaosStyleResu
   }
 }
 
+/** Shared by the faults of one run: a PostgreSQL fault still in progress, and the store the databases are named by. */
+interface PostgresFaultState {
+  busy: boolean;
+  readonly store: ChaosOptions['store'];
+}
+
 /** Waits for the fault's time (ms after the measured load started) and carries it out. */
-async function carryOut(fs: FaultSystem, fault: Fault, startedAt: number, say: (line: string) => void): Promise<FaultRecord> {
+async function carryOut(fs: FaultSystem, fault: Fault, startedAt: number, say: (line: string) => void, pg: PostgresFaultState): Promise<FaultRecord> {
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + fault.atMs - Date.now())));
   const doneAtMs = Date.now() - startedAt;
+  if (fault.type === 'postgres-restart' || fault.type === 'postgres-terminate') return postgresFault(fs, fault, doneAtMs, say, pg);
   if (fault.type === 'broker-restart') {
     const broker = fs.system.broker;
     if (!broker) return { ...fault, skipped: 'the broker was given by URL; only a private nats-server is restarted' };
@@ -172,4 +194,39 @@ async function carryOut(fs: FaultSystem, fault: Fault, startedAt: number, say: (
   if (killed.length === 0) return { ...fault, doneAtMs, skipped: 'not running (still restarting from an earlier kill)' };
   say(`killed ${fault.service}#${fault.replica} at ${(doneAtMs / 1000).toFixed(1)} s`);
   return { ...fault, doneAtMs };
+}
+
+/**
+ * Restarts the private PostgreSQL, or ends the services' connections to it. One at a time: a fault
+ * falling while an earlier one is still in progress (the server still starting) is skipped, as it
+ * would only cut that one's recovery short.
+ */
+async function postgresFault(
+  fs: FaultSystem,
+  fault: Extract<Fault, { type: 'postgres-restart' | 'postgres-terminate' }>,
+  doneAtMs: number,
+  say: (line: string) => void,
+  pg: PostgresFaultState,
+): Promise<FaultRecord> {
+  const server = fs.system.postgres;
+  const unfit = postgresFaultUnfit(pg.store, server);
+  if (unfit || !server) return { ...fault, skipped: unfit ?? 'no private PostgreSQL' };
+  if (pg.busy) return { ...fault, doneAtMs, skipped: 'PostgreSQL is still coming back from an earlier fault' };
+  pg.busy = true;
+  try {
+    if (fault.type === 'postgres-terminate') {
+      const ended = await terminateServiceConnections(server, pg.store);
+      say(`ended ${ended} PostgreSQL connections at ${(doneAtMs / 1000).toFixed(1)} s`);
+      return { ...fault, doneAtMs };
+    }
+    say(`restarting PostgreSQL at ${(doneAtMs / 1000).toFixed(1)} s`);
+    await server.halt();
+    await server.start();
+    return { ...fault, doneAtMs };
+  } catch (error) {
+    // Recorded, not thrown: the run goes on to the check, which tells whether anything was lost.
+    return { ...fault, doneAtMs, skipped: `PostgreSQL fault failed: ${(error as Error).message.split('\n')[0]}` };
+  } finally {
+    pg.busy = false;
+  }
 }

@@ -1,7 +1,8 @@
 import type { StoreRequest } from '../runtime/store.ts';
 import type { Anomaly } from '../analyse/index.ts';
-import { appliesTo, isClusterComponent, NODES_LOST, outageWindow, type Component } from '../scenarios/faults.ts';
+import { appliesTo, isClusterComponent, isPostgresComponent, NODES_LOST, outageWindow, type Component } from '../scenarios/faults.ts';
 import { nodesToLose, refusedPublishes } from './outage-nats.ts';
+import { postgresFaultUnfit, terminateServiceConnections } from './outage-postgres.ts';
 import type { Style } from '../transports/index.ts';
 import { now } from './clock.ts';
 import { brokerOf, startFaultSystem, type FaultSystem } from './fault-system.ts';
@@ -51,6 +52,10 @@ export type OutageCell =
       readonly anomalies: readonly Anomaly[];
       /** nats-node, nats-2-nodes: the nodes SIGKILLed, and the publishes the relays saw refused during the cell (each retried) */
       readonly nats?: { readonly nodesLost: readonly string[]; readonly publishesRefused: number };
+      /** what the client was answered for the orders sent while the component was down: HTTP status (or "error") → count */
+      readonly answersDuring: Readonly<Record<string, number>>;
+      /** postgres-connections: the services' connections pg_terminate_backend ended at the window's start */
+      readonly postgres?: { readonly connectionsEnded: number };
     });
 
 export interface OutageResult {
@@ -89,6 +94,9 @@ async function rowOf(style: Style, opts: OutageOptions): Promise<OutageCell[]> {
       else if (isClusterComponent(component) && (fs.system.brokerNodes?.length ?? 0) <= NODES_LOST[component]) {
         cells.push({ component, applies: false, reason: 'needs a private cluster with more nodes than are lost: --nats-cluster 3 or 5' });
       }
+      else if (isPostgresComponent(component) && postgresFaultUnfit(opts.store, fs.system.postgres)) {
+        cells.push({ component, applies: false, reason: postgresFaultUnfit(opts.store, fs.system.postgres)! });
+      }
       else cells.push(await cellOf(fs, component, opts, seen, say));
     }
     return cells;
@@ -110,10 +118,12 @@ async function cellOf(fs: FaultSystem, component: Component, opts: OutageOptions
   const load = placeOrders({ ...opts, baseUrl: fs.system.url, users: fs.users });
   const loadStart = now();
   let nodesLost: string[] = [];
+  let connectionsEnded = 0;
   const outage = (async (): Promise<OutageSpan> => {
     await new Promise((resolve) => setTimeout(resolve, window.downAtMs));
     const downAt = now();
     if (isClusterComponent(component)) nodesLost = await takeNodesDown(fs, NODES_LOST[component]);
+    else if (component === 'postgres-connections') connectionsEnded = await terminateServiceConnections(fs.system.postgres!, opts.store);
     else await takeDown(fs, component);
     await new Promise((resolve) => setTimeout(resolve, window.downMs));
     if (isClusterComponent(component)) await bringNodesBack(fs, nodesLost);
@@ -138,8 +148,17 @@ async function cellOf(fs: FaultSystem, component: Component, opts: OutageOptions
     ...outageCost(load.attempts, (id) => fs.sink.receivedAt(id), span),
     placedAnyway,
     anomalies,
+    answersDuring: answersOf(load.attempts, span),
     ...(isClusterComponent(component) ? { nats: { nodesLost, publishesRefused: (await refusedPublishes(fs.system.services)) - refusedBefore } } : {}),
+    ...(component === 'postgres-connections' ? { postgres: { connectionsEnded } } : {}),
   };
+}
+
+/** HTTP status → count, of the orders sent inside the span: shows what a stopped component turned into (503, 502, no answer) */
+function answersOf(attempts: readonly { readonly intendedAt: number; readonly status: number | 'error' }[], span: OutageSpan): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of attempts) if (a.intendedAt >= span.downAt && a.intendedAt < span.upAt) counts[String(a.status)] = (counts[String(a.status)] ?? 0) + 1;
+  return counts;
 }
 
 /** SIGKILLs `count` nodes of the private cluster, the orders' stream leader first; their names. */
@@ -153,12 +172,20 @@ async function bringNodesBack(fs: FaultSystem, names: readonly string[]): Promis
   await Promise.all((fs.system.brokerNodes ?? []).filter((node) => names.includes(node.name)).map((node) => node.resume()));
 }
 
+/**
+ * Stops a component for the window. postgres-connections has nothing to stop: its connections were
+ * ended at the window's start, and the window measures how the pools reconnect.
+ */
 async function takeDown(fs: FaultSystem, component: Component): Promise<void> {
   if (component === 'nats') await fs.system.broker?.halt('SIGTERM');
+  else if (component === 'postgres') await fs.system.postgres?.halt();
+  else if (component === 'postgres-connections') return;
   else await fs.system.supervisor.stop(component);
 }
 
 async function bringBack(fs: FaultSystem, component: Component): Promise<void> {
   if (component === 'nats') await fs.system.broker?.resume();
+  else if (component === 'postgres') await fs.system.postgres?.start();
+  else if (component === 'postgres-connections') return;
   else await fs.system.supervisor.startAgain(component);
 }

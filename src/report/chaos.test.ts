@@ -10,7 +10,7 @@ const aStyle = (over: Partial<ChaosStyleResult> = {}): ChaosStyleResult => ({
     { type: 'broker-restart', atMs: 2_000, doneAtMs: 2_003 },
   ],
   restarts: 1,
-  orders: { sent: 300, accepted: 280, keyed: 90, replays: 30, refused: 20 },
+  orders: { sent: 300, accepted: 280, keyed: 90, replays: 30, refused: 20, distinctAccepted: 250, completed: 250 },
   settledInMs: 2_500,
   anomalies: [],
   ...over,
@@ -44,10 +44,26 @@ describe('renderChaos', () => {
   it('gives each style its verdict and what was done to it, and says how to replay the run', () => {
     const text = renderChaos(aResult([aStyle()]));
 
-    expect(text).toContain('rest: no anomalies\n  faults 2 of 3 carried out (1 kills, 1 broker restarts), 1 restarts\n');
-    expect(text).toContain('  orders 280 of 300 answered 201 (90 keyed, 30 replays), settled in 2.5 s\n');
+    expect(text).toContain('rest: no anomalies\n  faults 2 of 3 carried out (1 kill, 1 broker restart), 1 restarts\n');
+    expect(text).toContain('  orders 280 of 300 answered 201 (90 keyed, 30 replays), all 250 completed, settled in 2.5 s\n');
     expect(text).toContain('replay this run: interplay chaos --seed 9 --kills 3');
     expect(chaosFailed(aResult([aStyle()]))).toBe(false);
+  });
+
+  it('counts the carried-out faults by kind, PostgreSQL ones included', () => {
+    const faults = [
+      { type: 'kill' as const, atMs: 1_000, service: 'billing', replica: 1, doneAtMs: 1_000 },
+      { type: 'kill' as const, atMs: 1_500, service: 'order', replica: 2, doneAtMs: 1_500 },
+      { type: 'nats-node-restart' as const, atMs: 2_000, node: 2, doneAtMs: 2_000 },
+      { type: 'postgres-restart' as const, atMs: 3_000, doneAtMs: 3_000 },
+      { type: 'postgres-terminate' as const, atMs: 3_500, doneAtMs: 3_500, skipped: 'PostgreSQL is still coming back from an earlier fault' },
+      { type: 'postgres-terminate' as const, atMs: 9_000, doneAtMs: 9_000 },
+    ];
+    const text = renderChaos(aResult([aStyle({ style: 'notification', faults })]));
+
+    expect(text).toContain(
+      'notification: no anomalies\n  faults 5 of 6 carried out (2 kills, 1 nats node crash, 1 postgres restart, 1 postgres connections ended), 1 restarts\n',
+    );
   });
 
   it('prints every anomaly with its ids, and the run fails', () => {

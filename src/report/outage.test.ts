@@ -15,6 +15,7 @@ const aCell = (component: OutageCell['component'], over: Partial<Extract<OutageC
   p99Before: 120,
   p99During: 9_400,
   placedAnyway: 0,
+  answersDuring: { '201': 140 },
   anomalies: [],
   ...over,
 });

@@ -23,6 +23,16 @@ describe('fault plans', () => {
     expect(Math.max(...times)).toBeLessThanOrEqual(54_000);
   });
 
+  it('chaosSchedule - draws PostgreSQL restarts and terminations only for a run with a private PostgreSQL', () => {
+    const without = chaosSchedule({ ...base, kills: 200, style: 'rest' });
+    const withPostgres = chaosSchedule({ ...base, kills: 200, style: 'rest', postgres: true });
+
+    expect(without.some((f) => f.type.startsWith('postgres'))).toBe(false);
+    expect(withPostgres.some((f) => f.type === 'postgres-restart')).toBe(true);
+    expect(withPostgres.some((f) => f.type === 'postgres-terminate')).toBe(true);
+    expect(withPostgres.some((f) => f.type === 'kill')).toBe(true);
+  });
+
   it('outageWindow - the outage sits in the middle of the measured window, after the warm-up', () => {
     expect(outageWindow({ warmupMs: 3_000, durationMs: 20_000, downMs: 5_000 })).toEqual({ downAtMs: 10_500, downMs: 5_000 });
   });
@@ -31,5 +41,8 @@ describe('fault plans', () => {
     expect(appliesTo('nats', 'rest')).toBe(false);
     expect(appliesTo('nats', 'notification')).toBe(true);
     expect(appliesTo('billing', 'rest')).toBe(true);
+    // The database is under every style.
+    expect(appliesTo('postgres', 'rest')).toBe(true);
+    expect(appliesTo('postgres-connections', 'collaboration')).toBe(true);
   });
 });

@@ -63,6 +63,12 @@ export async function openPostgres<DB>(opts: PostgresOptions): Promise<Kysely<DB
   // Without a listener, an idle client's error (the server stopped, pg_terminate_backend) would be an
   // uncaught 'error' event and end the process. pg removes that client; the next query connects anew.
   pool.on('error', (error) => opts.onIdleError?.(error));
+  // pg-pool takes that listener off a client while it is checked out; a checked-out client between two
+  // statements (inside a transaction, say) whose connection is ended would then throw the same uncaught
+  // 'error'. Its own listener keeps the process up, and says nothing: the next statement on it fails and
+  // that failure reaches the caller (an idle client's error is still reported once, by the pool's event);
+  // the pool drops it on release because it is no longer queryable.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new ReadCommittedDialect({ pool }) });
   try {
     await db.executeQuery(CompiledQuery.raw('SELECT 1'));
