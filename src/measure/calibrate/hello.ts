@@ -20,7 +20,9 @@ export interface HelloMeasure {
   readonly samples: number;
 }
 
-const SERVER = fileURLToPath(new URL('./hello-server.ts', import.meta.url));
+/** compiled (dist/) this module sits next to hello-server.js, which plain Node runs; in src/ it needs tsx */
+const COMPILED = import.meta.url.endsWith('.js');
+const SERVER = fileURLToPath(new URL(COMPILED ? './hello-server.js' : './hello-server.ts', import.meta.url));
 /** ms; a JIT warm-up of the server, not counted: tens of thousands of requests at hello's rate */
 const WARMUP_MS = 1000;
 /** ms a fresh Node process may take to listen on a loaded 2-core machine before we give up */
@@ -32,8 +34,9 @@ const START_TIMEOUT_MS = 15_000;
  * It is the unit the other numbers are expressed in ("hello requests' worth").
  */
 export async function measureHello(opts: HelloOptions): Promise<HelloMeasure> {
-  // The child runs TypeScript like the CLI does: tsx's loader, named by file URL so any working directory works.
-  const child = fork(SERVER, [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // From the sources the child runs TypeScript like the CLI does: tsx's loader, named by file URL so any working directory works.
+  const execArgv = COMPILED ? [] : ['--import', import.meta.resolve('tsx')];
+  const child = fork(SERVER, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the hello server did not listen within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
