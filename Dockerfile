@@ -21,12 +21,15 @@ ARG EXTRA_CA_CERTS=""
 RUN if [ -n "$EXTRA_CA_CERTS" ]; then printf '%s\n' "$EXTRA_CA_CERTS" > /tmp/extra-ca.pem && export NODE_EXTRA_CA_CERTS=/tmp/extra-ca.pem; fi \
  && npm_config_nodedir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")" npm ci --no-audit --no-fund \
  && rm -f /tmp/extra-ca.pem
-COPY tsconfig.json ./
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.js ./scripts/
 COPY bin ./bin
 COPY src ./src
-# INTERIM until `npm run build` is on main: without a build script the sources run through tsx.
-RUN if [ "$(npm pkg get scripts.build)" = "{}" ]; then mkdir -p dist; else npm run build; fi \
- && npm prune --omit=dev --no-audit --no-fund
+# Compiled to dist/; then the development dependencies (typescript, tsx, vitest…) and the sources go,
+# so that /app is what the runtime stage takes, in one step.
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf src scripts tsconfig.json tsconfig.build.json
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
@@ -38,13 +41,9 @@ RUN groupadd --system --gid 10001 interplay \
  && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin interplay \
  && mkdir /data && chown 10001:10001 /data
 WORKDIR /app
-COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/bin ./bin
-COPY --from=build /app/dist ./dist
-# INTERIM: the sources, for tsx, until dist/ is built.
-COPY --from=build /app/src ./src
-COPY --from=build /app/tsconfig.json ./
+# package.json, production node_modules, bin/ and dist/ without src/: bin/interplay runs the compiled
+# code (bin/source-stamp.js).
+COPY --from=build /app ./
 USER 10001:10001
 EXPOSE 8080
 # Node's own fetch: the image has no curl. The gateway's /health answers 503 until every service is up.
