@@ -21,10 +21,8 @@ ARG EXTRA_CA_CERTS=""
 RUN if [ -n "$EXTRA_CA_CERTS" ]; then printf '%s\n' "$EXTRA_CA_CERTS" > /tmp/extra-ca.pem && export NODE_EXTRA_CA_CERTS=/tmp/extra-ca.pem; fi \
  && npm_config_nodedir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")" npm ci --no-audit --no-fund \
  && rm -f /tmp/extra-ca.pem
-COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/build.js ./scripts/
-COPY bin ./bin
-COPY src ./src
+# The rest of what .dockerignore lets in: the build's configuration, bin/ and src/ (tests left out).
+COPY . ./
 # Compiled to dist/; then the development dependencies (typescript, tsx, vitest…) and the sources go,
 # so that /app is what the runtime stage takes, in one step.
 RUN npm run build \
@@ -40,14 +38,15 @@ ENV NODE_ENV=production \
 RUN groupadd --system --gid 10001 interplay \
  && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin interplay \
  && mkdir /data && chown 10001:10001 /data
-WORKDIR /app
-# package.json, production node_modules, bin/ and dist/ without src/: bin/interplay runs the compiled
-# code (bin/source-stamp.js).
-COPY --from=build /app ./
 USER 10001:10001
-EXPOSE 8080
 # Node's own fetch: the image has no curl. The gateway's /health answers 503 until every service is up.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.INTERPLAY_PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["bin/interplay", "service"]
+ENTRYPOINT ["/app/bin/interplay", "service"]
 CMD ["gateway"]
+# Last, so that a change of the code rebuilds one step: the instructions above are cached. On the vfs
+# driver every step copies the whole filesystem, so the stage has as few steps as it can (no WORKDIR,
+# no EXPOSE: the port is INTERPLAY_PORT, 8080). The files stay root-owned, read-only to the user.
+# package.json, production node_modules, bin/ and dist/ without src/: bin/interplay runs the compiled
+# code (bin/source-stamp.js).
+COPY --from=build /app /app
