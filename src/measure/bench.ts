@@ -11,6 +11,7 @@ import { runLoad } from './engine.ts';
 import { createJsonClient } from './http-client.ts';
 import { scrapeMetrics } from './metrics-snapshot.ts';
 import { processUsage, type ProcessUsage } from './proc.ts';
+import { composeProjectUsage } from './containers.ts';
 import { acceptedOrderId, placeOrder, SHED } from './place-order.ts';
 import { startSink, type DeliverySink } from './sink.ts';
 import { aggregate } from './aggregate.ts';
@@ -28,6 +29,8 @@ export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv'> {
   readonly replicas?: Readonly<Record<string, number>>;
   /** external: the system to load */
   readonly baseUrl?: string;
+  /** external: a compose project whose containers' CPU and memory the Docker engine reports, per compose service */
+  readonly dockerProject?: string;
   /** external: where the delivery sink listens (the system's --webhook points at it); default a free loopback port */
   readonly sink?: { readonly host: string; readonly port: number };
   /** environment variables for the system the bench starts, over this process's */
@@ -73,6 +76,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
         });
     if ('stop' in system) cleanups.push(() => system.stop());
     const measured = await measuredProcesses(system.url, topology, system.pid, nats?.pid);
+    const sampleUsage = opts.dockerProject ? containerSampler(opts.dockerProject) : () => usages(measured);
 
     opts.onPhase?.('setup');
     const { tokens } = await (opts.setup ?? ((url: string) => prepareUsers(url, opts.users)))(system.url);
@@ -81,7 +85,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
     cleanups.push(() => client.close());
 
     const metricsBefore = await scrapeMetrics(system.url);
-    const processesBefore = await usages(measured);
+    const processesBefore = await sampleUsage();
     const orders: RawOrder[] = [];
     const ticks: LoadTick[] = [];
     /** the measured window's start on the run's clock: the first intended send after the warm-up */
@@ -124,7 +128,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
     );
     opts.onPhase?.('collect');
     const metricsAfter = await scrapeMetrics(system.url);
-    const processesAfter = await usages(measured);
+    const processesAfter = await sampleUsage();
     const deliveries = orders.flatMap((o) => {
       const d = sink.delivery(o.id);
       return d ? [{ orderId: d.orderId, type: d.type, receivedAt: d.receivedAt }] : [];
@@ -146,7 +150,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
         maxInflight: opts.maxInflight,
         argv: opts.argv ?? [],
       },
-      environment: await environment(opts.style, topology, load.startedAt),
+      environment: await environment(opts.style, opts.dockerProject ? `external: compose project ${opts.dockerProject}, CPU and memory per container from the Docker engine` : topology, load.startedAt),
       load,
       timelineOrigin,
       windowStart,
@@ -196,6 +200,9 @@ async function measuredProcesses(url: string, topology: string, childPid: number
   const listed = (health.processes ?? []).flatMap((p) => (typeof p.pid === 'number' ? [{ name: p.service, pid: p.pid }] : []));
   return [...listed, { name: 'supervisor', pid: childPid }, ...out];
 }
+
+/** The compose project's containers as the processes of the run, read from the engine (see containers.ts). */
+const containerSampler = (project: string) => async (): Promise<Record<string, ProcessUsage | undefined>> => composeProjectUsage(project);
 
 async function usages(processes: readonly Measured[]): Promise<Record<string, ProcessUsage | undefined>> {
   const out: Record<string, ProcessUsage | undefined> = {};
