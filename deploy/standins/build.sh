@@ -33,7 +33,10 @@ if ! have debian:bookworm-slim; then
   debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >/dev/null
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/lib/apt/lists/* \
     "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/*
-  tar -C "$rootfs" -c . | docker import -c 'CMD ["bash"]' - debian:bookworm-slim >/dev/null
+  # mktemp made the directory 0700; as the image's / it would shut every non-root user out.
+  chmod 755 "$rootfs"
+  # The configuration of the real image: a PATH (an imported image has none) and bash as the command.
+  tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'CMD ["bash"]' - debian:bookworm-slim >/dev/null
   rm -rf "$rootfs"
   trap - EXIT
   say "debian:bookworm-slim imported"
