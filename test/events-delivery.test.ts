@@ -403,6 +403,25 @@ describe('event consumer', () => {
     expect(dead?.header.get(DEAD_REASON_HEADER)).toBe('gave up after 3 deliveries: handler threw: boom');
     expect(dead?.header.get('Interplay-Delivery-Count')).toBe('3');
   });
+
+  it('holds an event while the database is unavailable, past maxDeliver, and handles it once the database answers', async () => {
+    const stream = await aStream();
+    const db = await aToyDb();
+    await nats.js.publish(stream.subject, JSON.stringify(newEnvelope('toy.bumped', { key: 'during-outage' })));
+    const durable = nats.unique('toy');
+    let refusals = 0;
+    // With a backoff, JetStream's ack wait of a first delivery is its first step: here 1 s, held for longer.
+    const { consumer } = await aConsumer(stream, { durable, maxDeliver: 2, backoffMs: [1_000], ackWaitMs: 1_000 }, async (env) => {
+      // What pg throws while PostgreSQL is stopped: more refusals than deliveries allowed, over more than an ack wait.
+      if (refusals++ < 3) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      await bumpOnce(db, durable, env);
+      return { type: 'ack' };
+    });
+
+    await eventually(async () => (await counter(db, 'during-outage')) === 1, { what: 'the event handled once the database is back', timeoutMs: 10_000 });
+    expect(consumer.stats()).toMatchObject({ processed: 1, dead: 0 });
+    expect(refusals).toBe(4);
+  });
 });
 
 describe('streams and consumers', () => {

@@ -6,28 +6,30 @@ import { orderMigrations, type OrderDB, type PlacedOrder } from '../src/services
 import { aDatabase, billingDeps, type TestDatabase } from './support/builders.ts';
 import type { Answer } from './support/use-case-replica.ts';
 import { aReplica, atOnce, type Replica } from './support/workers.ts';
+import { STORES } from './support/stores.ts';
+import type { StoreConfig } from '../src/platform/store/index.ts';
 
 /**
- * Two replicas (worker threads, each with its own connection to one SQLite file) make the same
- * request at the same instant. Several rounds, because one round may not overlap.
+ * Two replicas (worker threads, each with its own connection to one SQLite file, or its own pool to
+ * one PostgreSQL database) make the same request at the same instant. Several rounds, because one round may not overlap.
  */
 const ROUNDS = 8;
 const REPLICA = new URL('./support/use-case-replica.ts', import.meta.url);
 
-async function twoReplicas(file: string): Promise<[Replica, Replica]> {
-  return Promise.all([aReplica(REPLICA, { file }), aReplica(REPLICA, { file })]);
+async function twoReplicas(config: StoreConfig): Promise<[Replica, Replica]> {
+  return Promise.all([aReplica(REPLICA, { config }), aReplica(REPLICA, { config })]);
 }
 
 const outboxRows = async <DB>(db: Kysely<DB>, subject: string): Promise<number> =>
   (await (db as unknown as Kysely<EventTables>).selectFrom('outbox').select('id').where('subject', '=', subject).execute()).length;
 
-describe('createOrder raced by two replicas', () => {
+describe.each(STORES)('createOrder raced by two replicas · %s', (kind) => {
   let store: TestDatabase<OrderDB>;
   let replicas: [Replica, Replica];
   beforeAll(async () => {
-    store = await aDatabase<OrderDB>(orderMigrations);
+    store = await aDatabase<OrderDB>(orderMigrations, kind);
     await createEventTables(store.db);
-    replicas = await twoReplicas(store.file);
+    replicas = await twoReplicas(store.config);
   });
   afterAll(async () => {
     for (const r of replicas ?? []) await r.close();
@@ -67,7 +69,7 @@ describe('createOrder raced by two replicas', () => {
   });
 });
 
-describe('billing raced by two replicas', () => {
+describe.each(STORES)('billing raced by two replicas · %s', (kind) => {
   let store: TestDatabase<BillingDB>;
   let replicas: [Replica, Replica];
   const balance = async (userId: string) => {
@@ -75,9 +77,9 @@ describe('billing raced by two replicas', () => {
     return account.ok ? account.value.balance : undefined;
   };
   beforeAll(async () => {
-    store = await aDatabase<BillingDB>(billingMigrations);
+    store = await aDatabase<BillingDB>(billingMigrations, kind);
     await createEventTables(store.db);
-    replicas = await twoReplicas(store.file);
+    replicas = await twoReplicas(store.config);
   });
   afterAll(async () => {
     for (const r of replicas ?? []) await r.close();

@@ -13,6 +13,8 @@ import {
 import { aDatabase, type TestDatabase } from './support/builders.ts';
 import { eventually, setupNats, type TestNats } from './support/nats.ts';
 import { aReplica, type Replica } from './support/workers.ts';
+import { STORES } from './support/stores.ts';
+import type { StoreKind } from '../src/platform/store/index.ts';
 
 const RELAY = new URL('./support/relay-replica.ts', import.meta.url);
 
@@ -24,8 +26,8 @@ afterAll(async () => {
   await nats?.teardown();
 });
 
-async function anOutbox(): Promise<TestDatabase<EventTables>> {
-  const store = await aDatabase<EventTables>({});
+async function anOutbox(kind: StoreKind): Promise<TestDatabase<EventTables>> {
+  const store = await aDatabase<EventTables>({}, kind);
   await createEventTables(store.db);
   return store;
 }
@@ -46,12 +48,12 @@ const unsent = async (store: TestDatabase<EventTables>) =>
 
 const messagesIn = async (stream: string) => (await nats.jsm.streams.info(stream)).state.messages;
 
-describe('outbox relays of several replicas', () => {
+describe.each(STORES)('outbox relays of several replicas · %s', (kind) => {
   it('two relays on one outbox publish every row exactly once, each in its rows order', async () => {
-    const store = await anOutbox();
+    const store = await anOutbox(kind);
     const stream = await aStream();
     const relays: Replica[] = await Promise.all(
-      ['relay-a', 'relay-b'].map((relayId) => aReplica(RELAY, { file: store.file, natsUrl: nats.url, relayId })),
+      ['relay-a', 'relay-b'].map((relayId) => aReplica(RELAY, { config: store.config, natsUrl: nats.url, relayId })),
     );
     try {
       // Written while both relays poll, in small transactions, so that they reach for the same rows.
@@ -82,7 +84,7 @@ describe('outbox relays of several replicas', () => {
   });
 
   it('rows claimed by a relay that froze mid-pass stay its own until the lease runs out, then another publishes them', async () => {
-    const store = await anOutbox();
+    const store = await anOutbox(kind);
     const stream = await aStream();
     await append(store, stream.subject, 5);
     // Its publishes never return: it claimed the rows and will never mark them, like a dead process.

@@ -3,9 +3,12 @@ import type { Topology } from '../runtime/launch.ts';
 import type { Style } from '../transports/wiring.ts';
 import { asUsageError, UsageError } from './errors.ts';
 import { stopEverythingOnSignal } from './signals.ts';
+import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsOption, parseRate, positiveInt, replicasOption, styleOption, topologyOption } from './options.ts';
 
-interface DashboardFlags {
+import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';
+
+interface DashboardFlags extends StoreFlags, NatsFlags {
   readonly style: Style;
   readonly rate: number;
   readonly topology: Topology;
@@ -24,7 +27,15 @@ export function registerDashboard(cli: Command): void {
     .addOption(replicasOption())
     .option('--users <n>', 'users registered and funded at each start (each costs an argon2id hash)', positiveInt(10_000), 10)
     .addOption(natsOption())
-    .action(async (flags: DashboardFlags) => {
+    .addOption(storeOption())
+    .addOption(databaseUrlOption())
+    .addOption(databasePrefixOption())
+    .addOption(databasePoolOption())
+    .addOption(natsClusterOption())
+    .addOption(streamReplicasOption())
+    .action(async (flags: DashboardFlags, command: Command) => {
+      checkStoreFlags(command, flags);
+      const broker = natsChoice(flags);
       // Checked before anything starts: a pipe or a CI log cannot show a live screen.
       if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError('the dashboard needs a terminal; use bench for a report');
       if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
@@ -35,7 +46,7 @@ export function registerDashboard(cli: Command): void {
       for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[name];
       const { runDashboard } = await import('../dashboard/live.tsx');
       try {
-        await runDashboard({ style: flags.style, rate: flags.rate, topology: flags.topology, replicas: flags.replicas, nats: flags.nats, users: flags.users });
+        await runDashboard({ style: flags.style, rate: flags.rate, topology: flags.topology, replicas: flags.replicas, ...broker, users: flags.users, store: storeRequest(flags) });
       } catch (error) {
         throw asUsageError(error);
       }

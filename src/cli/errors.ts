@@ -12,7 +12,8 @@ export const EXIT_USAGE = 2;
 
 /** Failures a user can fix (no nats-server, a port in use) become one line and exit code 2. */
 export function asUsageError(error: unknown): unknown {
-  if ((error as { code?: string } | undefined)?.code === 'RUNTIME.NATS_SERVER_NOT_FOUND') {
+  const known = (error as { code?: string } | undefined)?.code;
+  if (known === 'RUNTIME.NATS_SERVER_NOT_FOUND' || known === 'RUNTIME.POSTGRES_NOT_FOUND') {
     return new UsageError((error as Error).message, { cause: error });
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

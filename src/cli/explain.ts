@@ -3,10 +3,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STYLES } from '../transports/wiring.ts';
 import { asUsageError } from './errors.ts';
+import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsOption, positiveInt, stylesOf } from './options.ts';
 import { stopEverythingOnSignal } from './signals.ts';
 
-interface ExplainFlags {
+import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';
+
+interface ExplainFlags extends StoreFlags, NatsFlags {
   readonly style: string;
   readonly orders: number;
   readonly nats?: string;
@@ -21,9 +24,17 @@ export function registerExplain(cli: Command): void {
     .addOption(new Option('--style <style>', 'interaction style, or all three').choices([...STYLES, 'all']).default('all'))
     .addOption(new Option('--orders <n>', 'orders to observe per style (the last one unaffordable)').argParser(positiveInt(100)).default(3))
     .addOption(natsOption())
+    .addOption(natsClusterOption())
+    .addOption(streamReplicasOption())
     .option('--out <dir>', 'also write the spans (OTLP/JSON, for Jaeger or any OTLP viewer), coupling.json, explain.md and explain.html here')
     .option('--markdown', 'print Markdown (for a README) instead of the terminal form')
-    .action(async (flags: ExplainFlags) => {
+    .addOption(storeOption())
+    .addOption(databaseUrlOption())
+    .addOption(databasePrefixOption())
+    .addOption(databasePoolOption())
+    .action(async (flags: ExplainFlags, command: Command) => {
+      checkStoreFlags(command, flags);
+      const broker = natsChoice(flags);
       stopEverythingOnSignal();
       const { explainStyle } = await import('../scenarios/explain.ts');
       const { renderExplainMarkdown, renderExplainText } = await import('../report/explain.ts');
@@ -32,7 +43,7 @@ export function registerExplain(cli: Command): void {
       const views: Parameters<typeof renderExplainHtml>[0][number][] = [];
       const reports: Record<string, unknown> = {};
       for (const style of stylesOf(flags.style)) {
-        const explained = await explainStyle({ style, orders: flags.orders, nats: flags.nats, outDir: flags.out }).catch((error) => {
+        const explained = await explainStyle({ style, orders: flags.orders, ...broker, store: storeRequest(flags), outDir: flags.out }).catch((error) => {
           throw asUsageError(error);
         });
         views.push(explained);

@@ -1,8 +1,10 @@
 import { InvalidArgumentError } from 'commander';
-import { COMPONENTS, type Component } from '../scenarios/faults.ts';
+import { CLUSTER_COMPONENTS, COMPONENTS, type Component } from '../scenarios/faults.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
 import { EXIT_FAILED, UsageError } from './errors.ts';
 import type { LoadFlags } from './load-flags.ts';
+import { storeRequest } from './store-flags.ts';
+import { natsChoice } from './nats-flags.ts';
 
 /** "rest,collaboration" → the styles, each once */
 export function parseStyles(value: string): Style[] {
@@ -28,9 +30,10 @@ export function checkFaultLoad(command: string, flags: LoadFlags): void {
 /** "billing,nats" → the components, each once; an unknown name is refused with the list of known ones */
 export function parseComponents(value: string): Component[] {
   const names = value.split(',').map((s) => s.trim());
-  const bad = names.filter((s) => !(COMPONENTS as readonly string[]).includes(s));
+  const known: readonly string[] = [...COMPONENTS, ...CLUSTER_COMPONENTS];
+  const bad = names.filter((s) => !known.includes(s));
   if (bad.length > 0 || names.length === 0) {
-    throw new InvalidArgumentError(`"${bad.join(',')}" is not a component; choose from ${COMPONENTS.join(', ')}.`);
+    throw new InvalidArgumentError(`"${bad.join(',')}" is not a component; choose from ${known.join(', ')}.`);
   }
   return [...new Set(names)] as Component[];
 }
@@ -73,7 +76,8 @@ export const faultLoadOptions = (flags: LoadFlags, out: NodeJS.WritableStream) =
   maxInflight: flags.maxInflight,
   insufficient: flags.insufficient,
   seed: flags.seed,
-  ...(flags.nats ? { nats: flags.nats } : {}),
+  store: storeRequest(flags),
+  ...natsChoice(flags),
   argv: process.argv.slice(2),
   onProgress: (line: string) => void out.write(`${line}\n`),
 });

@@ -2,9 +2,11 @@ import { Option, type Command } from 'commander';
 import type { BenchOptions } from '../measure/bench.ts';
 import { coresOption } from './calibrate.ts';
 import { UsageError } from './errors.ts';
+import { addStoreFlags, storeRequest, type StoreFlags } from './store-flags.ts';
+import { natsChoice, natsClusterOption, streamReplicasOption, type NatsClusterSize } from './nats-flags.ts';
 import { natsOption, parseDuration, parseFraction, parseHostPort, parseRate, parseUrl, positiveInt, replicasOption, topologyOption } from './options.ts';
 
-export interface LoadFlags {
+export interface LoadFlags extends StoreFlags {
   readonly users: number;
   readonly rate: number;
   readonly connections?: number;
@@ -16,6 +18,8 @@ export interface LoadFlags {
   readonly seed: number;
   readonly insufficient: number;
   readonly nats?: string;
+  readonly natsCluster?: NatsClusterSize;
+  readonly streamReplicas?: number;
   readonly out?: string;
   readonly json?: boolean;
   readonly findMax?: boolean;
@@ -48,7 +52,7 @@ export const LOAD_DEFAULTS = {
 
 /** The load options `bench` and `compare` share (and `outage` and `chaos`, which need the processes topology by default). */
 export function addLoadFlags(command: Command, defaults: { readonly topology?: 'inproc' | 'processes' } = {}): Command {
-  return command
+  return addStoreFlags(command)
     .addOption(new Option('--users <n>', 'users registered and funded before the load').argParser(positiveInt(100_000)).default(LOAD_DEFAULTS.users))
     .addOption(new Option('--rate <n>', 'open loop: orders per second on a fixed schedule').argParser(parseRate).default(LOAD_DEFAULTS.rate))
     .addOption(new Option('--connections <n>', 'closed loop instead: this many loops, each sending when its last order was answered').argParser(positiveInt(10_000)))
@@ -60,6 +64,8 @@ export function addLoadFlags(command: Command, defaults: { readonly topology?: '
     .addOption(new Option('--seed <n>', 'seeds who orders what; the same sequence in every style').argParser(positiveInt(2 ** 31)).default(LOAD_DEFAULTS.seed))
     .addOption(new Option('--insufficient <fraction>', 'fraction of orders the user cannot afford').argParser(parseFraction).default(LOAD_DEFAULTS.insufficient))
     .addOption(natsOption())
+    .addOption(natsClusterOption())
+    .addOption(streamReplicasOption())
     .addOption(topologyOption(true, defaults.topology))
     .addOption(replicasOption())
     .option('--base-url <url>', 'with --topology external: the running system to load', parseUrl)
@@ -102,7 +108,8 @@ export function benchOptions(flags: LoadFlags, argv: readonly string[]): Omit<Be
     warmupMs: flags.warmup,
     drainMs: flags.drain,
     maxInflight: flags.maxInflight,
-    nats: flags.nats,
+    store: storeRequest(flags),
+    ...natsChoice(flags),
     argv,
   };
 }

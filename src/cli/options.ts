@@ -17,13 +17,17 @@ export function parseUrl(value: string): string {
   }
 }
 
+/** One NATS URL, or a cluster's seed URLs separated by commas; returned as given, without blanks. */
 export function parseNatsUrl(value: string): string {
+  const seeds = value.split(',').map((part) => part.trim());
   try {
-    const url = new URL(value);
-    if (!['nats:', 'tls:', 'ws:', 'wss:'].includes(url.protocol)) throw new Error();
-    return value;
+    for (const seed of seeds) {
+      const url = new URL(seed);
+      if (!['nats:', 'tls:', 'ws:', 'wss:'].includes(url.protocol)) throw new Error();
+    }
+    return seeds.join(',');
   } catch {
-    throw new InvalidArgumentError('must be a NATS URL, for example nats://127.0.0.1:4222.');
+    throw new InvalidArgumentError('must be a NATS URL, or several separated by commas, for example nats://127.0.0.1:4222.');
   }
 }
 
@@ -34,7 +38,7 @@ export const styleOrAllOption = (): Option =>
   new Option('--style <style>', 'interaction style, or all three in turn').choices([...STYLES, 'all']).default('rest');
 
 export const natsOption = (): Option =>
-  new Option('--nats <url>', 'NATS server for the event styles (default: $NATS_URL, else a private nats-server)').argParser(
+  new Option('--nats <url>', 'NATS server for the event styles, or a cluster\'s seed URLs separated by commas (default: $NATS_URL, else a private nats-server)').argParser(
     parseNatsUrl,
   );
 

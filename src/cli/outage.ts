@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { COMPONENTS, type Component } from '../scenarios/faults.ts';
+import { CLUSTER_COMPONENTS, COMPONENTS, type Component } from '../scenarios/faults.ts';
 import { STYLES, type Style } from '../transports/wiring.ts';
 import { asUsageError, UsageError } from './errors.ts';
 import { checkFaultLoad, emitFaultRun, faultLoadOptions, parseComponents, parseStyles } from './fault-flags.ts';
@@ -22,7 +22,7 @@ export function registerOutage(cli: Command): void {
       .description('stop each component in turn under steady load, bring it back, and show per style what was accepted, completed and how long the backlog took')
       .addOption(new Option('--styles <list>', 'comma-separated styles').argParser(parseStyles).default([...STYLES], STYLES.join(',')))
       .addOption(
-        new Option('--services <list>', 'components to stop in turn (nats: the broker of the event styles)').argParser(parseComponents).default([...COMPONENTS], COMPONENTS.join(',')),
+        new Option('--services <list>', 'components to stop in turn (nats: the broker of the event styles; with --nats-cluster 3 or 5 also nats-node and nats-2-nodes)').argParser(parseComponents).default([...COMPONENTS], COMPONENTS.join(',')),
       )
       .addOption(new Option('--down <time>', 'how long each component stays down, inside the measured window').argParser(parseDuration).default(5_000, '5s'))
       .option('--html', 'also write report.html: the matrix as one offline page'),
@@ -43,7 +43,7 @@ export function registerOutage(cli: Command): void {
     try {
       result = await runOutage({
         styles: flags.styles,
-        components: flags.services,
+        components: withClusterComponents(flags, command),
         downMs: flags.down,
         ...faultLoadOptions(flags, out),
       });
@@ -62,4 +62,10 @@ export function registerOutage(cli: Command): void {
       ...(outageFailed(result) ? { failure: 'the system broke invariants after an outage (see summary.md)' } : {}),
     });
   });
+}
+
+/** The default list gains the single-node faults when the run starts a private cluster to lose nodes of. */
+function withClusterComponents(flags: OutageFlags, command: Command): Component[] {
+  const defaulted = command.getOptionValueSource('services') === 'default';
+  return defaulted && !flags.nats && (flags.natsCluster ?? 1) >= 3 ? [...flags.services, ...CLUSTER_COMPONENTS] : flags.services;
 }

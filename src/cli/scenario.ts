@@ -2,9 +2,12 @@ import { Command } from 'commander';
 import type { ScenarioResult, StepResult } from '../scenarios/course.ts';
 import { asUsageError, EXIT_FAILED, UsageError } from './errors.ts';
 import { stopEverythingOnSignal } from './signals.ts';
+import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsOption, parseUrl, replicasOption, styleOrAllOption, stylesOf, topologyOption } from './options.ts';
 
-interface ScenarioFlags {
+import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';
+
+interface ScenarioFlags extends StoreFlags, NatsFlags {
   readonly style: string;
   readonly topology: 'inproc' | 'processes' | 'external';
   readonly replicas?: Record<string, number>;
@@ -21,7 +24,15 @@ export function registerScenario(cli: Command): void {
     .addOption(replicasOption())
     .option('--base-url <url>', 'run against this running system instead (for example http://arch.homework); implies --topology external', parseUrl)
     .addOption(natsOption())
-    .action(async (flags: ScenarioFlags) => {
+    .addOption(storeOption())
+    .addOption(databaseUrlOption())
+    .addOption(databasePrefixOption())
+    .addOption(databasePoolOption())
+    .addOption(natsClusterOption())
+    .addOption(streamReplicasOption())
+    .action(async (flags: ScenarioFlags, command: Command) => {
+      checkStoreFlags(command, flags);
+      const broker = natsChoice(flags);
       if (flags.topology === 'external' && !flags.baseUrl) throw new UsageError('--topology external needs --base-url');
       if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
       stopEverythingOnSignal();
@@ -36,7 +47,8 @@ export function registerScenario(cli: Command): void {
           const system = await launchSystem({
             style,
             port: 0,
-            nats: flags.nats,
+            ...broker,
+            store: storeRequest(flags),
             topology,
             replicas: flags.replicas,
             delivery: silentChannel,

@@ -6,14 +6,17 @@ import { PROCESS_KINDS, peersOf, type ProcessKind } from '../runtime/peers.ts';
 import { MIN_SERVICE_SECRET_LENGTH } from '../runtime/identity.ts';
 import { UsageError, asUsageError } from './errors.ts';
 import { parseNatsUrl, parsePort, parseUrl } from './options.ts';
+import { addStoreFlags, checkDatabaseUrl, checkStoreFlags, type StoreFlags } from './store-flags.ts';
+import { streamReplicasOption } from './nats-flags.ts';
 
-interface ServiceFlags {
+interface ServiceFlags extends StoreFlags {
   readonly style: Style;
   readonly host: string;
   readonly port: number;
   readonly data?: string;
   readonly nats?: string;
   readonly namespace: string;
+  readonly streamReplicas?: number;
   readonly webhook?: string;
   readonly logLevel: string;
   readonly authUrl?: string[];
@@ -48,10 +51,12 @@ export function registerService(cli: Command): void {
     );
   }
   command
-    .addOption(new Option('--nats <url>', 'NATS server of the event styles').argParser(parseNatsUrl).env('NATS_URL'))
+    .addOption(new Option('--nats <url>', "NATS server of the event styles, or a cluster's seed URLs separated by commas").argParser(parseNatsUrl).env('NATS_URL'))
+    .addOption(streamReplicasOption())
     .addOption(new Option('--namespace <ns>', 'prefix of streams and subjects; every process of one system uses the same').default('interplay').env('INTERPLAY_NATS_NAMESPACE'))
     .addOption(new Option('--webhook <url>', 'notification: deliver by POSTing to this URL (default: one JSON line each on stdout)').argParser(parseUrl).env('INTERPLAY_WEBHOOK_URL'))
-    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug']).default('warn').env('INTERPLAY_LOG_LEVEL'))
+    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug']).default('warn').env('INTERPLAY_LOG_LEVEL'));
+  addStoreFlags(command)
     .addHelpText(
       'after',
       `
@@ -67,6 +72,7 @@ Set by the supervisor of the processes topology, shown in /health:
 Prints "ready <url>" on stdout once it listens; SIGINT or SIGTERM stops it cleanly.`,
     )
     .action(async (name: ProcessKind, flags: ServiceFlags) => {
+      checkStoreFlags(command, flags);
       const config = await validate(name, flags);
       const { exitWithSupervisor, readyLine } = await import('../runtime/supervised.ts');
       // Stops when its supervisor is gone (even SIGKILLed), and on SIGINT or SIGTERM.
@@ -114,6 +120,10 @@ async function validate(name: ProcessKind, flags: ServiceFlags) {
   if (flags.style !== 'rest' && name !== 'gateway' && !flags.nats) {
     throw new UsageError(`the ${flags.style} style needs a NATS server: --nats (or NATS_URL)`);
   }
+  if (name !== 'gateway' && flags.store === 'postgres' && !flags.databaseUrl) {
+    // One process cannot start a server for a system of many; `interplay up` does that.
+    throw new UsageError(`the ${name} service with --store postgres needs a server: --database-url (or DATABASE_URL)`);
+  }
   if (name !== 'gateway') {
     if (!flags.data) throw new UsageError(`the ${name} service needs a data directory: --data (or INTERPLAY_DATA_DIR)`);
     await writableDirectory(flags.data);
@@ -129,11 +139,18 @@ async function validate(name: ProcessKind, flags: ServiceFlags) {
     port: flags.port,
     dataDir: flags.data,
     peers,
-    bus: flags.style !== 'rest' && flags.nats ? { url: flags.nats, namespace: flags.namespace } : undefined,
+    bus:
+      flags.style !== 'rest' && flags.nats
+        ? { url: flags.nats, namespace: flags.namespace, ...(flags.streamReplicas ? { replicas: flags.streamReplicas } : {}) }
+        : undefined,
     serviceSecret: secret,
     logLevel: flags.logLevel,
     overload: overload.value,
     instance: { replica: whole(process.env['INTERPLAY_REPLICA'], 1), restarts: whole(process.env['INTERPLAY_RESTARTS'], 0) },
+    store:
+      flags.store === 'postgres' && flags.databaseUrl
+        ? { kind: 'postgres' as const, url: checkDatabaseUrl(flags.databaseUrl), prefix: flags.databasePrefix, poolSize: flags.databasePool }
+        : { kind: 'sqlite' as const },
   };
 }
 

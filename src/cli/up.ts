@@ -1,12 +1,14 @@
 import { Command, Option } from 'commander';
 import type { Style } from '../transports/wiring.ts';
 import { UsageError, asUsageError } from './errors.ts';
+import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';
+import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';
 import { natsOption, parsePort, parseUrl, replicasOption, styleOption, topologyOption } from './options.ts';
 import type { Topology } from '../runtime/launch.ts';
 import type { DeliveryChannel } from '../services/notification/index.ts';
 import type { OverloadLimits } from '../platform/http/overload.ts';
 
-interface UpFlags {
+interface UpFlags extends StoreFlags, NatsFlags {
   readonly style: Style;
   readonly topology: Topology;
   readonly replicas?: Record<string, number>;
@@ -29,10 +31,18 @@ export function registerUp(cli: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--data <dir>', 'keep the databases in this directory (default: a fresh temporary one, removed on exit)')
     .addOption(natsOption())
+    .addOption(natsClusterOption())
+    .addOption(streamReplicasOption())
     .option('--webhook <url>', 'deliver notifications by POSTing them to this URL (default: one JSON line each on stdout)', parseUrl)
     .addOption(new Option('--log-level <level>', 'service log level').choices(['fatal', 'error', 'warn', 'info', 'debug']).default('warn'))
-    .action(async (flags: UpFlags) => {
+    .addOption(storeOption())
+    .addOption(databaseUrlOption())
+    .addOption(databasePrefixOption())
+    .addOption(databasePoolOption())
+    .action(async (flags: UpFlags, command: Command) => {
+      checkStoreFlags(command, flags);
       if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
+      natsChoice(flags);
       // A signal during the start stops what was started so far; after it, it is the normal way to stop.
       let stopRequested: () => void = () => {};
       const requested = new Promise<void>((resolve) => (stopRequested = resolve));
@@ -74,7 +84,8 @@ async function launch(flags: UpFlags, overload: OverloadLimits, delivery?: Deliv
       port: flags.port,
       host: flags.host,
       dataDir: flags.data,
-      nats: flags.nats,
+      ...natsChoice(flags),
+      store: storeRequest(flags),
       topology: flags.topology,
       replicas: flags.replicas,
       webhook: flags.webhook,

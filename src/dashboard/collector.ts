@@ -1,5 +1,6 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsServers } from '../platform/events/connection.ts';
 import { counterDelta, scrapeMetrics, type MetricsSnapshot } from '../measure/metrics-snapshot.ts';
 import { processUsage } from '../measure/proc.ts';
 import { streamsFor } from '../platform/events/streams.ts';
@@ -30,7 +31,7 @@ export function systemCollector(system: LaunchedSystem): SystemCollector {
   const backlog = async (): Promise<ConsumerBacklog[]> => {
     const { natsUrl, namespace } = system;
     if (!natsUrl || !namespace) return [];
-    nats ??= connect({ servers: natsUrl, name: `interplay-dashboard-${namespace}` }).then(async (nc) => ({ nc, jsm: await jetstreamManager(nc) }));
+    nats ??= connect({ servers: natsServers(natsUrl), name: `interplay-dashboard-${namespace}` }).then(async (nc) => ({ nc, jsm: await jetstreamManager(nc) }));
     const { jsm } = await nats;
     const defs = streamsFor(namespace);
     const out: ConsumerBacklog[] = [];
@@ -104,7 +105,12 @@ async function processSamples(system: LaunchedSystem): Promise<ProcessSample[]> 
   const pids = [
     ...(system.supervisor?.list() ?? []).flatMap((p) => (p.pid === undefined ? [] : [{ name: p.service, pid: p.pid }])),
     { name: self, pid: process.pid },
-    ...(system.natsPid ? [{ name: 'nats-server', pid: system.natsPid }] : []),
+    // A cluster's nodes are rows of their own, read live: a node brought back runs as a new process.
+    ...(system.brokerNodes
+      ? system.brokerNodes.flatMap((node) => (node.pid > 0 ? [{ name: `nats-server ${node.name}`, pid: node.pid }] : []))
+      : system.natsPid
+        ? [{ name: 'nats-server', pid: system.natsPid }]
+        : []),
   ];
   const usages = await Promise.all(pids.map((p) => processUsage(p.pid)));
   return pids.flatMap((p, i) => {

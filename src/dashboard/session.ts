@@ -1,3 +1,4 @@
+import type { StoreRequest } from '../runtime/store.ts';
 import { now } from '../measure/clock.ts';
 import type { Topology } from '../runtime/launch.ts';
 import type { Style } from '../transports/index.ts';
@@ -6,8 +7,11 @@ import { dashboardFrame, TREND_SECONDS, type DashboardFrame } from './frame.ts';
 import type { DashboardAction } from './keys.ts';
 import type { DashboardPhase, DashboardSample } from './sample.ts';
 import { startStyleRun, type StyleRun } from './style-run.ts';
+import type { BrokerFlags } from '../runtime/launch.ts';
 
-export interface DashboardOptions {
+export interface DashboardOptions extends Omit<BrokerFlags, 'nats'> {
+  /** default SQLite; PostgreSQL at a URL, or a private one */
+  readonly store?: StoreRequest;
   readonly style: Style;
   readonly topology: Topology;
   /** intended orders per second */
@@ -98,6 +102,8 @@ export function startDashboard(opts: DashboardOptions): DashboardSession {
     run = await startStyleRun({
       style, topology: opts.topology, rate, users: opts.users ?? DEFAULT_USERS, seed: opts.seed ?? 1,
       ...(opts.replicas ? { replicas: opts.replicas } : {}), ...(opts.nats ? { nats: opts.nats } : {}),
+      ...(opts.natsCluster ? { natsCluster: opts.natsCluster } : {}), ...(opts.streamReplicas ? { streamReplicas: opts.streamReplicas } : {}),
+      ...(opts.store ? { store: opts.store } : {}),
       onLog: (line) => say(line.slice(0, 200)),
       onPhase: (p) => ((phase = p), say(`registering ${opts.users ?? DEFAULT_USERS} users…`)),
     });

@@ -1,3 +1,4 @@
+import type { StoreRequest } from '../runtime/store.ts';
 import { createJsonClient } from '../measure/http-client.ts';
 import { acceptedOrderId, placeOrder, SHED } from '../measure/place-order.ts';
 import { startSink } from '../measure/sink.ts';
@@ -8,8 +9,11 @@ import { orderPlan, prepareUsers } from '../scenarios/load.ts';
 import type { Style } from '../transports/index.ts';
 import type { LoadCounters } from './sample.ts';
 import { steadyLoad } from './steady-load.ts';
+import type { BrokerFlags } from '../runtime/launch.ts';
 
-export interface StyleRunOptions {
+export interface StyleRunOptions extends Omit<BrokerFlags, 'nats'> {
+  /** default SQLite; PostgreSQL at a URL, or a private one */
+  readonly store?: StoreRequest;
   readonly style: Style;
   readonly topology: Topology;
   /** intended orders per second */
@@ -61,6 +65,9 @@ export async function startStyleRun(opts: StyleRunOptions): Promise<StyleRun> {
       topology: opts.topology,
       port: 0,
       nats: opts.nats,
+      ...(opts.store ? { store: opts.store } : {}),
+      natsCluster: opts.natsCluster,
+      streamReplicas: opts.streamReplicas,
       // The screen is the dashboard's: only errors, and those shown as the note line.
       logLevel: 'error',
       ...(delivery ? { delivery } : { webhook, onStdoutLine: () => undefined }),

@@ -1,8 +1,10 @@
+import type { StoreRequest } from '../runtime/store.ts';
 import { cpus, totalmem } from 'node:os';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startChildSystem } from '../runtime/child.ts';
-import { findNatsServer, resolveNats, type ResolvedNats } from '../runtime/nats-server.ts';
+import { findNatsServer, type ResolvedNats } from '../runtime/nats-server.ts';
+import { resolveBroker } from '../runtime/nats-broker.ts';
 import type { RunConfig, RunReport } from '../report/schema.ts';
 import { orderPlan, prepareUsers, type PreparedUsers } from '../scenarios/load.ts';
 import type { Style } from '../transports/index.ts';
@@ -10,7 +12,8 @@ import { now } from './clock.ts';
 import { runLoad } from './engine.ts';
 import { createJsonClient } from './http-client.ts';
 import { scrapeMetrics } from './metrics-snapshot.ts';
-import { processUsage, type ProcessUsage } from './proc.ts';
+import { processTreeUsage, processUsage, type ProcessUsage } from './proc.ts';
+import { ownDatabase, storageText } from './bench-store.ts';
 import { composeProjectUsage } from './containers.ts';
 import { acceptedOrderId, placeOrder, SHED } from './place-order.ts';
 import { startSink, type DeliverySink } from './sink.ts';
@@ -20,7 +23,7 @@ import type { LoadResult } from './load-options.ts';
 import type { LoadTick } from './tally.ts';
 
 
-export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv'> {
+export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv' | 'store'> {
   readonly style: Style;
   readonly argv?: readonly string[];
   /** inproc (default) or processes: started here as `interplay up`; external: already running at baseUrl */
@@ -35,10 +38,16 @@ export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv'> {
   readonly sink?: { readonly host: string; readonly port: number };
   /** environment variables for the system the bench starts, over this process's */
   readonly systemEnv?: Readonly<Record<string, string>>;
+  /** default SQLite; PostgreSQL at a URL, or a private one the system starts */
+  readonly store?: StoreRequest;
   /** NATS URL for the event styles; default $NATS_URL, else a private nats-server per run */
   readonly nats?: string;
+  /** private nats-servers routed together when no URL is given; default 1 */
+  readonly natsCluster?: number;
+  /** replicas of the streams and consumers; default 3 on a private cluster of 3 or 5, else 1 */
+  readonly streamReplicas?: number;
   /** a broker the caller started and keeps across runs, instead of `nats`; with a pid, its CPU counts as the system's */
-  readonly broker?: Pick<ResolvedNats, 'url' | 'pid'>;
+  readonly broker?: Pick<ResolvedNats, 'url' | 'pid'> & { readonly pids?: readonly number[] };
   /** a delivery sink the caller keeps across runs; default one for this run (see `sink`) */
   readonly deliveries?: DeliverySink;
   /** the system's data directory (`up --data`), kept after the run, so a later run can start on what it left; default a temporary one */
@@ -62,7 +71,10 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
     const sink = opts.deliveries ?? (await startSink(opts.sink ?? {}));
     if (!opts.deliveries) cleanups.push(() => sink.close());
     const external = topology === 'external';
-    const nats = opts.style === 'rest' || external ? undefined : (opts.broker ?? (await ownBroker(opts.nats, cleanups)));
+    const nats = opts.style === 'rest' || external ? undefined : (opts.broker ?? (await ownBroker(opts, cleanups)));
+    const streamReplicas = nats ? (opts.streamReplicas ?? ('defaultReplicas' in nats ? nats.defaultReplicas : undefined)) : undefined;
+    // A private PostgreSQL is started here, not by the system, so that its processes' CPU is measured as the broker's is.
+    const database = external ? undefined : await ownDatabase(opts.store, opts.data, cleanups);
     const system = external
       ? { url: opts.baseUrl ?? '', pid: undefined }
       : await startChildSystem({
@@ -72,10 +84,14 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
           data: opts.data,
           topology,
           replicas: opts.replicas,
-          env: opts.systemEnv,
+          env: { ...opts.systemEnv, ...(streamReplicas ? { INTERPLAY_STREAM_REPLICAS: String(streamReplicas) } : {}) },
+          ...(database ? { store: database.store } : {}),
         });
     if ('stop' in system) cleanups.push(() => system.stop());
-    const measured = await measuredProcesses(system.url, topology, system.pid, nats?.pid);
+    const measured = [
+      ...(await measuredProcesses(system.url, topology, system.pid, nats?.pids ?? (nats?.pid ? [nats.pid] : []))),
+      ...(database?.pid ? [{ name: 'postgres', pid: database.pid, tree: true }] : []),
+    ];
     const sampleUsage = opts.dockerProject ? containerSampler(opts.dockerProject) : () => usages(measured);
 
     opts.onPhase?.('setup');
@@ -149,8 +165,12 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
         drainMs: opts.drainMs,
         maxInflight: opts.maxInflight,
         argv: opts.argv ?? [],
+        store: opts.store?.kind ?? 'sqlite',
       },
-      environment: await environment(opts.style, opts.dockerProject ? `external: compose project ${opts.dockerProject}, CPU and memory per container from the Docker engine` : topology, load.startedAt),
+      environment: {
+        ...(await environment(opts.style, opts.dockerProject ? `external: compose project ${opts.dockerProject}, CPU and memory per container from the Docker engine` : topology, load.startedAt)),
+        storage: storageText(opts.store, external),
+      },
       load,
       timelineOrigin,
       windowStart,
@@ -168,8 +188,8 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
 }
 
 /** The run's own broker, stopped with the run: `url`, else $NATS_URL, else a private nats-server. */
-async function ownBroker(url: string | undefined, cleanups: (() => Promise<unknown>)[]): Promise<ResolvedNats> {
-  const nats = await resolveNats({ url });
+async function ownBroker(opts: Pick<BenchOptions, 'nats' | 'natsCluster'>, cleanups: (() => Promise<unknown>)[]) {
+  const nats = await resolveBroker({ url: opts.nats, cluster: opts.natsCluster });
   cleanups.push(() => nats.stop());
   return nats;
 }
@@ -184,14 +204,17 @@ interface Measured {
   /** what the table shows: several replicas of one service add up under one name */
   readonly name: string;
   readonly pid: number;
+  /** with its children: a postmaster's backends do PostgreSQL's work */
+  readonly tree?: boolean;
 }
 
 /**
  * The processes to measure. inproc: the one child that runs everything; processes: every process the
  * gateway's /health lists, and the supervisor (the child itself); external: none, they may be elsewhere.
  */
-async function measuredProcesses(url: string, topology: string, childPid: number | undefined, natsPid: number | undefined): Promise<Measured[]> {
-  const out: Measured[] = natsPid ? [{ name: 'nats-server', pid: natsPid }] : [];
+async function measuredProcesses(url: string, topology: string, childPid: number | undefined, natsPids: readonly number[]): Promise<Measured[]> {
+  // The nodes of a cluster add up under one name, as replicas of a service do.
+  const out: Measured[] = natsPids.map((pid) => ({ name: 'nats-server', pid }));
   if (childPid === undefined) return out;
   if (topology !== 'processes') return [{ name: 'system (4 services + gateway, one process)', pid: childPid }, ...out];
   const health = (await (await fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) })).json()) as {
@@ -206,8 +229,8 @@ const containerSampler = (project: string) => async (): Promise<Record<string, P
 
 async function usages(processes: readonly Measured[]): Promise<Record<string, ProcessUsage | undefined>> {
   const out: Record<string, ProcessUsage | undefined> = {};
-  for (const { name, pid } of processes) {
-    const usage = await processUsage(pid);
+  for (const { name, pid, tree } of processes) {
+    const usage = tree ? await processTreeUsage(pid) : await processUsage(pid);
     if (!usage) continue;
     const sum = out[name];
     out[name] = sum

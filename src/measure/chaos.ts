@@ -1,7 +1,8 @@
+import type { StoreRequest } from '../runtime/store.ts';
 import type { Anomaly } from '../analyse/index.ts';
 import { chaosSchedule, type Fault } from '../scenarios/faults.ts';
 import type { Style } from '../transports/index.ts';
-import { startFaultSystem, type FaultSystem } from './fault-system.ts';
+import { brokerOf, startFaultSystem, type FaultSystem } from './fault-system.ts';
 import { expectationsOf, placeOrders } from './order-load.ts';
 
 export interface ChaosOptions {
@@ -27,6 +28,11 @@ export interface ChaosOptions {
   /** fraction of requests that replay an earlier key */
   readonly replays: number;
   readonly nats?: string;
+  /** default SQLite; PostgreSQL at a URL, or a private one */
+  readonly store?: StoreRequest;
+  /** private nats-servers routed together; 3 or 5 make the single nodes a fault target */
+  readonly natsCluster?: number;
+  readonly streamReplicas?: number;
   /** the command line, saved so the run can be replayed */
   readonly argv: readonly string[];
   /** one line per step, for a progress display */
@@ -85,14 +91,22 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
 
 async function chaosOf(style: Style, opts: ChaosOptions): Promise<ChaosStyleResult> {
   const say = (line: string) => opts.onProgress?.(`${style}: ${line}`);
-  const schedule = chaosSchedule({ seed: opts.seed, kills: opts.kills, durationMs: opts.durationMs, style, replicas: opts.replicas });
+  const schedule = chaosSchedule({
+    seed: opts.seed,
+    kills: opts.kills,
+    durationMs: opts.durationMs,
+    style,
+    replicas: opts.replicas,
+    ...(opts.natsCluster && !opts.nats ? { brokerNodes: opts.natsCluster } : {}),
+  });
   let restarts = 0;
   say('starting');
   const fs = await startFaultSystem({
     style,
     replicas: opts.replicas,
     users: opts.users,
-    ...(opts.nats ? { nats: opts.nats } : {}),
+    ...(opts.store ? { store: opts.store } : {}),
+    ...brokerOf(opts),
     onEvent: (e) => void (e.type === 'restart-scheduled' && restarts++),
     ...(opts.onLog ? { onLog: opts.onLog } : {}),
   });
@@ -137,6 +151,21 @@ async function carryOut(fs: FaultSystem, fault: Fault, startedAt: number, say: (
     say(`crashing nats-server at ${(doneAtMs / 1000).toFixed(1)} s`);
     await broker.halt('SIGKILL');
     await broker.resume();
+    return { ...fault, doneAtMs };
+  }
+  if (fault.type === 'nats-node-restart') {
+    const node = fs.system.brokerNodes?.[fault.node - 1];
+    if (!node) return { ...fault, skipped: 'no private cluster with that node' };
+    // An earlier fault may still have this node down or starting; crashing it then would only cut that one's recovery short.
+    if (node.state !== 'running') return { ...fault, doneAtMs, skipped: `${node.name} is still coming back from an earlier fault` };
+    say(`crashing nats node ${node.name} at ${(doneAtMs / 1000).toFixed(1)} s`);
+    await node.halt('SIGKILL');
+    try {
+      await node.resume();
+    } catch (error) {
+      // Recorded, not thrown: the run goes on to the check, which tells whether anything was lost.
+      return { ...fault, doneAtMs, skipped: `${node.name} did not come back: ${(error as Error).message.split('\n')[0]}` };
+    }
     return { ...fault, doneAtMs };
   }
   const killed = await fs.system.supervisor.kill(fault.service, fault.replica, 'SIGKILL');

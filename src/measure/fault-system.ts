@@ -1,3 +1,4 @@
+import type { StoreRequest } from '../runtime/store.ts';
 import { checkerToken, checkInvariants, collectState, settle, type Anomaly, type Expectations, type SystemState } from '../analyse/index.ts';
 import { launchSystem, type LaunchedSystem } from '../runtime/launch.ts';
 import { newServiceSecret } from '../runtime/system.ts';
@@ -7,11 +8,17 @@ import { SERVICES, type ServiceName, type Style } from '../transports/index.ts';
 import { startSink, type DeliverySink } from './sink.ts';
 
 export interface FaultSystemOptions {
+  /** default SQLite; PostgreSQL at a URL, or a private one */
+  readonly store?: StoreRequest;
   readonly style: Style;
   /** instances per service (auth runs once) */
   readonly replicas?: Readonly<Partial<Record<ServiceName, number>>>;
   /** NATS URL; default $NATS_URL, else a private nats-server (the only broker a run can restart) */
   readonly nats?: string;
+  /** private nats-servers routed together, when no URL is given; default 1. 3 or 5 add the node faults */
+  readonly natsCluster?: number;
+  /** replicas of the streams and consumers; default 3 on a cluster of 3 or 5 */
+  readonly streamReplicas?: number;
   /** users registered and funded before the load */
   readonly users: number;
   /** every supervisor transition: restarts, exits */
@@ -40,6 +47,13 @@ export interface CheckOutcome {
   readonly settledInMs: number;
 }
 
+/** The broker options of an outage or chaos run, as startFaultSystem takes them. */
+export const brokerOf = (opts: Pick<FaultSystemOptions, 'nats' | 'natsCluster' | 'streamReplicas'>) => ({
+  ...(opts.nats ? { nats: opts.nats } : {}),
+  ...(opts.natsCluster ? { natsCluster: opts.natsCluster } : {}),
+  ...(opts.streamReplicas ? { streamReplicas: opts.streamReplicas } : {}),
+});
+
 /** Starts the system in the processes topology (every service its own process), registers and funds the users. */
 export async function startFaultSystem(opts: FaultSystemOptions): Promise<FaultSystem> {
   const sink = await startSink();
@@ -49,7 +63,8 @@ export async function startFaultSystem(opts: FaultSystemOptions): Promise<FaultS
     system = await launchSystem({
       style: opts.style,
       topology: 'processes',
-      ...(opts.nats ? { nats: opts.nats } : {}),
+      ...(opts.store ? { store: opts.store } : {}),
+      ...brokerOf(opts),
       replicas: opts.replicas,
       webhook: `${sink.url}/deliveries`,
       serviceSecret,

@@ -1,8 +1,10 @@
+import type { StoreRequest } from '../runtime/store.ts';
 import type { Anomaly } from '../analyse/index.ts';
-import { appliesTo, outageWindow, type Component } from '../scenarios/faults.ts';
+import { appliesTo, isClusterComponent, NODES_LOST, outageWindow, type Component } from '../scenarios/faults.ts';
+import { nodesToLose, refusedPublishes } from './outage-nats.ts';
 import type { Style } from '../transports/index.ts';
 import { now } from './clock.ts';
-import { startFaultSystem, type FaultSystem } from './fault-system.ts';
+import { brokerOf, startFaultSystem, type FaultSystem } from './fault-system.ts';
 import { outageCost, type OutageCost, type OutageSpan } from './outage-cell.ts';
 import { expectationsOf, placeOrders } from './order-load.ts';
 
@@ -23,6 +25,11 @@ export interface OutageOptions {
   readonly insufficient: number;
   readonly seed: number;
   readonly nats?: string;
+  /** default SQLite; PostgreSQL at a URL, or a private one */
+  readonly store?: StoreRequest;
+  /** private nats-servers routed together; 3 or 5 make the single nodes a fault target */
+  readonly natsCluster?: number;
+  readonly streamReplicas?: number;
   /** the command line, saved with the result */
   readonly argv: readonly string[];
   readonly onProgress?: (line: string) => void;
@@ -42,6 +49,8 @@ export type OutageCell =
       readonly placedAnyway: number;
       /** what the invariant checker found after the system settled */
       readonly anomalies: readonly Anomaly[];
+      /** nats-node, nats-2-nodes: the nodes SIGKILLed, and the publishes the relays saw refused during the cell (each retried) */
+      readonly nats?: { readonly nodesLost: readonly string[]; readonly publishesRefused: number };
     });
 
 export interface OutageResult {
@@ -70,13 +79,16 @@ export async function runOutage(opts: OutageOptions): Promise<OutageResult> {
 async function rowOf(style: Style, opts: OutageOptions): Promise<OutageCell[]> {
   const say = (line: string) => opts.onProgress?.(`${style}: ${line}`);
   say('starting');
-  const fs = await startFaultSystem({ style, users: opts.users, ...(opts.nats ? { nats: opts.nats } : {}) });
+  const fs = await startFaultSystem({ style, users: opts.users, ...brokerOf(opts), ...(opts.store ? { store: opts.store } : {}) });
   try {
     const cells: OutageCell[] = [];
     const seen: Seen = { told: new Set(), untold: 0 };
     for (const component of opts.components) {
       if (!appliesTo(component, style)) cells.push({ component, applies: false, reason: 'the RESTful style has no broker' });
       else if (component === 'nats' && !fs.system.broker) cells.push({ component, applies: false, reason: 'the broker was given by URL; only a private nats-server is stopped' });
+      else if (isClusterComponent(component) && (fs.system.brokerNodes?.length ?? 0) <= NODES_LOST[component]) {
+        cells.push({ component, applies: false, reason: 'needs a private cluster with more nodes than are lost: --nats-cluster 3 or 5' });
+      }
       else cells.push(await cellOf(fs, component, opts, seen, say));
     }
     return cells;
@@ -94,14 +106,18 @@ interface Seen {
 async function cellOf(fs: FaultSystem, component: Component, opts: OutageOptions, seen: Seen, say: (line: string) => void): Promise<OutageCell> {
   const window = outageWindow(opts);
   say(`${component}: loading at ${opts.rate}/s, down for ${window.downMs / 1000} s`);
+  const refusedBefore = isClusterComponent(component) ? await refusedPublishes(fs.system.services) : 0;
   const load = placeOrders({ ...opts, baseUrl: fs.system.url, users: fs.users });
   const loadStart = now();
+  let nodesLost: string[] = [];
   const outage = (async (): Promise<OutageSpan> => {
     await new Promise((resolve) => setTimeout(resolve, window.downAtMs));
     const downAt = now();
-    await takeDown(fs, component);
+    if (isClusterComponent(component)) nodesLost = await takeNodesDown(fs, NODES_LOST[component]);
+    else await takeDown(fs, component);
     await new Promise((resolve) => setTimeout(resolve, window.downMs));
-    await bringBack(fs, component);
+    if (isClusterComponent(component)) await bringNodesBack(fs, nodesLost);
+    else await bringBack(fs, component);
     return { downAt, upAt: now() };
   })();
   await load.run.result;
@@ -122,7 +138,19 @@ async function cellOf(fs: FaultSystem, component: Component, opts: OutageOptions
     ...outageCost(load.attempts, (id) => fs.sink.receivedAt(id), span),
     placedAnyway,
     anomalies,
+    ...(isClusterComponent(component) ? { nats: { nodesLost, publishesRefused: (await refusedPublishes(fs.system.services)) - refusedBefore } } : {}),
   };
+}
+
+/** SIGKILLs `count` nodes of the private cluster, the orders' stream leader first; their names. */
+async function takeNodesDown(fs: FaultSystem, count: number): Promise<string[]> {
+  const nodes = await nodesToLose(fs.system.brokerNodes ?? [], count, fs.system.namespace ? `${fs.system.namespace}_ORDERS` : undefined);
+  await Promise.all(nodes.map((node) => node.halt('SIGKILL')));
+  return nodes.map((node) => node.name);
+}
+
+async function bringNodesBack(fs: FaultSystem, names: readonly string[]): Promise<void> {
+  await Promise.all((fs.system.brokerNodes ?? []).filter((node) => names.includes(node.name)).map((node) => node.resume()));
 }
 
 async function takeDown(fs: FaultSystem, component: Component): Promise<void> {

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { natsServers } from '../platform/events/connection.ts';
 import { connect } from '@nats-io/transport-node';
 import { processUsage } from './proc.ts';
 import type { SoakSample } from './soak.ts';
@@ -18,7 +19,7 @@ export interface BrokerProbe {
  * private nats-server, where every stream is the system's own.
  */
 export async function brokerProbe(url: string): Promise<BrokerProbe> {
-  const nc = await connect({ servers: url, name: 'interplay-soak' });
+  const nc = await connect({ servers: natsServers(url), name: 'interplay-soak' });
   const jsm = await jetstreamManager(nc);
   return {
     async read() {

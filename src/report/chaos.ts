@@ -17,11 +17,12 @@ export function renderChaos(result: ChaosResult): string {
 function styleLines(s: ChaosStyleResult): string[] {
   const carried = s.faults.filter((f) => f.skipped === undefined);
   const broker = carried.filter((f) => f.type === 'broker-restart').length;
+  const nodes = carried.filter((f) => f.type === 'nats-node-restart').length;
   const n = s.anomalies.length;
   const verdict = n === 0 ? 'no anomalies' : `${n} ${n === 1 ? 'ANOMALY' : 'ANOMALIES'}`;
   return [
     `${s.style}: ${verdict}`,
-    `  faults ${carried.length} of ${s.faults.length} carried out (${carried.length - broker} kills, ${broker} broker restarts), ${s.restarts} restarts`,
+    `  faults ${carried.length} of ${s.faults.length} carried out (${carried.length - broker - nodes} kills, ${broker} broker restarts${nodes > 0 ? `, ${nodes} nats node crashes` : ''}), ${s.restarts} restarts`,
     `  orders ${s.orders.accepted} of ${s.orders.sent} answered 201 (${s.orders.keyed} keyed, ${s.orders.replays} replays), settled in ${seconds(s.settledInMs)}`,
     ...(s.anomalies.length === 0 ? [] : renderAnomalies([...s.anomalies]).split('\n').filter((l) => l !== '').map((l) => `  ${l}`)),
   ];

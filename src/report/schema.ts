@@ -40,6 +40,11 @@ export const RunConfigSchema = Type.Object({
   drainMs: ms('longest wait for answers and notifications after the window'),
   maxInflight: count('requests allowed open at once (open loop)'),
   argv: Type.Array(Type.String(), { description: 'the command line as given' }),
+  store: Type.Optional(
+    Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')], {
+      description: 'where the services kept their tables; absent in runs made before there was a choice (SQLite)',
+    }),
+  ),
 });
 
 export const EnvironmentSchema = Type.Object({

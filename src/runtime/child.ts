@@ -1,3 +1,5 @@
+import type { StoreRequest } from './store.ts';
+import { storeEnv } from './store-env.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +8,8 @@ import { hold } from './resources.ts';
 import { parseReadyLine } from './supervised.ts';
 
 export interface ChildSystemOptions {
+  /** default SQLite; passed to `up` in its environment, so a URL's password is not in argv */
+  readonly store?: StoreRequest;
   readonly style: Style;
   readonly nats?: string;
   /** where the notification service POSTs deliveries */
@@ -42,7 +46,7 @@ export async function startChildSystem(opts: ChildSystemOptions): Promise<ChildS
   if (opts.topology) args.push('--topology', opts.topology);
   if (opts.data) args.push('--data', opts.data);
   if (opts.replicas) args.push('--replicas', Object.entries(opts.replicas).map(([s, n]) => `${s}=${n}`).join(','));
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(opts.store ? storeEnv(opts.store) : {}), ...opts.env } });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);

@@ -1,17 +1,28 @@
 import { join } from 'node:path';
 import type { ServiceName } from '../transports/index.ts';
-import { resolveNats, type PrivateNatsServer } from './nats-server.ts';
+import { resolveBroker, type BrokerNode } from './nats-broker.ts';
+import type { PrivateNatsServer } from './nats-server.ts';
 import { startProcesses, type ProcessesOptions } from './processes.ts';
 import type { Supervisor } from './supervisor.ts';
 import { startSystem, type SystemOptions } from './system.ts';
+import type { StoreKind } from '../platform/store/config.ts';
+import type { PrivatePostgres } from './postgres-server.ts';
+import { resolveStore, type StoreRequest } from './store.ts';
 
 export const TOPOLOGIES = ['inproc', 'processes'] as const;
 /** inproc: four services in one process; processes: each service (and replica) its own process */
 export type Topology = (typeof TOPOLOGIES)[number];
 
-export interface LaunchOptions extends Omit<SystemOptions, 'natsUrl'> {
+export interface LaunchOptions extends Omit<SystemOptions, 'natsUrl' | 'store'> {
+  /** default SQLite; PostgreSQL at a URL, or a private one started here */
+  readonly store?: StoreRequest;
   /** NATS URL for the event styles; default $NATS_URL, else a private nats-server */
   readonly nats?: string;
+  /**
+   * private nats-servers to start, routed together, when no URL is given; default 1. On 3 or 5 the
+   * streams get 3 replicas unless streamReplicas says otherwise
+   */
+  readonly natsCluster?: number;
   /** default inproc */
   readonly topology?: Topology;
   /** processes: instances per service */
@@ -23,6 +34,9 @@ export interface LaunchOptions extends Omit<SystemOptions, 'natsUrl'> {
   /** processes: where the children's stdout lines (deliveries printed as JSON) go */
   readonly onStdoutLine?: (line: string) => void;
 }
+
+/** Which broker a launch uses: the flags --nats, --nats-cluster and --stream-replicas. */
+export type BrokerFlags = Pick<LaunchOptions, 'nats' | 'natsCluster' | 'streamReplicas'>;
 
 export interface LaunchedSystem {
   readonly style: SystemOptions['style'];
@@ -43,8 +57,21 @@ export interface LaunchedSystem {
    * store (outage and chaos runs); undefined for a broker given by URL, which is not ours to stop
    */
   readonly broker?: Pick<PrivateNatsServer, 'halt' | 'resume'>;
+  /**
+   * the nodes of a private cluster this launch started (natsCluster > 1), each to halt and resume
+   * alone; `broker` then halts and resumes all of them
+   */
+  readonly brokerNodes?: readonly BrokerNode[];
+  /** every private broker process's id (one per node), to count the broker's CPU whole */
+  readonly natsPids?: readonly number[];
+  /** the replicas the event styles' streams and consumers were made with, when set */
+  readonly streamReplicas?: number;
   /** processes: stops, kills and starts single services and replicas */
   readonly supervisor?: Supervisor;
+  /** where the services keep their tables */
+  readonly store: StoreKind;
+  /** a private PostgreSQL this launch started: to stop and start again, cut connections, measure */
+  readonly postgres?: PrivatePostgres;
   stop(): Promise<void>;
 }
 
@@ -54,12 +81,24 @@ export async function launchSystem(opts: LaunchOptions): Promise<LaunchedSystem>
   // With a kept data directory, a private broker keeps its store there too: events published
   // but not yet consumed when the system stops are delivered after the next start.
   const nats =
-    opts.style === 'rest' ? undefined : await resolveNats({ url: opts.nats, ...(opts.dataDir ? { storeDir: join(opts.dataDir, 'nats') } : {}) });
+    opts.style === 'rest'
+      ? undefined
+      : await resolveBroker({
+          url: opts.nats,
+          cluster: opts.natsCluster,
+          ...(opts.dataDir ? { storeDir: join(opts.dataDir, opts.natsCluster && opts.natsCluster > 1 ? 'nats-cluster' : 'nats') } : {}),
+        });
+  const streamReplicas = nats ? (opts.streamReplicas ?? nats.defaultReplicas) : undefined;
+  // A private PostgreSQL keeps its cluster in DIR/postgres when the data is kept.
+  const store = await resolveStore(opts.store, opts.dataDir).catch(async (error: unknown) => {
+    await nats?.stop();
+    throw error;
+  });
   try {
     const system =
       topology === 'processes'
-        ? await startProcesses({ ...opts, natsUrl: nats?.url })
-        : await startSystem({ ...opts, natsUrl: nats?.url });
+        ? await startProcesses({ ...opts, natsUrl: nats?.url, streamReplicas, store: store.selection })
+        : await startSystem({ ...opts, natsUrl: nats?.url, streamReplicas, store: store.selection });
     return {
       style: opts.style,
       topology,
@@ -69,13 +108,20 @@ export async function launchSystem(opts: LaunchOptions): Promise<LaunchedSystem>
       ...(nats ? { natsUrl: nats.url, natsPid: nats.pid } : {}),
       ...(system.namespace ? { namespace: system.namespace } : {}),
       ...(nats?.server ? { broker: nats.server } : {}),
+      ...(nats?.cluster ? { broker: nats.cluster, brokerNodes: nats.cluster.nodes } : {}),
+      ...(nats ? { natsPids: nats.pids } : {}),
+      ...(streamReplicas ? { streamReplicas } : {}),
       ...('supervisor' in system ? { supervisor: system.supervisor } : {}),
+      store: store.selection.kind,
+      ...(store.server ? { postgres: store.server } : {}),
       stop: async () => {
         await system.stop();
+        await store.stop();
         await nats?.stop();
       },
     };
   } catch (error) {
+    await store.stop();
     await nats?.stop();
     throw error;
   }

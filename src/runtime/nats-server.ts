@@ -99,14 +99,14 @@ export async function startPrivateNatsServer(opts: PrivateNatsServerOptions = {}
 }
 
 /** One nats-server process: what halt(), resume() and stop() act on. */
-interface ServerProcess {
+export interface ServerProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<void>;
   readonly died: Promise<Error | undefined>;
   stderrTail(): string;
 }
 
-function spawnServer(binary: string, args: readonly string[]): ServerProcess {
+export function spawnServer(binary: string, args: readonly string[]): ServerProcess {
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let tail = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -119,10 +119,10 @@ function spawnServer(binary: string, args: readonly string[]): ServerProcess {
   return { child, exited, died: Promise.race([exited.then(() => undefined), spawnError]), stderrTail: () => tail };
 }
 
-const running = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null;
+export const running = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null;
 
 /** Sends `signal`, then SIGKILL after 5 s (a JetStream flush takes well under that), and waits for the exit. */
-async function endProcess(server: ServerProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+export async function endProcess(server: ServerProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
   if (!running(server.child)) return;
   server.child.kill(signal);
   let timer: NodeJS.Timeout | undefined;

@@ -9,6 +9,8 @@ import { peersOf, type ProcessKind } from './peers.ts';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.ts';
 import { hold } from './resources.ts';
 import { busNamespace, newServiceSecret } from './system.ts';
+import type { StoreSelection } from '../platform/store/config.ts';
+import { storeEnv } from './store-env.ts';
 
 export interface ProcessesOptions {
   readonly style: Style;
@@ -20,6 +22,8 @@ export interface ProcessesOptions {
   readonly dataDir?: string;
   /** NATS server URL for the event styles */
   readonly natsUrl?: string;
+  /** replicas of the event styles' streams and consumers, passed as INTERPLAY_STREAM_REPLICAS; default 1 */
+  readonly streamReplicas?: number;
   /** instances per service; default 1 each (auth always 1) */
   readonly replicas?: Readonly<Partial<Record<ServiceName, number>>>;
   /** notification: POST deliveries here instead of printing them as JSON lines */
@@ -31,6 +35,8 @@ export interface ProcessesOptions {
   readonly supervisor?: Omit<SupervisorOptions, 'stdout'>;
   /** the shared service-to-service credential; default $INTERPLAY_SERVICE_SECRET, else a fresh one */
   readonly serviceSecret?: string;
+  /** where the services keep their tables; default SQLite files in their data directories */
+  readonly store?: StoreSelection;
 }
 
 export interface ProcessesSystem {
@@ -84,6 +90,8 @@ export async function startProcesses(opts: ProcessesOptions): Promise<ProcessesS
       INTERPLAY_SERVICE_SECRET: opts.serviceSecret ?? process.env['INTERPLAY_SERVICE_SECRET'] ?? newServiceSecret(),
       INTERPLAY_LOG_LEVEL: opts.logLevel ?? 'warn',
       ...(opts.natsUrl && namespace ? { NATS_URL: opts.natsUrl, INTERPLAY_NATS_NAMESPACE: namespace } : {}),
+      ...storeEnv(opts.store),
+      ...(opts.natsUrl && opts.streamReplicas ? { INTERPLAY_STREAM_REPLICAS: String(opts.streamReplicas) } : {}),
     };
     const peerEnv = (kind: ProcessKind) =>
       Object.fromEntries(peersOf(kind, opts.style).map((peer) => [`INTERPLAY_${peer.toUpperCase()}_URL`, replicas[peer].join(',')]));

@@ -3,6 +3,7 @@ import type { DeliveryChannel } from '../services/notification/index.ts';
 import type { OverloadLimits } from '../platform/http/overload.ts';
 import type { BusConfig, ServiceName, Style } from '../transports/index.ts';
 import type { ProcessKind } from './peers.ts';
+import type { StoreSelection } from '../platform/store/config.ts';
 import { composeService } from './service.ts';
 
 export interface ProcessConfig {
@@ -20,6 +21,8 @@ export interface ProcessConfig {
   readonly logLevel?: string;
   readonly overload?: OverloadLimits;
   readonly instance?: { readonly replica: number; readonly restarts: number };
+  /** where the service keeps its tables; default SQLite in its data directory */
+  readonly store?: StoreSelection;
 }
 
 export interface RunningProcess {
@@ -53,6 +56,7 @@ export async function runProcess(config: ProcessConfig): Promise<RunningProcess>
     logLevel: config.logLevel,
     overload: config.overload,
     instance: config.instance,
+    store: config.store,
   });
   try {
     const url = await service.listen(config.host, config.port);

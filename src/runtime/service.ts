@@ -1,12 +1,13 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { argon2idHasher, authMigrations, tokenIssuer, type PasswordHasher } from '../services/auth/index.ts';
 import { billingMigrations } from '../services/billing/index.ts';
 import { systemClock, uuidV7 } from '../services/kernel/index.ts';
 import { notificationMigrations, type DeliveryChannel } from '../services/notification/index.ts';
 import { orderMigrations } from '../services/order/index.ts';
-import { migrate, openSqlite } from '../platform/db.ts';
+import pino from 'pino';
+import { migrate, openStore, storeFor, type StoreSelection } from '../platform/store/index.ts';
+import { logDestination } from '../platform/logs.ts';
 import { createServiceApp, type ServiceApp } from '../platform/http/app.ts';
 import type { OverloadLimits } from '../platform/http/overload.ts';
 import type { ServiceDirectory } from '../platform/http/client.ts';
@@ -42,6 +43,8 @@ export interface ServiceConfig {
   readonly overload?: OverloadLimits;
   /** who this process is, for /health: its replica number and how often it was restarted */
   readonly instance?: { readonly replica: number; readonly restarts: number };
+  /** where its tables live; default SQLite, `<dataDir>/<name>.sqlite` */
+  readonly store?: StoreSelection;
 }
 
 export interface ComposedService {
@@ -69,8 +72,13 @@ export async function composeService(config: ServiceConfig): Promise<ComposedSer
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    const db: Kysely<any> = openSqlite(join(config.dataDir, `${name}.sqlite`));
-    cleanups.push(() => db.destroy());
+    const log = pino({ base: { component: 'store', service: name }, level: config.logLevel ?? 'warn' }, logDestination());
+    const store = await openStore(storeFor(config.store ?? { kind: 'sqlite' }, name, config.dataDir), {
+      // The pool drops the connection and opens another for the next query; nothing to do but say so.
+      onIdleError: (error) => log.warn({ err: error.message }, 'an idle database connection failed; the pool reconnects on demand'),
+    });
+    const db: Kysely<any> = store.db;
+    cleanups.push(() => store.close());
     await migrate(db, MIGRATIONS[name]);
 
     const credentials = serviceCredentials(config.serviceSecret);

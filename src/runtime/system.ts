@@ -8,6 +8,7 @@ import type { DeliveryChannel } from '../services/notification/index.ts';
 import type { ServiceApp } from '../platform/http/app.ts';
 import type { OverloadLimits } from '../platform/http/overload.ts';
 import type { ServiceMetrics } from '../platform/metrics.ts';
+import type { StoreSelection } from '../platform/store/config.ts';
 import { buildGateway } from '../transports/rest/gateway.ts';
 import { removeStreams } from '../transports/events/bus.ts';
 import { SERVICES, type ServiceName, type Style } from '../transports/index.ts';
@@ -24,6 +25,8 @@ export interface SystemOptions {
   readonly dataDir?: string;
   /** NATS server URL for the event styles */
   readonly natsUrl?: string;
+  /** replicas of the event styles' streams and consumers (BusConfig.replicas); default 1 */
+  readonly streamReplicas?: number;
   /** how notifications reach users; default one JSON line each on stdout */
   readonly delivery?: DeliveryChannel;
   /** default argon2id with OWASP parameters */
@@ -34,6 +37,8 @@ export interface SystemOptions {
   readonly overload?: OverloadLimits;
   /** the shared service-to-service credential; default $INTERPLAY_SERVICE_SECRET, else a fresh random one */
   readonly serviceSecret?: string;
+  /** where the services keep their tables; default SQLite files in their data directories */
+  readonly store?: StoreSelection;
 }
 
 export interface RunningSystem {
@@ -61,7 +66,9 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const temporary = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'interplay-')));
   await mkdir(dataDir, { recursive: true });
-  const bus = opts.natsUrl ? { url: opts.natsUrl, namespace: await busNamespace(dataDir, temporary) } : undefined;
+  const bus = opts.natsUrl
+    ? { url: opts.natsUrl, namespace: await busNamespace(dataDir, temporary), ...(opts.streamReplicas ? { replicas: opts.streamReplicas } : {}) }
+    : undefined;
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     unhold();
@@ -88,6 +95,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
         hasher: opts.hasher,
         logLevel: opts.logLevel,
         overload: opts.overload,
+        store: opts.store,
       });
       cleanups.push(() => composed[name].stop());
     }

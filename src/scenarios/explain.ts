@@ -1,3 +1,4 @@
+import type { StoreRequest } from '../runtime/store.ts';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyseCoupling, type CouplingReport } from '../analyse/index.ts';
@@ -9,8 +10,11 @@ import { launchSystem } from '../runtime/launch.ts';
 import type { Style } from '../transports/index.ts';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { apiClient } from './http.ts';
+import type { BrokerFlags } from '../runtime/launch.ts';
 
-export interface ExplainOptions {
+export interface ExplainOptions extends Omit<BrokerFlags, 'nats'> {
+  /** default SQLite; PostgreSQL at a URL, or a private one */
+  readonly store?: StoreRequest;
   readonly style: Style;
   /** orders placed and followed to their notification; default 3 (one of them unaffordable) */
   readonly orders?: number;
@@ -43,7 +47,15 @@ export async function explainStyle(opts: ExplainOptions): Promise<Explained> {
   startRecording({ sample: 1 });
   let recorded: ReturnType<typeof takeSpans>['spans'];
   try {
-    const system = await launchSystem({ style: opts.style, port: 0, nats: opts.nats, delivery: silentChannel });
+    const system = await launchSystem({
+      style: opts.style,
+      port: 0,
+      nats: opts.nats,
+      natsCluster: opts.natsCluster,
+      streamReplicas: opts.streamReplicas,
+      delivery: silentChannel,
+      ...(opts.store ? { store: opts.store } : {}),
+    });
     try {
       await placeOrders(system.url, count);
     } finally {

@@ -3,15 +3,36 @@ import type { Style } from '../transports/index.ts';
 
 /** What an outage can take down: a service (all its replicas) or the event styles' broker. */
 export const COMPONENTS = ['auth', 'billing', 'order', 'notification', 'nats'] as const;
-export type Component = (typeof COMPONENTS)[number];
+/**
+ * What an outage can take down only when the run started a private cluster (--nats-cluster 3 or 5):
+ * nats-node, one node SIGKILLed (a quorum of the rest keeps every stream writable); nats-2-nodes,
+ * two SIGKILLed (on three nodes the quorum is lost, publishing is refused until they return).
+ */
+export const CLUSTER_COMPONENTS = ['nats-node', 'nats-2-nodes'] as const;
+export type ClusterComponent = (typeof CLUSTER_COMPONENTS)[number];
+export type Component = (typeof COMPONENTS)[number] | ClusterComponent;
+
+/** nodes of the cluster a cluster component SIGKILLs */
+export const NODES_LOST: Readonly<Record<ClusterComponent, number>> = { 'nats-node': 1, 'nats-2-nodes': 2 };
+
+export const isClusterComponent = (component: Component): component is ClusterComponent =>
+  (CLUSTER_COMPONENTS as readonly string[]).includes(component);
 
 /** The broker exists only in the event styles; an outage of it in the RESTful style is "n/a". */
-export const appliesTo = (component: Component, style: Style): boolean => component !== 'nats' || style !== 'rest';
+export const appliesTo = (component: Component, style: Style): boolean => (component !== 'nats' && !isClusterComponent(component)) || style !== 'rest';
 
 /** One fault of a chaos run: a process SIGKILLed (the supervisor restarts it), or the broker crashed and restarted. */
 export type Fault =
   | { readonly type: 'kill'; /** ms after the load started */ readonly atMs: number; readonly service: string; readonly replica: number }
-  | { readonly type: 'broker-restart'; /** ms after the load started */ readonly atMs: number };
+  | { readonly type: 'broker-restart'; /** ms after the load started */ readonly atMs: number }
+  | {
+      /** one node of a private cluster SIGKILLed and started again; the others keep the quorum */
+      readonly type: 'nats-node-restart';
+      /** ms after the load started */
+      readonly atMs: number;
+      /** 1-based index of the node (n1, n2, …) */
+      readonly node: number;
+    };
 
 export interface ChaosPlanOptions {
   readonly seed: number;
@@ -21,6 +42,8 @@ export interface ChaosPlanOptions {
   readonly style: Style;
   /** instances per service (auth runs once) */
   readonly replicas: Readonly<Partial<Record<'billing' | 'order' | 'notification', number>>>;
+  /** nodes of a private cluster: above 1, a broker fault crashes one node (drawn from the seed) instead of the whole broker */
+  readonly brokerNodes?: number;
 }
 
 /**
@@ -47,7 +70,9 @@ export function chaosSchedule(opts: ChaosPlanOptions): Fault[] {
   for (let i = 0; i < opts.kills; i++) {
     const atMs = Math.round(FIRST * opts.durationMs + rng.next() * span);
     const target = targets[rng.int(targets.length)]!;
-    faults.push(target === 'broker' ? { type: 'broker-restart', atMs } : { type: 'kill', atMs, ...target });
+    if (target !== 'broker') faults.push({ type: 'kill', atMs, ...target });
+    else if ((opts.brokerNodes ?? 1) > 1) faults.push({ type: 'nats-node-restart', atMs, node: 1 + rng.int(opts.brokerNodes ?? 1) });
+    else faults.push({ type: 'broker-restart', atMs });
   }
   return faults.sort((a, b) => a.atMs - b.atMs);
 }

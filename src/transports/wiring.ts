@@ -27,6 +27,11 @@ export interface BusConfig {
   readonly url: string;
   /** prefixes streams and subjects of this system, so systems can share a server */
   readonly namespace: string;
+  /**
+   * replicas of every stream and consumer: 3 on a cluster of 3 or 5, so a stream keeps its quorum
+   * when one node is lost; default 1 (one copy, the server's default)
+   */
+  readonly replicas?: number;
 }
 
 /** What a style gets to wire one service: that service's own database, metrics and outgoing calls. */

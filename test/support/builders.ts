@@ -1,9 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Kysely, Migration } from 'kysely';
-import { migrate, openSqlite } from '../../src/platform/db.ts';
+import { migrate, openStore, type StoreConfig, type StoreKind } from '../../src/platform/store/index.ts';
+import { aStoreConfig } from './stores.ts';
 import type { AuthDB, AuthDeps, AuthEvent, PasswordHasher, Registration, TokenIssuer } from '../../src/services/auth/index.ts';
 import type { BillingDB, BillingDeps, BillingEvent, PaymentRequest } from '../../src/services/billing/index.ts';
 import type { Clock, EventSink, Ids, UnitOfWork } from '../../src/services/kernel/index.ts';
@@ -51,24 +49,29 @@ export function sequentialIds(prefix = 'id'): Ids {
 // ---- databases ----------------------------------------------------------------------------
 
 export interface TestDatabase<DB> {
+  readonly kind: StoreKind;
   readonly db: Kysely<DB>;
-  readonly file: string;
-  /** closes the database and removes its directory */
+  /** where it is, to open another connection to it as another process would (openStore) */
+  readonly config: StoreConfig;
+  /** closes the database and removes it (its directory, or the PostgreSQL database) */
   dispose(): Promise<void>;
 }
 
-/** A service database as the runtime opens it (openSqlite + the service's migrations), in a fresh temp dir. */
-export async function aDatabase<DB>(migrations: Record<string, Migration>): Promise<TestDatabase<DB>> {
-  const dir = await mkdtemp(join(tmpdir(), 'interplay-unit-'));
-  const file = join(dir, 'service.sqlite');
-  const db = openSqlite<DB>(file);
+/**
+ * A service database as the runtime opens it (openStore + the service's migrations): a SQLite file
+ * in a fresh temporary directory, or a uniquely named PostgreSQL database (test/support/stores.ts).
+ */
+export async function aDatabase<DB>(migrations: Record<string, Migration>, kind: StoreKind = 'sqlite'): Promise<TestDatabase<DB>> {
+  const store = await aStoreConfig(kind);
+  const { db } = await openStore<DB>(store.config);
   await migrate(db, migrations);
   return {
+    kind,
     db,
-    file,
+    config: store.config,
     async dispose() {
       await db.destroy();
-      await rm(dir, { recursive: true, force: true });
+      await store.dispose();
     },
   };
 }

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
-import { openSqlite } from '../../src/platform/db.ts';
+import { openStore, type StoreConfig } from '../../src/platform/store/index.ts';
 import { appendToOutbox, newEnvelope } from '../../src/platform/events/index.ts';
 import { deposit, pay, type BillingDB, type DepositRequest, type PaymentRequest } from '../../src/services/billing/index.ts';
 import { systemClock, uuidV7, type EventSink, type Result } from '../../src/services/kernel/index.ts';
 import { createOrder, type OrderDB, type OrderRequest } from '../../src/services/order/index.ts';
 import { replicaData, serve } from './workers.ts';
 
-/** One replica of a service's use cases, on its own connection to the service's database file. */
+/** One replica of a service's use cases, on its own connection (or pool) to the service's database. */
 
 /** What crosses the thread boundary: a Result with the error reduced to its code. */
 export type Answer<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: string };
@@ -18,9 +18,9 @@ const outbox = <DB>(): EventSink<DB, { type: string }> => async (tx, event) => {
   await appendToOutbox(tx.trx as unknown as Kysely<any>, { subject: `test.${event.type}`, envelope: newEnvelope(event.type, event) });
 };
 
-const { file } = replicaData<{ file: string }>();
-// The file holds one service's tables; the test calls only that service's use cases.
-const db = openSqlite<unknown>(file);
+const { config } = replicaData<{ config: StoreConfig }>();
+// The database holds one service's tables; the test calls only that service's use cases.
+const { db } = await openStore<unknown>(config);
 const common = { clock: systemClock, ids: uuidV7 };
 const order = { ...common, db: db as Kysely<OrderDB>, events: outbox<OrderDB>() };
 const billing = { ...common, db: db as Kysely<BillingDB>, events: outbox<BillingDB>() };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { ensureConsumer, ensureStream } from '../../platform/events/streams.ts';
-import { NATS_CLIENT_OPTIONS } from '../../platform/events/connection.ts';
+import { NATS_CLIENT_OPTIONS, natsServers } from '../../platform/events/connection.ts';
 import { processUsage } from '../proc.ts';
 import { ownCpuMs, saturate, type Saturation } from './sampler.ts';
 
@@ -31,7 +31,7 @@ export interface JetStreamSaturation extends Saturation {
  * is complete when its message is acked; CPU is this process's plus the broker's.
  */
 export async function measureJetStreamRound(opts: JetStreamPrimitiveOptions): Promise<JetStreamSaturation> {
-  const nc = await connect({ ...NATS_CLIENT_OPTIONS, servers: opts.natsUrl, timeout: 5_000 });
+  const nc = await connect({ ...NATS_CLIENT_OPTIONS, servers: natsServers(opts.natsUrl), timeout: 5_000 });
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
   // A name of its own, so a calibration can share a server with a running system.

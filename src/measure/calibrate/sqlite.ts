@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { openSqlite } from '../../platform/db.ts';
+import { openSqlite } from '../../platform/store/index.ts';
 import { ownCpuMs, saturate, type Saturation } from './sampler.ts';
 
 export interface SqlitePrimitiveOptions {

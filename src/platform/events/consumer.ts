@@ -7,6 +7,13 @@ import type { EventEnvelope } from './envelope.ts';
 import { fromNatsHeaders, toNatsHeaders, traceparentOf } from './trace.ts';
 import { errorMessage, silentLog } from './log.ts';
 import type { EventLog } from './log.ts';
+import { isDatabaseUnavailable } from '../store/errors.ts';
+
+/**
+ * ms between tries of an event held while the database is unavailable. A try costs a refused connect;
+ * a PostgreSQL restart takes a second or two, so the event goes on soon after it is back.
+ */
+const DATABASE_RETRY_MS = 1_000;
 
 /** What a handler decided. It commits its effect (and inbox row) before returning 'ack'. */
 export type HandlerOutcome =
@@ -40,6 +47,12 @@ export interface ConsumerOptions<D> {
   readonly concurrency?: number;
   /** messages pulled ahead of the handlers; default 16. Their ack wait runs while they queue. */
   readonly prefetch?: number;
+  /**
+   * ms a pull request lives; the client expects the server's idle heartbeats at half of it and pulls
+   * again after two are missed. Default the client's, 30000: a pull lost with a consumer's leader (a
+   * cluster node gone) is then noticed only after about 30 s.
+   */
+  readonly pullExpiresMs?: number;
   readonly log?: EventLog;
 }
 
@@ -94,16 +107,29 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
     if (!decoded.ok) return deadLetter(m, headers, decoded.error);
     const envelope = decoded.value;
     let outcome: HandlerOutcome;
-    try {
-      outcome = await handler(envelope, {
-        deliveryCount,
-        headers,
-        subject: m.subject,
-        streamSequence: m.seq,
-        traceparent: traceparentOf(headers) ?? envelope.traceparent,
-      });
-    } catch (err) {
-      outcome = { type: 'retry', reason: `handler threw: ${errorMessage(err)}` };
+    for (;;) {
+      try {
+        outcome = await handler(envelope, {
+          deliveryCount,
+          headers,
+          subject: m.subject,
+          streamSequence: m.seq,
+          traceparent: traceparentOf(headers) ?? envelope.traceparent,
+        });
+      } catch (err) {
+        // The database is down (stopped, restarting): no event can be handled until it is back, and
+        // a nak would spend one of the few deliveries, so an outage longer than the backoff would
+        // dead-letter good events. The message is held instead (its ack wait renewed) and tried again.
+        if (!stopped && isDatabaseUnavailable(err)) {
+          m.working();
+          lastError = `database unavailable: ${errorMessage(err)}`;
+          // Renewed well within the ack wait, or the broker would hand the message to another handler meanwhile.
+          await new Promise((resolve) => setTimeout(resolve, Math.min(DATABASE_RETRY_MS, limits.ackWaitMs / 3)));
+          continue;
+        }
+        outcome = { type: 'retry', reason: `handler threw: ${errorMessage(err)}` };
+      }
+      break;
     }
     switch (outcome.type) {
       case 'ack':
@@ -179,7 +205,7 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
     let attempt = 0;
     while (!stopped) {
       try {
-        messages = await consumer.consume({ max_messages: prefetch });
+        messages = await consumer.consume({ max_messages: prefetch, ...(opts.pullExpiresMs ? { expires: opts.pullExpiresMs } : {}) });
         for await (const m of messages) {
           attempt = 0;
           if (stopped) {
@@ -235,11 +261,15 @@ interface Limits {
   /** -1: unlimited */
   readonly maxDeliver: number;
   readonly backoffMs: readonly number[];
+  /** ms the broker waits for an ack before it delivers again */
+  readonly ackWaitMs: number;
 }
 
-function readLimits(info: { config: { max_deliver?: number; backoff?: number[] } }): Limits {
+function readLimits(info: { config: { max_deliver?: number; backoff?: number[]; ack_wait?: number } }): Limits {
   return {
     maxDeliver: info.config.max_deliver ?? -1,
+    // With a backoff, the server waits its first step for the ack of a first delivery, not ack_wait.
+    ackWaitMs: info.config.backoff?.[0] ? millis(info.config.backoff[0]) : info.config.ack_wait ? millis(info.config.ack_wait) : 30_000,
     backoffMs: (info.config.backoff ?? []).map((ns) => millis(ns)),
   };
 }

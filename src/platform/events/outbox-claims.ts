@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { EventTables, OutboxTable } from './tables.ts';
+import { forClaiming } from '../store/dialect.ts';
 
 export interface OutboxClaim {
   /** the relay claiming; its own earlier claims are taken again (a retry after a failed publish) */
@@ -22,8 +23,10 @@ const claimable = (relayId: string, now: number) => (eb: ExpressionBuilder<Event
 /**
  * Claims the oldest claimable rows for one relay, in one statement, and returns them in id order.
  * Several relays on one outbox (one per replica) so publish each row once in the normal course.
- * The condition is repeated outside the subquery: on PostgreSQL a relay that waited for another's
- * row lock re-checks it against the row as the other left it, and so does not take its rows.
+ * On PostgreSQL the subquery locks the rows it picks and skips those another relay's claim holds
+ * locked (forClaiming: FOR UPDATE SKIP LOCKED), so two relays claiming at once take different rows.
+ * The condition is repeated outside the subquery all the same: should a row's lease change between the
+ * subquery and the update, READ COMMITTED re-checks it against the row's latest version.
  */
 export async function claimOutboxRows(db: Kysely<EventTables>, claim: OutboxClaim): Promise<OutboxTable[]> {
   const { relayId, now, leaseMs, batch } = claim;
@@ -31,7 +34,7 @@ export async function claimOutboxRows(db: Kysely<EventTables>, claim: OutboxClai
     .updateTable('outbox')
     .set({ claimed_by: relayId, claimed_until: now + leaseMs })
     .where((eb) =>
-      eb('id', 'in', eb.selectFrom('outbox').select('id').where(claimable(relayId, now)).orderBy('id').limit(batch)),
+      eb('id', 'in', forClaiming(db, eb.selectFrom('outbox').select('id').where(claimable(relayId, now)).orderBy('id').limit(batch))),
     )
     .where(claimable(relayId, now))
     .returningAll()

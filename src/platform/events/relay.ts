@@ -73,6 +73,11 @@ export interface OutboxRelayStats {
   readonly duplicates: number;
   /** unsent rows seen at the end of the last pass */
   readonly pending: number;
+  /**
+   * publishes the broker refused or did not acknowledge in time (no quorum, no responders, a lost
+   * connection); each row is retried, so this counts attempts, not lost events
+   */
+  readonly refused: number;
   readonly lastError: string | undefined;
   readonly bySubject: ReadonlyMap<string, SubjectTraffic>;
 }
@@ -115,6 +120,7 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   let published = 0;
   let duplicates = 0;
   let pending = 0;
+  let refused = 0;
   let lastError: string | undefined;
   const bySubject = new Map<string, { messages: number; bytes: number }>();
 
@@ -217,6 +223,7 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
     const results = await Promise.allSettled(rows.map((row) => publish(row)));
     marks.published(rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    refused += results.filter((r) => r.status === 'rejected').length;
     if (failed) {
       await marks.flush();
       pending = await countUnsent().catch(() => rows.filter((_, i) => results[i]?.status === 'rejected').length);
@@ -300,6 +307,7 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
         published,
         duplicates,
         pending,
+        refused,
         lastError,
         bySubject: new Map([...bySubject].map(([subject, t]) => [subject, { ...t }])),
       };

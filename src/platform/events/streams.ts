@@ -19,6 +19,11 @@ export interface StreamDefinition {
    * 'limits' (default; the dead letters): kept, for someone to look at.
    */
   readonly retention?: 'interest' | 'limits';
+  /**
+   * copies of the stream on a cluster (num_replicas); default the server's, 1. 3 keeps a quorum,
+   * and so accepts publishes, while one node of three is lost. An existing stream is scaled to it.
+   */
+  readonly replicas?: number;
 }
 
 const TWO_MINUTES = 120_000;
@@ -47,11 +52,16 @@ export function streamsFor(ns: string): Record<'AUTH' | 'ORDERS' | 'BILLING' | '
  * the stream is made: a server refuses to change it later, so a stream made with another keeps its own.
  */
 export async function ensureStream(jsm: JetStreamManager, def: StreamDefinition): Promise<StreamInfo> {
-  const wanted = { subjects: [...def.subjects], duplicate_window: nanos(def.duplicateWindowMs) };
+  const wanted = {
+    subjects: [...def.subjects],
+    duplicate_window: nanos(def.duplicateWindowMs),
+    ...(def.replicas ? { num_replicas: def.replicas } : {}),
+  };
   const retention = def.retention === 'interest' ? RetentionPolicy.Interest : RetentionPolicy.Limits;
   const existing = await infoOrUndefined(() => jsm.streams.info(def.name), JetStreamApiCodes.StreamNotFound);
   if (existing) {
-    if (sameSubjects(existing.config.subjects, wanted.subjects) && existing.config.duplicate_window === wanted.duplicate_window) {
+    const sameReplicas = !def.replicas || existing.config.num_replicas === def.replicas;
+    if (sameSubjects(existing.config.subjects, wanted.subjects) && existing.config.duplicate_window === wanted.duplicate_window && sameReplicas) {
       return existing;
     }
     return jsm.streams.update(def.name, { ...existing.config, ...wanted });
@@ -78,6 +88,11 @@ export interface ConsumerDefinition {
   readonly backoffMs?: readonly number[];
   /** deliveries before the message is dead-lettered; must exceed backoffMs.length */
   readonly maxDeliver: number;
+  /**
+   * copies of the consumer's state (num_replicas); default the stream's. Set to the stream's own:
+   * a consumer of an interest stream must have as many replicas as the stream.
+   */
+  readonly replicas?: number;
 }
 
 export class InvalidConsumerDefinition extends Error {
@@ -102,9 +117,15 @@ export async function ensureConsumer(
     max_deliver: def.maxDeliver,
     max_ack_pending: def.maxAckPending,
     ...(backoff.length > 0 ? { backoff: backoff.map(nanos) } : {}),
+    ...(def.replicas ? { num_replicas: def.replicas } : {}),
   };
   const existing = await infoOrUndefined(() => jsm.consumers.info(stream, def.durable), JetStreamApiCodes.ConsumerNotFound);
   if (existing) {
+    // Every service of a system ensures every consumer as it starts. On a cluster an update is a Raft
+    // proposal that can drop the pull requests already waiting on the consumer's leader (a consumer
+    // of a service that started first then sits idle until its client's heartbeat check re-pulls), so
+    // a consumer that already has these settings is left alone.
+    if (existing.config.filter_subject === def.filterSubject && sameSettings(existing.config, mutable)) return existing;
     // Changing the filter needs nats-server 2.10+; older servers reject it with a clear API error.
     const filter = existing.config.filter_subject === def.filterSubject ? {} : { filter_subject: def.filterSubject };
     return jsm.consumers.update(stream, def.durable, { ...mutable, ...filter });
@@ -121,7 +142,7 @@ export async function ensureConsumer(
   } catch (err) {
     const raced = await infoOrUndefined(() => jsm.consumers.info(stream, def.durable), JetStreamApiCodes.ConsumerNotFound);
     if (!raced) throw err;
-    return jsm.consumers.update(stream, def.durable, mutable);
+    return sameSettings(raced.config, mutable) ? raced : jsm.consumers.update(stream, def.durable, mutable);
   }
 }
 
@@ -132,6 +153,12 @@ async function infoOrUndefined<T>(get: () => Promise<T>, notFound: number): Prom
     if (err instanceof JetStreamApiError && err.code === notFound) return undefined;
     throw err;
   }
+}
+
+/** whether a consumer's config already has every setting in `wanted` (the server echoes them back as sent) */
+function sameSettings(config: ConsumerInfo['config'], wanted: Readonly<Record<string, unknown>>): boolean {
+  const current = config as unknown as Record<string, unknown>;
+  return Object.entries(wanted).every(([key, value]) => JSON.stringify(current[key]) === JSON.stringify(value));
 }
 
 function sameSubjects(a: readonly string[] | undefined, b: readonly string[]): boolean {

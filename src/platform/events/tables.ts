@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { EventEnvelope } from './envelope.ts';
 import type { OutboxRowClaim } from './relay.ts';
 import { prepared } from '../../services/kernel/prepared.ts';
+import { lockSchema } from '../store/dialect.ts';
 
 /** One event waiting for (or done with) the relay. Written in the same transaction as the state change. */
 export interface OutboxTable {
@@ -38,11 +39,16 @@ export interface EventTables {
 }
 
 /**
- * Idempotent; portable DDL (SQLite now, PostgreSQL later). Replicas starting at once on one
- * database run it together, hence one transaction (a writing one: IMMEDIATE on SQLite).
+ * Idempotent; portable DDL (SQLite and PostgreSQL). Replicas starting at once on one database run
+ * it together, hence one transaction that first takes the schema lock (lockSchema: an advisory lock
+ * on PostgreSQL, where CREATE TABLE IF NOT EXISTS in two transactions at once fails in the second;
+ * BEGIN IMMEDIATE on SQLite). Kysely's Migrator does not cover it: it runs outside the migrations.
  */
 export async function createEventTables(db: Kysely<any>): Promise<void> {
-  await db.transaction().execute((trx) => createEventTablesIn(trx));
+  await db.transaction().execute(async (trx) => {
+    await lockSchema(trx);
+    await createEventTablesIn(trx);
+  });
 }
 
 async function createEventTablesIn(db: Kysely<any>): Promise<void> {

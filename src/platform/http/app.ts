@@ -8,8 +8,15 @@ import { isRecording, recordServerSpan } from '../spans.ts';
 import { traceContext } from '../trace-context.ts';
 import { UpstreamUnavailable, domainProblem } from './errors.ts';
 import { DEFAULT_OVERLOAD_LIMITS, shedOverload, type OverloadLimits } from './overload.ts';
-import { problem, sendProblem, type ProblemType } from './problem.ts';
+import { problem, problemTypeUri, sendProblem, type ProblemType } from './problem.ts';
 import { logDestination } from '../logs.ts';
+import { isDatabaseUnavailable } from '../store/errors.ts';
+
+/**
+ * s; the Retry-After of a request that found the database gone. A restart of PostgreSQL takes a second
+ * or two, and the pool connects anew on the next request; asking again sooner only adds failed connects.
+ */
+const DATABASE_RETRY_AFTER_S = 2;
 
 /** bytes; the largest legitimate body, an order with 100 lines, is under 10 KiB */
 export const BODY_LIMIT = 64 * 1024;
@@ -82,7 +89,11 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
     }
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => sendProblem(reply, toProblem(error, request)));
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const answer = toProblem(error, request);
+    if (answer.status === 503 && answer.type === problemTypeUri('database-unavailable')) reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
+    return sendProblem(reply, answer);
+  });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, problem('not-found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
   );
@@ -121,6 +132,8 @@ function toProblem(error: FastifyError, request: FastifyRequest) {
   }
   if (error instanceof DomainError) return domainProblem(error);
   if (error instanceof UpstreamUnavailable) return problem('service-unavailable', error.message, { service: error.target });
+  // A stopped or restarting PostgreSQL, or a cut connection: nothing wrong with the request; it may succeed soon.
+  if (isDatabaseUnavailable(error)) return problem('database-unavailable', 'The database is unavailable; the request changed nothing, or its transaction rolled back.');
   const known = error.code ? FASTIFY_CODES[error.code] : undefined;
   if (known) return problem(known, error.message);
   if (error instanceof SyntaxError) return problem('malformed-json', error.message);

@@ -18,6 +18,7 @@ export const PROBLEMS = {
   'balance-limit': { status: 422, title: 'The balance would exceed the largest amount stored' },
   'service-overloaded': { status: 503, title: 'The service is overloaded; retry after the Retry-After seconds' },
   'service-unavailable': { status: 503, title: 'A service this request needs is unavailable' },
+  'database-unavailable': { status: 503, title: 'The database is unavailable; retry after the Retry-After seconds' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

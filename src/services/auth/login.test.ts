@@ -19,8 +19,9 @@ import {
   type SigningKeys,
   type User,
 } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
-describe('login', () => {
+describe.each(STORES)('login · %s', (kind) => {
   let store: TestDatabase<AuthDB>;
   let keys: SigningKeys;
   let deps: AuthDeps;
@@ -29,7 +30,7 @@ describe('login', () => {
   const policy = (audience: string): TokenPolicy => ({ key: keys.publicKey, issuer: TOKEN_ISSUER, audience, algorithm: TOKEN_ALG });
 
   beforeAll(async () => {
-    store = await aDatabase<AuthDB>(authMigrations);
+    store = await aDatabase<AuthDB>(authMigrations, kind);
     keys = await generateSigningKeys('test-key');
     // Tokens are checked against the real time, so the fixed clock starts now.
     const clock = fixedClock(Date.now());

@@ -2,15 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verify } from '@node-rs/argon2';
 import { aDatabase, aRegistration, authDeps, failingSink, recordingSink, type RecordingSink, type TestDatabase } from '../../../test/support/builders.ts';
 import { argon2idHasher, authMigrations, register, type AuthDB, type AuthEvent } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
-describe('register', () => {
+describe.each(STORES)('register · %s', (kind) => {
   let store: TestDatabase<AuthDB>;
   let events: RecordingSink<AuthDB, AuthEvent>;
   const deps = () => authDeps(store.db, { hasher: argon2idHasher, events });
   const storedUsers = () => store.db.selectFrom('users').selectAll().execute();
 
   beforeEach(async () => {
-    store = await aDatabase<AuthDB>(authMigrations);
+    store = await aDatabase<AuthDB>(authMigrations, kind);
     events = recordingSink();
   });
   afterEach(() => store.dispose());

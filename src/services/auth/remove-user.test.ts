@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDatabase, aRegistration, authDeps, type TestDatabase } from '../../../test/support/builders.ts';
 import { authMigrations, getUser, register, removeUser, type AuthDB } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
-describe('removeUser', () => {
+describe.each(STORES)('removeUser · %s', (kind) => {
   let store: TestDatabase<AuthDB>;
   beforeEach(async () => {
-    store = await aDatabase<AuthDB>(authMigrations);
+    store = await aDatabase<AuthDB>(authMigrations, kind);
   });
   afterEach(() => store.dispose());
 

@@ -2,11 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { aDatabase, billingDeps, type TestDatabase } from '../../../test/support/builders.ts';
 import { billingMigrations, getAccount, openAccount, type BillingDB } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
-describe('billing accounts', () => {
+describe.each(STORES)('billing accounts · %s', (kind) => {
   let store: TestDatabase<BillingDB>;
   beforeEach(async () => {
-    store = await aDatabase<BillingDB>(billingMigrations);
+    store = await aDatabase<BillingDB>(billingMigrations, kind);
   });
   afterEach(() => store.dispose());
 
@@ -38,7 +39,8 @@ describe('billing accounts', () => {
     await openAccount(billingDeps(store.db), 'user-1');
 
     await expect(sql`UPDATE accounts SET balance = -1 WHERE user_id = 'user-1'`.execute(store.db)).rejects.toThrow(
-      /CHECK constraint failed/,
+      // SQLite's words, and PostgreSQL's
+      /CHECK constraint failed|violates check constraint/,
     );
     expect(await getAccount({ db: store.db }, 'user-1')).toMatchObject({ ok: true, value: { balance: 0 } });
   });

@@ -3,8 +3,9 @@ import { sql } from 'kysely';
 import { MAX_AMOUNT } from '../kernel/index.ts';
 import { aDatabase, billingDeps, type TestDatabase } from '../../../test/support/builders.ts';
 import { billingMigrations, deposit, getAccount, openAccount, type BillingDB, type BillingDeps } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
-describe('deposit', () => {
+describe.each(STORES)('deposit · %s', (kind) => {
   let store: TestDatabase<BillingDB>;
   let deps: BillingDeps;
   const balance = async (userId = 'user-1') => {
@@ -13,7 +14,7 @@ describe('deposit', () => {
   };
 
   beforeEach(async () => {
-    store = await aDatabase<BillingDB>(billingMigrations);
+    store = await aDatabase<BillingDB>(billingMigrations, kind);
     deps = billingDeps(store.db);
     await openAccount(deps, 'user-1');
   });

@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDatabase, aPaymentRequest, billingDeps, type TestDatabase } from '../../../test/support/builders.ts';
 import { billingMigrations, deposit, getLedger, openAccount, pay, type BillingDB, type BillingDeps } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
-describe('billing ledger', () => {
+describe.each(STORES)('billing ledger · %s', (kind) => {
   let store: TestDatabase<BillingDB>;
   let deps: BillingDeps;
 
   beforeEach(async () => {
-    store = await aDatabase<BillingDB>(billingMigrations);
+    store = await aDatabase<BillingDB>(billingMigrations, kind);
     deps = billingDeps(store.db);
     await openAccount(deps, 'user-1');
     await openAccount(deps, 'user-2');

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRandom } from '../../measure/random.ts';
 import { aDatabase, aPaymentRequest, billingDeps, recordingSink, type RecordingSink, type TestDatabase } from '../../../test/support/builders.ts';
 import { billingMigrations, declinePayment, deposit, getAccount, getPayment, openAccount, pay, type BillingDB, type BillingDeps, type BillingEvent } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
-describe('pay', () => {
+describe.each(STORES)('pay · %s', (kind) => {
   let store: TestDatabase<BillingDB>;
   let deps: BillingDeps;
   let events: RecordingSink<BillingDB, BillingEvent>;
@@ -14,7 +15,7 @@ describe('pay', () => {
   const fund = (amount: number) => deposit(deps, { userId: 'user-1', amount });
 
   beforeEach(async () => {
-    store = await aDatabase<BillingDB>(billingMigrations);
+    store = await aDatabase<BillingDB>(billingMigrations, kind);
     events = recordingSink();
     deps = billingDeps(store.db, { events });
     await openAccount(deps, 'user-1');

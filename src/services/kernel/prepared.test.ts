@@ -2,6 +2,7 @@ import type { Kysely, Migration } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDatabase, type TestDatabase } from '../../../test/support/builders.ts';
 import { prepared, withTx } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
 interface StockDb {
   stock: { sku: string; count: number; note: string | null };
@@ -31,10 +32,10 @@ const take = prepared((db: Kysely<StockDb>, p: { sku: string; amount: number }) 
     .returning(['count', 'note']),
 );
 
-describe('prepared', () => {
+describe.each(STORES)('prepared · %s', (kind) => {
   let store: TestDatabase<StockDb>;
   beforeEach(async () => {
-    store = await aDatabase<StockDb>(migrations);
+    store = await aDatabase<StockDb>(migrations, kind);
   });
   afterEach(async () => {
     await store.dispose();

@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aContact, aDatabase, anOutcome, fixedClock, notificationDeps, type TestDatabase } from '../../../test/support/builders.ts';
 import { localContacts, notificationMigrations, notifyOrderOutcome, rememberContact, type NotificationDB } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
-describe('contacts', () => {
+describe.each(STORES)('contacts · %s', (kind) => {
   let store: TestDatabase<NotificationDB>;
   const deps = () => ({ db: store.db, clock: fixedClock() });
 
   beforeEach(async () => {
-    store = await aDatabase<NotificationDB>(notificationMigrations);
+    store = await aDatabase<NotificationDB>(notificationMigrations, kind);
   });
   afterEach(() => store.dispose());
 

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aContact, aDatabase, anOutcome, contactsOf, fixedClock, notificationDeps, type FixedClock, type TestDatabase } from '../../../test/support/builders.ts';
 import { listNotifications, notificationMigrations, notifyOrderOutcome, type NotificationDB, type NotificationDeps } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
-describe('listNotifications', () => {
+describe.each(STORES)('listNotifications · %s', (kind) => {
   let store: TestDatabase<NotificationDB>;
   let clock: FixedClock;
   let deps: NotificationDeps;
@@ -13,7 +14,7 @@ describe('listNotifications', () => {
   };
 
   beforeEach(async () => {
-    store = await aDatabase<NotificationDB>(notificationMigrations);
+    store = await aDatabase<NotificationDB>(notificationMigrations, kind);
     clock = fixedClock();
     deps = notificationDeps(store.db, { clock, contacts: contactsOf(aContact({ userId: 'user-1' }), aContact({ userId: 'user-2' })) });
   });

@@ -11,8 +11,9 @@ import {
   type TestDatabase,
 } from '../../../test/support/builders.ts';
 import { notificationMigrations, notifyOrderOutcome, type Contact, type ContactDirectory, type NotificationDB } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
-describe('notifyOrderOutcome', () => {
+describe.each(STORES)('notifyOrderOutcome · %s', (kind) => {
   let store: TestDatabase<NotificationDB>;
   let delivery: RecordingDelivery;
   const ada = aContact({ userId: 'user-1', name: 'Ada', email: 'ada@example.com' });
@@ -20,7 +21,7 @@ describe('notifyOrderOutcome', () => {
   const storedMessages = () => store.db.selectFrom('notifications').selectAll().execute();
 
   beforeEach(async () => {
-    store = await aDatabase<NotificationDB>(notificationMigrations);
+    store = await aDatabase<NotificationDB>(notificationMigrations, kind);
     delivery = recordingDelivery();
   });
   afterEach(() => store.dispose());

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDatabase, anOrderRequest, fixedClock, orderDeps, recordingSink, type FixedClock, type RecordingSink, type TestDatabase } from '../../../test/support/builders.ts';
 import { applyPaymentOutcome, createOrder, getOrder, orderMigrations, type Order, type OrderDB, type OrderDeps, type OrderEvent } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
-describe('applyPaymentOutcome', () => {
+describe.each(STORES)('applyPaymentOutcome · %s', (kind) => {
   let store: TestDatabase<OrderDB>;
   let events: RecordingSink<OrderDB, OrderEvent>;
   let clock: FixedClock;
@@ -11,7 +12,7 @@ describe('applyPaymentOutcome', () => {
   const finished = () => events.recorded.filter((r) => r.event.type === 'order.finished');
 
   beforeEach(async () => {
-    store = await aDatabase<OrderDB>(orderMigrations);
+    store = await aDatabase<OrderDB>(orderMigrations, kind);
     events = recordingSink();
     clock = fixedClock();
     deps = orderDeps(store.db, { events, clock });

@@ -1,15 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDatabase, anOrderRequest, orderDeps, recordingSink, type RecordingSink, type TestDatabase } from '../../../test/support/builders.ts';
 import { createOrder, orderMigrations, type OrderDB, type OrderDeps, type OrderEvent } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
-describe('createOrder', () => {
+describe.each(STORES)('createOrder · %s', (kind) => {
   let store: TestDatabase<OrderDB>;
   let events: RecordingSink<OrderDB, OrderEvent>;
   let deps: OrderDeps;
   const storedOrders = () => store.db.selectFrom('orders').selectAll().execute();
 
   beforeEach(async () => {
-    store = await aDatabase<OrderDB>(orderMigrations);
+    store = await aDatabase<OrderDB>(orderMigrations, kind);
     events = recordingSink();
     deps = orderDeps(store.db, { events });
   });

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDatabase, anOrderRequest, fixedClock, orderDeps, type FixedClock, type TestDatabase } from '../../../test/support/builders.ts';
 import { createOrder, getOrder, listIdempotencyKeys, listOrders, orderMigrations, type Order, type OrderDB, type OrderDeps } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
-describe('order queries', () => {
+describe.each(STORES)('order queries · %s', (kind) => {
   let store: TestDatabase<OrderDB>;
   let clock: FixedClock;
   let deps: OrderDeps;
@@ -13,7 +14,7 @@ describe('order queries', () => {
   };
 
   beforeEach(async () => {
-    store = await aDatabase<OrderDB>(orderMigrations);
+    store = await aDatabase<OrderDB>(orderMigrations, kind);
     clock = fixedClock();
     deps = orderDeps(store.db, { clock });
   });

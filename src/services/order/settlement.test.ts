@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDatabase, anOrderRequest, fixedClock, orderDeps, type FixedClock, type TestDatabase } from '../../../test/support/builders.ts';
 import { applyPaymentOutcome, createOrder, markSettled, orderMigrations, pendingSince, type Order, type OrderDB, type OrderDeps } from './index.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
-describe('settlement bookkeeping', () => {
+describe.each(STORES)('settlement bookkeeping · %s', (kind) => {
   let store: TestDatabase<OrderDB>;
   let clock: FixedClock;
   let deps: OrderDeps;
@@ -13,7 +14,7 @@ describe('settlement bookkeeping', () => {
   };
 
   beforeEach(async () => {
-    store = await aDatabase<OrderDB>(orderMigrations);
+    store = await aDatabase<OrderDB>(orderMigrations, kind);
     clock = fixedClock();
     deps = orderDeps(store.db, { clock });
   });

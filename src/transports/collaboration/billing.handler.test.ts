@@ -4,6 +4,7 @@ import { createEventTables, newEnvelope, type DeliveryContext, type EventTables 
 import { getAccount, openAccount, billingMigrations, type BillingDB } from '../../services/billing/index.ts';
 import { aDatabase, billingDeps, type TestDatabase } from '../../../test/support/builders.ts';
 import { payOnOrderCreated } from './billing.handler.ts';
+import { STORES } from '../../../test/support/stores.ts';
 
 const delivery = (deliveryCount: number): DeliveryContext => ({
   deliveryCount,
@@ -13,10 +14,10 @@ const delivery = (deliveryCount: number): DeliveryContext => ({
   traceparent: undefined,
 });
 
-describe('billing consumes order.created (collaboration)', () => {
+describe.each(STORES)('billing consumes order.created (collaboration) · %s', (kind) => {
   let t: TestDatabase<BillingDB>;
   beforeEach(async () => {
-    t = await aDatabase<BillingDB>(billingMigrations);
+    t = await aDatabase<BillingDB>(billingMigrations, kind);
     await createEventTables(t.db);
   });
   afterEach(() => t.dispose());

@@ -19,8 +19,11 @@ import {
   type EventHandler,
   type OutboxRelay,
   type RunningConsumer,
+  type StreamDefinition,
 } from '../../platform/events/index.ts';
-import { NATS_CLIENT_OPTIONS } from '../../platform/events/connection.ts';
+import { brokerHealthProbe, type BrokerHealthProbe } from '../../platform/events/broker-health.ts';
+import { consumerLeader, whileBrokerRecovers } from '../../platform/events/transient.ts';
+import { NATS_CLIENT_OPTIONS, NATS_RECONNECT_OPTIONS, natsServers } from '../../platform/events/connection.ts';
 import type { ServiceMetrics } from '../../platform/metrics.ts';
 import { recordConsume, recordPublish } from '../../platform/spans.ts';
 import { currentTraceparent, traceContext } from '../../platform/trace-context.ts';
@@ -70,6 +73,8 @@ export interface EventBusOptions {
   readonly metrics: ServiceMetrics;
   /** pino level of the relay's and consumers' logs (dead letters are warnings); default 'warn' */
   readonly logLevel?: string;
+  /** replicas of every stream and consumer (BusConfig.replicas); default the server's, 1 */
+  readonly replicas?: number;
 }
 
 export interface EventBus {
@@ -91,6 +96,13 @@ export interface EventBus {
 const CONSUMER_LIMITS = { maxAckPending: 1024, ackWaitMs: 5_000, backoffMs: [5_000, 10_000, 20_000, 30_000], maxDeliver: 6 };
 /** handlers of one consumer running at once; events of different orders are independent */
 const CONSUMER_CONCURRENCY = 16;
+/**
+ * ms a pull request lives on a cluster. A pull waits on the consumer's leader; when that node is lost
+ * the pull is lost with it, and the client notices by two missed idle heartbeats (half this each), then
+ * pulls from the new leader. 5 s bounds that to about 5 s instead of the client's default 30 s, for one
+ * small request per consumer every 5 s while idle. On one server a leader never moves: the default stays.
+ */
+const CLUSTER_PULL_EXPIRES_MS = 5_000;
 /** ms; the relay's poll catches rows whose wake-up was missed (a restart), it is not the normal path */
 const RELAY_POLL_MS = 500;
 
@@ -98,13 +110,20 @@ export function eventBus(opts: EventBusOptions): EventBus {
   const ns = opts.namespace;
   // Dead letters, retries after errors and broker trouble go to stderr, so they show in `up`'s output.
   const log = pino({ base: { component: 'events', service: opts.service }, level: opts.logLevel ?? 'warn' }, logDestination());
-  const streams = streamsFor(ns);
+  const replicas = opts.replicas;
+  const streams = withReplicas(streamsFor(ns), replicas);
   const subscriptions: Subscription<any>[] = [];
   const consumers = new Map<string, RunningConsumer>();
   let relay: OutboxRelay | undefined;
   let nc: NatsConnection | undefined;
+  let broker: BrokerHealthProbe | undefined;
 
-  const consumerDefinition = (declared: ConsumerDeclaration) => ({ durable: declared.durable, filterSubject: `${ns}.${declared.subject}`, ...CONSUMER_LIMITS });
+  const consumerDefinition = (declared: ConsumerDeclaration) => ({
+    durable: declared.durable,
+    filterSubject: `${ns}.${declared.subject}`,
+    ...CONSUMER_LIMITS,
+    ...(replicas ? { replicas } : {}),
+  });
 
   return {
     publisher<DB, E>(encode: (event: E) => OutgoingMessage): EventSink<DB, E> {
@@ -132,18 +151,22 @@ export function eventBus(opts: EventBusOptions): EventBus {
       await createEventTables(opts.db);
       nc = await connect({
         ...NATS_CLIENT_OPTIONS,
-        servers: opts.url,
+        // Every seed: a service starting while one node of a cluster is down still connects.
+        servers: natsServers(opts.url),
         name: `interplay-${ns}-${opts.service}`,
-        // A broker restart must not end the service's connection: by default the client gives up
-        // after 10 attempts 2 s apart, and a broker down longer would leave the service deaf for good.
-        // Attempts every 250 ms cost nothing while it is down and find it soon after it is back.
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 250,
+        ...NATS_RECONNECT_OPTIONS,
       });
-      const jsm = await jetstreamManager(nc);
+      // A service may start while its cluster elects a leader (chaos restarts it while a node is down):
+      // the JetStream API answers 503 until then, so each start-up call waits that out (transient.ts).
+      const connection = nc;
+      const jsm = await whileBrokerRecovers(() => jetstreamManager(connection), { what: 'jetstream', log });
       const js = jetstream(nc);
-      for (const def of Object.values(streams)) await ensureStream(jsm, def);
-      for (const declared of opts.consumers) await ensureConsumer(jsm, streams[declared.source].name, consumerDefinition(declared));
+      const settle = <T>(what: string, call: () => Promise<T>) => whileBrokerRecovers(call, { what, log });
+      for (const def of Object.values(streams)) await settle(`stream ${def.name}`, () => ensureStream(jsm, def));
+      broker = brokerHealthProbe({ nc, jsm, streams: [streams.ORDERS.name, streams.BILLING.name, streams.AUTH.name], replicas: replicas ?? 1 });
+      for (const declared of opts.consumers) {
+        await settle(`consumer ${declared.durable}`, () => ensureConsumer(jsm, streams[declared.source].name, consumerDefinition(declared)));
+      }
       if (opts.publishes) {
         relay = startOutboxRelay({
           db: opts.db,
@@ -165,8 +188,11 @@ export function eventBus(opts: EventBusOptions): EventBus {
       for (const sub of subscriptions) {
         const stream = streams[sub.source].name;
         // Made above when the system declares it; a subscription of its own is made here.
-        if (!opts.consumers.some((declared) => declared.durable === sub.durable)) await ensureConsumer(jsm, stream, consumerDefinition(sub));
-        const consumer = await startConsumer({
+        if (!opts.consumers.some((declared) => declared.durable === sub.durable)) {
+          await settle(`consumer ${sub.durable}`, () => ensureConsumer(jsm, stream, consumerDefinition(sub)));
+        }
+        if ((replicas ?? 1) > 1) await settle(`leader of ${sub.durable}`, () => consumerLeader(jsm, stream, sub.durable));
+        const consumer = await settle(`consume ${sub.durable}`, () => startConsumer({
           js,
           stream,
           durable: sub.durable,
@@ -175,6 +201,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
           concurrency: CONSUMER_CONCURRENCY,
           log,
           prefetch: CONSUMER_CONCURRENCY * 4,
+          ...((replicas ?? 1) > 1 ? { pullExpiresMs: CLUSTER_PULL_EXPIRES_MS } : {}),
           handler: (envelope, ctx) => {
             const self = childTraceparent(ctx.traceparent);
             return traceContext.run({ traceparent: self }, async () => {
@@ -185,7 +212,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
               return outcome;
             });
           },
-        });
+        }));
         consumers.set(sub.durable, consumer);
       }
     },
@@ -202,17 +229,24 @@ export function eventBus(opts: EventBusOptions): EventBus {
       const stats = relay?.stats();
       const all = [...consumers];
       return {
-        ...(stats ? { outbox: { published: stats.published, pending: stats.pending, lastError: stats.lastError ?? null } } : {}),
+        ...(stats ? { outbox: { published: stats.published, pending: stats.pending, refused: stats.refused, lastError: stats.lastError ?? null } } : {}),
         consumers: Object.fromEntries(all.map(([durable, consumer]) => [durable, consumer.stats()])),
         deadLetters: all.reduce((n, [, c]) => n + c.stats().dead, 0),
+        ...(broker ? { nats: broker.read() } : {}),
       };
     },
   };
 }
 
+/** The streams with `replicas` copies each, when set. */
+function withReplicas<K extends string>(defs: Record<K, StreamDefinition>, replicas: number | undefined): Record<K, StreamDefinition> {
+  if (!replicas) return defs;
+  return Object.fromEntries(Object.entries<StreamDefinition>(defs).map(([k, def]) => [k, { ...def, replicas }])) as Record<K, StreamDefinition>;
+}
+
 /** Removes a namespace's streams: the end of a system whose data directory was temporary. */
 export async function removeStreams(url: string, namespace: string): Promise<void> {
-  const nc = await connect({ servers: url, name: `interplay-${namespace}-cleanup` });
+  const nc = await connect({ servers: natsServers(url), name: `interplay-${namespace}-cleanup` });
   try {
     const jsm = await jetstreamManager(nc);
     for (const def of Object.values(streamsFor(namespace))) await jsm.streams.delete(def.name).catch(() => false);
