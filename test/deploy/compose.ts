@@ -58,7 +58,10 @@ export class ComposeProject {
   compose(args: readonly string[], timeoutMs = COMPOSE_TIMEOUT_MS) {
     const [file, ...pre] = this.command;
     const full = [...pre, '--project-directory', this.opts.repo, '-f', join(this.opts.repo, 'docker-compose.yml'), '--env-file', this.envFile, '-p', this.opts.name, ...args];
-    return runOk(file!, full, { cwd: this.opts.repo, timeoutMs });
+    // Removing a container on the vfs driver deletes a whole copy of its image: longer than compose v1's
+    // default 60 s HTTP read timeout when several go at once.
+    const env = { ...process.env, COMPOSE_HTTP_TIMEOUT: String(Math.ceil(timeoutMs / 1000)) };
+    return runOk(file!, full, { cwd: this.opts.repo, timeoutMs, env });
   }
 
   /** Waits for every container to run and be healthy (deploy/compose-wait.sh, as `npm run compose:wait`). */
