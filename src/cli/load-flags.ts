@@ -28,6 +28,8 @@ export interface LoadFlags extends StoreFlags {
   readonly replicas?: Record<string, number>;
   readonly baseUrl?: string;
   readonly sink?: { readonly host: string; readonly port: number };
+  /** with --topology external: a compose project whose containers' CPU and memory the engine reports */
+  readonly dockerProject?: string;
   /** a saved `interplay calibrate --json`, to print each style's efficiency against the machine's ceiling */
   readonly calibration?: string;
   /** measure the machine's primitives before the load, for the same */
@@ -73,6 +75,7 @@ export function addLoadFlags(command: Command, defaults: { readonly topology?: '
         'with --topology external: serve the delivery sink here; start the system with --webhook http://HOST:PORT/deliveries so completions can be timed',
       ).argParser(parseHostPort),
     )
+    .option('--docker-project <name>', "with --topology external: report each container's CPU and memory of this compose project (docker-compose -p NAME) from the Docker engine")
     .option('--out <dir>', 'where the reports go (default reports/<timestamp>): bench writes run.json and summary.md; compare <style>/run.json, compare.json and summary.md')
     .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
     .option('--find-max', 'ramp the open-loop rate from --rate up, ×1.5 a step, and report the highest rate held')
@@ -87,11 +90,13 @@ export function benchOptions(flags: LoadFlags, argv: readonly string[]): Omit<Be
   if (flags.baseUrl && flags.topology !== 'external') throw new UsageError('--base-url goes with --topology external');
   if (flags.sink && flags.topology !== 'external') throw new UsageError('--sink goes with --topology external');
   if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
+  if (flags.dockerProject && flags.topology !== 'external') throw new UsageError('--docker-project goes with --topology external');
   return {
     topology: flags.topology,
     replicas: flags.replicas,
     baseUrl: flags.baseUrl,
     sink: flags.sink,
+    ...(flags.dockerProject ? { dockerProject: flags.dockerProject } : {}),
     mode: flags.connections === undefined ? 'open' : 'closed',
     rate: flags.rate,
     connections: flags.connections,

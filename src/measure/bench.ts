@@ -14,6 +14,7 @@ import { createJsonClient } from './http-client.ts';
 import { scrapeMetrics } from './metrics-snapshot.ts';
 import { processTreeUsage, processUsage, type ProcessUsage } from './proc.ts';
 import { ownDatabase, storageText } from './bench-store.ts';
+import { composeProjectUsage } from './containers.ts';
 import { acceptedOrderId, LIMITED, placeOrder, SHED } from './place-order.ts';
 import { startSink, type DeliverySink } from './sink.ts';
 import { aggregate } from './aggregate.ts';
@@ -31,6 +32,8 @@ export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv' | 'store'
   readonly replicas?: Readonly<Record<string, number>>;
   /** external: the system to load */
   readonly baseUrl?: string;
+  /** external: a compose project whose containers' CPU and memory the Docker engine reports, per compose service */
+  readonly dockerProject?: string;
   /** external: where the delivery sink listens (the system's --webhook points at it); default a free loopback port */
   readonly sink?: { readonly host: string; readonly port: number };
   /** environment variables for the system the bench starts, over this process's */
@@ -89,6 +92,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
       ...(await measuredProcesses(system.url, topology, system.pid, nats?.pids ?? (nats?.pid ? [nats.pid] : []))),
       ...(database?.pid ? [{ name: 'postgres', pid: database.pid, tree: true }] : []),
     ];
+    const sampleUsage = opts.dockerProject ? containerSampler(opts.dockerProject) : () => usages(measured);
 
     opts.onPhase?.('setup');
     const { tokens } = await (opts.setup ?? ((url: string) => prepareUsers(url, opts.users)))(system.url);
@@ -97,7 +101,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
     cleanups.push(() => client.close());
 
     const metricsBefore = await scrapeMetrics(system.url);
-    const processesBefore = await usages(measured);
+    const processesBefore = await sampleUsage();
     const orders: RawOrder[] = [];
     const ticks: LoadTick[] = [];
     /** the measured window's start on the run's clock: the first intended send after the warm-up */
@@ -142,7 +146,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
     );
     opts.onPhase?.('collect');
     const metricsAfter = await scrapeMetrics(system.url);
-    const processesAfter = await usages(measured);
+    const processesAfter = await sampleUsage();
     const deliveries = orders.flatMap((o) => {
       const d = sink.delivery(o.id);
       return d ? [{ orderId: d.orderId, type: d.type, receivedAt: d.receivedAt }] : [];
@@ -165,7 +169,10 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
         argv: opts.argv ?? [],
         store: opts.store?.kind ?? 'sqlite',
       },
-      environment: { ...(await environment(opts.style, topology, load.startedAt)), storage: storageText(opts.store, external) },
+      environment: {
+        ...(await environment(opts.style, opts.dockerProject ? `external: compose project ${opts.dockerProject}, CPU and memory per container from the Docker engine` : topology, load.startedAt)),
+        storage: storageText(opts.store, external),
+      },
       load,
       timelineOrigin,
       windowStart,
@@ -219,6 +226,9 @@ async function measuredProcesses(url: string, topology: string, childPid: number
   const listed = (health.processes ?? []).flatMap((p) => (typeof p.pid === 'number' ? [{ name: p.service, pid: p.pid }] : []));
   return [...listed, { name: 'supervisor', pid: childPid }, ...out];
 }
+
+/** The compose project's containers as the processes of the run, read from the engine (see containers.ts). */
+const containerSampler = (project: string) => async (): Promise<Record<string, ProcessUsage | undefined>> => composeProjectUsage(project);
 
 async function usages(processes: readonly Measured[]): Promise<Record<string, ProcessUsage | undefined>> {
   const out: Record<string, ProcessUsage | undefined> = {};

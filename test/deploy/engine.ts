@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { access, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run, runOk } from './exec.ts';
+
+export interface Engine {
+  /** true when this test started dockerd and will stop it */
+  readonly started: boolean;
+  /** where the started engine logs */
+  readonly log?: string;
+  stop(): Promise<void>;
+}
+
+/** ms; dockerd on vfs starts in a few seconds; longer means it failed */
+const ENGINE_START_TIMEOUT_MS = 60_000;
+/** ms; it stops its containers' leftovers and exits within seconds */
+const ENGINE_STOP_TIMEOUT_MS = 30_000;
+const DOCKERD_PATHS = ['/usr/sbin/dockerd', '/usr/bin/dockerd'];
+
+const answers = async (): Promise<boolean> => (await run('docker', ['info', '--format', '{{.ServerVersion}}'])).code === 0;
+
+/**
+ * A Docker engine to test on: the one that answers, else a dockerd started here with the vfs storage
+ * driver (overlayfs is not available inside the containers this project is developed in), stopped again
+ * by stop(). Its images stay in /var/lib/docker, so the next run builds nothing it built before.
+ */
+export async function ensureEngine(): Promise<Engine> {
+  if (await answers()) return { started: false, stop: async () => {} };
+  const dockerd = await firstExisting(DOCKERD_PATHS);
+  if (!dockerd) throw new Error('no Docker engine answers and dockerd is not installed (apt-get install docker.io)');
+  const dir = await mkdtemp(join(tmpdir(), 'interplay-dockerd-'));
+  const log = join(dir, 'dockerd.log');
+  const out = openSync(log, 'a');
+  const child = spawn(dockerd, ['--storage-driver=vfs'], { stdio: ['ignore', out, out], detached: true });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + ENGINE_START_TIMEOUT_MS;
+  while (!(await answers())) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`dockerd did not start; see ${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return {
+    started: true,
+    log,
+    async stop() {
+      child.kill('SIGTERM');
+      const stopped = await Promise.race([exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), ENGINE_STOP_TIMEOUT_MS))]);
+      if (!stopped) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Builds the stand-ins of the registry images that are missing (deploy/standins/build.sh). */
+export async function ensureStandins(repo: string): Promise<void> {
+  await runOk(join(repo, 'deploy/standins/build.sh'), [], { cwd: repo, timeoutMs: 900_000 });
+}
+
+async function firstExisting(paths: readonly string[]): Promise<string | undefined> {
+  for (const path of paths) {
+    if (await access(path).then(() => true, () => false)) return path;
+  }
+  return undefined;
+}
