@@ -21,12 +21,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const rendered: Record<Style, K8sObject[]> = Object.fromEntries(STYLES.map((s) => [s, renderKustomization(join(ROOT, 'deploy/k8s/overlays', s))])) as never;
 
-/**
- * Named in the lead's shared contract and read by `interplay service` once the PostgreSQL store and the NATS
- * cluster land (their branches add the options). Only widens what is allowed: once the command reads them,
- * serviceEnvNames() finds them too and this list can go.
- */
-const CONTRACT_NOT_YET_IN_COMMAND = ['INTERPLAY_STORE', 'DATABASE_URL', 'INTERPLAY_DATABASE_PREFIX', 'INTERPLAY_DATABASE_POOL', 'INTERPLAY_STREAM_REPLICAS'];
 
 describe.each(STYLES)('deploy/k8s/overlays/%s', (style) => {
   const objects = rendered[style];
@@ -57,7 +51,8 @@ describe.each(STYLES)('deploy/k8s/overlays/%s', (style) => {
     const read = serviceEnvNames();
     expect(read).toContain('INTERPLAY_STYLE');
     expect(read).toContain('INTERPLAY_SERVICE_SECRET');
-    const allowed = new Set([...read, ...CONTRACT_NOT_YET_IN_COMMAND]);
+    expect(read).toContain('DATABASE_URL');
+    const allowed = new Set(read);
     for (const [kind, deployment] of deployments) {
       const names = [...containerEnv(objects, deployment.spec.template.spec.containers[0]!).keys()];
       expect(names.filter((n) => !allowed.has(n)), kind).toEqual([]);

@@ -25,7 +25,7 @@ let image = '';
 
 beforeAll(async () => {
   engine = await ensureEngine();
-  results.engine = engine.started ? `started here (vfs), log ${engine.log}` : 'already running';
+  results.engine = engine.started ? `started here (${engine.driver}), log ${engine.log}` : `already running (${engine.driver})`;
   const standinsAt = Date.now();
   await ensureStandins(REPO);
   results.standinsMs = Date.now() - standinsAt;

@@ -8,6 +8,8 @@ import { run, runOk } from './exec.ts';
 export interface Engine {
   /** true when this test started dockerd and will stop it */
   readonly started: boolean;
+  /** the storage driver the engine runs with (overlay2, vfs…) */
+  readonly driver: string;
   /** where the started engine logs */
   readonly log?: string;
   stop(): Promise<void>;
@@ -20,20 +22,23 @@ const ENGINE_STOP_TIMEOUT_MS = 30_000;
 const DOCKERD_PATHS = ['/usr/sbin/dockerd', '/usr/bin/dockerd'];
 
 const answers = async (): Promise<boolean> => (await run('docker', ['info', '--format', '{{.ServerVersion}}'])).code === 0;
+const storageDriver = async (): Promise<string> => (await run('docker', ['info', '--format', '{{.Driver}}'])).stdout.trim();
 
 /**
- * A Docker engine to test on: the one that answers, else a dockerd started here with the vfs storage
- * driver (overlayfs is not available inside the containers this project is developed in), stopped again
- * by stop(). Its images stay in /var/lib/docker, so the next run builds nothing it built before.
+ * A Docker engine to test on: the one that answers, else a dockerd started here and stopped again by
+ * stop(). dockerd picks its storage driver itself: overlay2 where the kernel mounts overlayfs (a cold
+ * build then takes minutes), else down its list to vfs, which copies every layer whole (a cold build
+ * then takes about 20 minutes on 2 cores). Its images stay in /var/lib/docker, so the next run builds
+ * nothing it built before.
  */
 export async function ensureEngine(): Promise<Engine> {
-  if (await answers()) return { started: false, stop: async () => {} };
+  if (await answers()) return { started: false, driver: await storageDriver(), stop: async () => {} };
   const dockerd = await firstExisting(DOCKERD_PATHS);
   if (!dockerd) throw new Error('no Docker engine answers and dockerd is not installed (apt-get install docker.io)');
   const dir = await mkdtemp(join(tmpdir(), 'interplay-dockerd-'));
   const log = join(dir, 'dockerd.log');
   const out = openSync(log, 'a');
-  const child = spawn(dockerd, ['--storage-driver=vfs'], { stdio: ['ignore', out, out], detached: true });
+  const child = spawn(dockerd, [], { stdio: ['ignore', out, out], detached: true });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + ENGINE_START_TIMEOUT_MS;
   while (!(await answers())) {
@@ -45,6 +50,7 @@ export async function ensureEngine(): Promise<Engine> {
   }
   return {
     started: true,
+    driver: await storageDriver(),
     log,
     async stop() {
       child.kill('SIGTERM');
