@@ -9,7 +9,7 @@ import { ComposeProject } from './compose.ts';
 import { ensureEngine, ensureStandins, type Engine } from './engine.ts';
 import { buildImage } from './image.ts';
 import { run, runOk } from './exec.ts';
-import { freePort, killUnderLoad, type KillOutcome } from './system.ts';
+import { freePort, killUnderLoad, type Kill, type KillOutcome } from './system.ts';
 
 /**
  * The shipped artefacts on a real Docker engine: the image built from the Dockerfile, and the whole
@@ -72,28 +72,62 @@ describe('the image', () => {
   });
 });
 
-/** the orders' kills: order replica 1 early, the single notification service later */
-const KILLS = [
+/**
+ * The cases: every style on one nats-server, and the notification style on the nats-cluster profile
+ * (3 nodes, streams with 3 replicas). billing and order run 2 replicas each. Under load, order replica 1
+ * is killed early and the single notification service later; in the cluster case a NATS node instead.
+ */
+interface DeployCase {
+  readonly name: string;
+  readonly style: Style;
+  readonly profiles: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly scale: readonly string[];
+  readonly kills: readonly Kill[];
+}
+const KILLS: readonly Kill[] = [
   { service: 'order', number: 1, atMs: 3_000 },
   { service: 'notification', number: 1, atMs: 6_000 },
 ];
+const SCALE = ['--scale', 'order=2', '--scale', 'billing=2'];
+/** as .env.example shows for the nats-cluster profile */
+const CLUSTER_ENV = {
+  NATS_ROUTES: '--cluster_name interplay --cluster nats://0.0.0.0:6222 --routes nats://nats:6222,nats://nats-2:6222,nats://nats-3:6222',
+  NATS_URL: 'nats://nats:4222,nats://nats-2:4222,nats://nats-3:4222',
+  INTERPLAY_STREAM_REPLICAS: '3',
+};
+const CASES: readonly DeployCase[] = [
+  ...STYLES.map((style) => ({ name: style, style, profiles: [], env: {}, scale: SCALE, kills: KILLS })),
+  {
+    name: 'notification on a 3-node NATS cluster',
+    style: 'notification',
+    profiles: ['nats-cluster'],
+    env: CLUSTER_ENV,
+    scale: [...SCALE, '--scale', 'notification=2'],
+    kills: [
+      { service: 'nats-2', number: 1, atMs: 3_000 },
+      { service: 'order', number: 1, atMs: 6_000 },
+    ],
+  },
+];
 
-describe.each(STYLES)('docker-compose.yml in the %s style', (style: Style) => {
+describe.each(CASES)('docker-compose.yml: $name', ({ name, style, profiles, env, scale, kills }: DeployCase) => {
   let project: ComposeProject;
   let baseUrl = '';
   const mine: Record<string, unknown> = {};
 
   beforeAll(async () => {
-    results[style] = mine;
+    results[name] = mine;
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     project = await ComposeProject.create({
       repo: REPO,
-      name: `interplay-deploy-${style}-${process.pid}`,
-      env: { INTERPLAY_STYLE: style, INTERPLAY_GATEWAY_PORT: String(port) },
+      name: `interplay-deploy-${style}${profiles.length ? `-${profiles.join('-')}` : ''}-${process.pid}`,
+      env: { ...env, INTERPLAY_STYLE: style, INTERPLAY_GATEWAY_PORT: String(port) },
+      profiles,
     });
     const upAt = Date.now();
-    await project.compose(['up', '-d', '--no-build', '--scale', 'order=2']);
+    await project.compose(['up', '-d', '--no-build', ...scale]);
     await project.waitHealthy(240);
     mine.toHealthyMs = Date.now() - upAt;
   }, 600_000);
@@ -124,10 +158,10 @@ describe.each(STYLES)('docker-compose.yml in the %s style', (style: Style) => {
   }, 240_000);
 
   it('keeps every invariant when containers are killed under load', async () => {
-    const outcome: KillOutcome = await killUnderLoad(project, { baseUrl, kills: KILLS, users: 6, rate: 10, durationMs: 10_000, settleMs: 90_000 });
+    const outcome: KillOutcome = await killUnderLoad(project, { baseUrl, kills, users: 6, rate: 10, durationMs: 10_000, settleMs: 90_000 });
     mine.kills = { ...outcome, anomalies: outcome.anomalies.length };
     expect(outcome.anomalies, renderAnomalies([...outcome.anomalies])).toEqual([]);
-    expect(outcome.kills).toHaveLength(KILLS.length);
+    expect(outcome.kills).toHaveLength(kills.length);
     expect(outcome.orders.accepted).toBeGreaterThan(30);
   }, 600_000);
 });

@@ -15,6 +15,8 @@ export interface ProjectOptions {
   readonly name: string;
   /** the values the env file holds beside the random secrets (INTERPLAY_STYLE, INTERPLAY_GATEWAY_PORT) */
   readonly env: Readonly<Record<string, string>>;
+  /** compose profiles to enable (nats-cluster) */
+  readonly profiles?: readonly string[];
 }
 
 export interface Container {
@@ -57,7 +59,8 @@ export class ComposeProject {
   /** Runs a compose subcommand on this project; throws with its output when it fails. */
   compose(args: readonly string[], timeoutMs = COMPOSE_TIMEOUT_MS) {
     const [file, ...pre] = this.command;
-    const full = [...pre, '--project-directory', this.opts.repo, '-f', join(this.opts.repo, 'docker-compose.yml'), '--env-file', this.envFile, '-p', this.opts.name, ...args];
+    const profiles = (this.opts.profiles ?? []).flatMap((p) => ['--profile', p]);
+    const full = [...pre, ...profiles, '--project-directory', this.opts.repo, '-f', join(this.opts.repo, 'docker-compose.yml'), '--env-file', this.envFile, '-p', this.opts.name, ...args];
     // Removing a container on the vfs driver deletes a whole copy of its image: longer than compose v1's
     // default 60 s HTTP read timeout when several go at once.
     const env = { ...process.env, COMPOSE_HTTP_TIMEOUT: String(Math.ceil(timeoutMs / 1000)) };
