@@ -87,12 +87,14 @@ export async function startProcesses(opts: ProcessesOptions): Promise<ProcessesS
       for (let i = 0; i < count; i++) replicas[service].push(`http://${host}:${await freePort()}`);
     }
     const gatewayPort = opts.port || (await freePort());
-    const common: Record<string, string> = {
+    const common: Record<string, string | undefined> = {
       INTERPLAY_STYLE: opts.style,
       INTERPLAY_HOST: host,
       INTERPLAY_SERVICE_SECRET: opts.serviceSecret ?? process.env['INTERPLAY_SERVICE_SECRET'] ?? newServiceSecret(),
       INTERPLAY_LOG_LEVEL: opts.logLevel ?? 'warn',
-      ...(opts.natsUrl && namespace ? { NATS_URL: opts.natsUrl, INTERPLAY_NATS_NAMESPACE: namespace } : {}),
+      // The broker is the one this launch resolved, or none (the REST style): a NATS_URL in our own
+      // environment must not reach the children, where an empty one would be refused as a bad URL.
+      ...(opts.natsUrl && namespace ? { NATS_URL: opts.natsUrl, INTERPLAY_NATS_NAMESPACE: namespace } : { NATS_URL: undefined }),
       ...(opts.limits ? limitsEnv(opts.limits) : {}),
       ...storeEnv(opts.store),
       ...(opts.natsUrl && opts.streamReplicas ? { INTERPLAY_STREAM_REPLICAS: String(opts.streamReplicas) } : {}),

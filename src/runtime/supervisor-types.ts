@@ -8,8 +8,8 @@ export interface ProcessSpec {
   /** e.g. process.execPath */
   readonly command: string;
   readonly args: readonly string[];
-  /** merged over process.env; the supervisor adds INTERPLAY_RESTARTS and INTERPLAY_REPLICA */
-  readonly env?: Readonly<Record<string, string>>;
+  /** merged over process.env (undefined removes a variable); the supervisor adds INTERPLAY_RESTARTS and INTERPLAY_REPLICA */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** working directory; default the parent's */
   readonly cwd?: string;
 }
