@@ -2,36 +2,7 @@ import type { ObservedSpan } from '../platform/observed-span.ts';
 import { hopsOf, OUTSIDE, type Hop } from './hops.ts';
 import { orderPaths, type OrderPaths, type PathOptions } from './order-path.ts';
 import { relativeCoupling, structuralCoupling, type PairCoupling, type RelativeCoupling } from './indices.ts';
-
-/** A synchronous dependency: `from` called `to` and waited for the answer. */
-export interface SyncEdge {
-  readonly from: string;
-  readonly to: string;
-  readonly calls: number;
-  /** calls inside order traces per order; null when no order was observed */
-  readonly perOrder: number | null;
-  readonly routes: readonly { readonly method: string; readonly route: string; readonly calls: number; readonly perOrder: number | null }[];
-}
-
-/** An asynchronous dependency: `publisher` publishes `subject`, `consumer` (durable `durable`) processes it. */
-export interface AsyncEdge {
-  readonly publisher: string;
-  readonly subject: string;
-  readonly consumer: string;
-  readonly durable: string;
-  readonly broker: string;
-  /** messages processed by this consumer */
-  readonly consumed: number;
-  readonly perOrder: number | null;
-}
-
-export interface DependencyGraph {
-  /** services seen, sorted; the outside caller is not one */
-  readonly services: readonly string[];
-  readonly entries: readonly { readonly service: string; readonly method: string; readonly route: string; readonly calls: number }[];
-  readonly sync: readonly SyncEdge[];
-  readonly async: readonly AsyncEdge[];
-}
+import type { AsyncEdge, DependencyGraph, SyncEdge } from './graph.ts';
 
 /** Martin's package metrics applied to services: I = Ce / (Ca + Ce), null with no dependency either way. */
 export interface Martin {

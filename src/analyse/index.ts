@@ -4,7 +4,8 @@ export { orderPaths } from './order-path.ts';
 export { relativeCoupling, structuralCoupling } from './indices.ts';
 export { mermaidFlowchart, mermaidSequence } from './mermaid.ts';
 
-export type { AsyncEdge, CouplingReport, DependencyGraph, Martin, ServiceCoupling, SyncEdge } from './coupling.ts';
+export type { CouplingReport, Martin, ServiceCoupling } from './coupling.ts';
+export type { AsyncEdge, DependencyGraph, SyncEdge } from './graph.ts';
 export type { Hop } from './hops.ts';
 export type { Milestone, OrderPaths, PathOptions } from './order-path.ts';
 export type { PairCoupling, RelativeCoupling } from './indices.ts';

@@ -1,4 +1,4 @@
-import type { DependencyGraph } from './coupling.ts';
+import type { DependencyGraph } from './graph.ts';
 
 /**
  * Structural coupling of a pair of services after Panichella, Rahman and Taibi (CLOSER 2021), over

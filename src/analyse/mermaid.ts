@@ -1,4 +1,4 @@
-import type { DependencyGraph } from './coupling.ts';
+import type { DependencyGraph } from './graph.ts';
 import { OUTSIDE, type Hop } from './hops.ts';
 
 /**

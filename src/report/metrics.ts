@@ -1,5 +1,8 @@
 import { count, mebibytes, rate, sig3 } from './format.ts';
 import type { RunReport } from './schema.ts';
+import type { MetricName } from './metric-names.ts';
+
+export { METRIC_NAMES, type MetricName } from './metric-names.ts';
 
 /**
  * What a metric measures, which decides the units a threshold may use and how a value prints:
@@ -44,11 +47,7 @@ export const METRICS = {
   'messages.bytesPerOrder': { kind: 'perOrder', of: (r) => r.messages.bytesPerOrder },
   'cost.cpuMsPerOrder': { kind: 'perOrder', of: (r) => r.cost.cpuMsPerOrder },
   'cost.rssPeakBytes': { kind: 'bytes', of: (r) => r.cost.rssPeakBytes },
-} as const satisfies Record<string, MetricDefinition>;
-
-export type MetricName = keyof typeof METRICS;
-
-export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+} as const satisfies Record<MetricName, MetricDefinition>;
 
 export const isMetricName = (name: string): name is MetricName => Object.hasOwn(METRICS, name);
 

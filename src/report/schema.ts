@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static, TArray, TNumber, TOptional } from '@sinclair/typebox';
 import { STYLES } from '../transports/wiring.ts';
-import { METRIC_NAMES, type MetricName } from './metrics.ts';
+import { METRIC_NAMES, type MetricName } from './metric-names.ts';
 import { DateTime, oneOf, type Frozen } from './schema-parts.ts';
 
 /**

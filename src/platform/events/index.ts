@@ -21,8 +21,8 @@ export { silentLog } from './log.ts';
 
 // EventEnvelope is both the schema (value) and the envelope type.
 export type { NewEnvelopeOptions, DecodeResult, EnvelopeOfStatic } from './envelope.ts';
-export type { OutboxTable, InboxTable, EventTables, OutboxEntry } from './tables.ts';
-export type { OutboxRelay, OutboxRelayOptions, OutboxRelayStats, OutboxRowClaim, SubjectTraffic } from './relay.ts';
+export type { OutboxTable, InboxTable, EventTables, OutboxEntry, OutboxRowClaim } from './tables.ts';
+export type { OutboxRelay, OutboxRelayOptions, OutboxRelayStats, SubjectTraffic } from './relay.ts';
 export type { StreamDefinition, ConsumerDefinition } from './streams.ts';
 export type {
   HandlerOutcome,

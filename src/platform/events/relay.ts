@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import type { EventTables, OutboxTable } from './tables.ts';
+import type { EventTables, OutboxRowClaim, OutboxTable } from './tables.ts';
+
 import { claimOutboxRows, releaseOutboxClaims } from './outbox-claims.ts';
 import { outboxMarks } from './outbox-marks.ts';
 import { toNatsHeaders } from './nats-headers.ts';
@@ -80,13 +81,6 @@ export interface OutboxRelayStats {
   readonly refused: number;
   readonly lastError: string | undefined;
   readonly bySubject: ReadonlyMap<string, SubjectTraffic>;
-}
-
-/** How a row is appended already claimed by a relay (appendToOutbox's `claim`). */
-export interface OutboxRowClaim {
-  readonly relayId: string;
-  /** ms since epoch */
-  readonly until: number;
 }
 
 export interface OutboxRelay {

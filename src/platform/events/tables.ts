@@ -1,9 +1,15 @@
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { EventEnvelope } from './envelope.ts';
-import type { OutboxRowClaim } from './relay.ts';
 import { prepared } from '../../services/kernel/prepared.ts';
 import { lockSchema } from '../store/dialect.ts';
+
+/** How a row is appended already claimed by a relay (appendToOutbox's `claim`). */
+export interface OutboxRowClaim {
+  readonly relayId: string;
+  /** ms since epoch */
+  readonly until: number;
+}
 
 /** One event waiting for (or done with) the relay. Written in the same transaction as the state change. */
 export interface OutboxTable {
