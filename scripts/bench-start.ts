@@ -1,19 +1,20 @@
 /**
  * What a process of the system costs to start, compiled code against a baseline, in one sitting:
  *
- *   npm run bench:start [-- --baseline REV|tsx|none] [--runs 5] [--kinds billing,order,gateway]
+ *   npm run bench:start [-- --baseline REV|tsx|none[,…]] [--runs 5] [--kinds billing,order,gateway]
  *                       [--up-runs 3] [--up-styles rest,notification] [--settle 3s]
  *
  * Per child (`interplay service KIND --style rest --port 0`, started as the processes topology starts
  * it: `node bin/interplay service KIND`): the time from spawn to its `ready` line, the CPU it spent
  * until then (utime + stime), its peak RSS (VmHWM) and its steady RSS (VmRSS `--settle` after ready).
  * Then `interplay up --topology processes` per style: spawn to `ready`, and the RSS of each of its
- * children once settled. Runs alternate between this checkout and the baseline, so a machine loaded
- * by others weighs on both columns alike; medians are printed.
+ * children once settled. Runs alternate between this checkout and the baselines, so a machine loaded
+ * by others weighs on every column alike; medians are printed.
  *
- * The baseline: a git revision checked out beside (a detached worktree, this node_modules linked,
- * built with its own `npm run build`; default `main`), `tsx` (this checkout's sources through tsx),
- * or `none`. This checkout is built first when its dist/ is stale.
+ * Each baseline (several, separated by commas, each a column): a git revision checked out beside (a
+ * detached worktree, this node_modules linked, built with its own `npm run build`; default `main`),
+ * `tsx` (this checkout's sources through tsx), or `none`. This checkout is built first when its dist/
+ * is stale.
  *
  * A benchmark, not a test: it exits 0 whatever the numbers, 1 when a run could not start, 2 on a bad option.
  */
@@ -57,7 +58,7 @@ process.once('exit', () => cleanups.forEach((clean) => clean()));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 const variants: Variant[] = [];
-if (opts.baseline !== 'none') variants.push(opts.baseline === 'tsx' ? { name: 'tsx', root: ROOT, env: { INTERPLAY_SOURCES: '1' } } : baselineCheckout(opts.baseline));
+for (const baseline of opts.baselines) variants.push(baseline === 'tsx' ? { name: 'tsx', root: ROOT, env: { INTERPLAY_SOURCES: '1' } } : baselineCheckout(baseline));
 ensureBuilt(ROOT);
 variants.push({ name: 'this checkout', root: ROOT, env: {} });
 
@@ -235,7 +236,7 @@ function options(argv: string[]) {
     };
     const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
     return {
-      baseline: values.baseline!,
+      baselines: list(values.baseline!).filter((b) => b !== 'none'),
       runs: whole('runs', values.runs!, 1),
       kinds: list(values.kinds!),
       upRuns: whole('up-runs', values['up-runs']!, 0),
