@@ -159,32 +159,33 @@ describe('a stale dist/ is never run', () => {
     expect(version.stderr).toMatch(/runs src\/ through tsx/);
   }, 60_000);
 
-  it('a fresh clone (no dist/): the first command builds dist/ on demand and runs it', async () => {
+  /** Runs `check` with the built dist/ moved aside, then puts it back. */
+  const withoutDist = async (check: () => Promise<void>) => {
     renameSync(join(root, 'dist'), join(root, 'dist.away'));
     try {
+      await check();
+    } finally {
+      rmSync(join(root, 'dist'), { recursive: true, force: true });
+      renameSync(join(root, 'dist.away'), join(root, 'dist'));
+    }
+  };
+
+  it('a fresh clone (no dist/): the first command builds dist/ on demand and runs it', () =>
+    withoutDist(async () => {
       const version = await node(bin(), ['--version'], loader);
       expect(version.code, version.stderr).toBe(0);
       expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
       expect(version.stderr).toMatch(/^interplay: runs dist\/: no dist\/: built it on demand$/m);
       expect((await node(bin(), ['--version'], loader)).stderr).toMatch(/^interplay: runs dist\/: dist\/ is fresh$/m);
-    } finally {
-      rmSync(join(root, 'dist'), { recursive: true, force: true });
-      renameSync(join(root, 'dist.away'), join(root, 'dist'));
-    }
-  }, 60_000);
+    }), 60_000);
 
-  it('a build that failed (an empty dist/) is not built over: the sources run through tsx', async () => {
-    renameSync(join(root, 'dist'), join(root, 'dist.away'));
-    try {
+  it('a build that failed (an empty dist/) is not built over: the sources run through tsx', () =>
+    withoutDist(async () => {
       mkdirSync(join(root, 'dist'));
       const version = await node(bin(), ['--version'], loader);
       expect(version.code, version.stderr).toBe(0);
       expect(version.stderr).toMatch(/^interplay: runs src\/ through tsx: no dist\/: `npm run build` compiles it$/m);
-    } finally {
-      rmSync(join(root, 'dist'), { recursive: true, force: true });
-      renameSync(join(root, 'dist.away'), join(root, 'dist'));
-    }
-  }, 60_000);
+    }), 60_000);
 
   it('without src/ (an image holds only dist/) bin/interplay runs dist/ without checking', async () => {
     renameSync(join(root, 'src'), join(root, 'src.away'));
