@@ -48,6 +48,8 @@ export function loaderChoice(root) {
   if (!existsSync(join(root, 'src'))) {
     return existsSync(main) ? { kind: 'dist', reason: 'no sources beside dist/' } : { kind: 'sources', reason: 'neither src/ nor dist/ (a broken install)' };
   }
+  // A developer's (or a benchmark's) choice: the sources, even beside a fresh dist/.
+  if (process.env.INTERPLAY_SOURCES === '1') return { kind: 'sources', reason: 'INTERPLAY_SOURCES=1' };
   if (!existsSync(main)) return { kind: 'sources', reason: 'no dist/: `npm run build` compiles it' };
   let built = '';
   try {

@@ -42,6 +42,13 @@ function node(file: string, args: readonly string[], env: Record<string, string>
   });
 }
 
+/** `node --import` this: a hook that writes `loaded URL` on stderr for every file: module imported. */
+const LOAD_LOGGER = `data:text/javascript,${encodeURIComponent(
+  `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(
+    "export async function load(url, context, next) { const r = await next(url, context); if (url.startsWith('file:')) process.stderr.write('loaded ' + url + '\\n'); return r; }",
+  )}));`,
+)}`;
+
 let root: string;
 const bin = () => join(root, 'bin', 'interplay');
 const loader = { INTERPLAY_DEBUG_LOADER: '1' };
@@ -77,7 +84,8 @@ describe('npm run build', () => {
     try {
       const env = { ...loader, INTERPLAY_SERVICE_SECRET: SECRET, INTERPLAY_AUTH_URL: 'http://127.0.0.1:9', INTERPLAY_PORT: '0', INTERPLAY_DATA_DIR: data };
       let health: number | undefined;
-      const child = spawn(process.execPath, [bin(), 'service', 'billing'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+      // Every module the child imports, as a file: URL on stderr (a loader hook, registered before bin/interplay runs).
+      const child = spawn(process.execPath, ['--import', LOAD_LOGGER, bin(), 'service', 'billing'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
@@ -95,6 +103,12 @@ describe('npm run build', () => {
       expect(await exited).toBe(0);
       expect(health).toBe(200);
       expect(stderr).toMatch(/^interplay: runs dist\/: dist\/ is fresh$/m);
+      // The bundle: its code comes from dist/, of node_modules only the native addons esbuild leaves out.
+      const loaded = [...stderr.matchAll(/^loaded (file:\S+)$/gm)].map((m) => fileURLToPath(m[1]!));
+      expect(loaded).toContain(join(root, 'dist', 'cli', 'main.js'));
+      const ours = (f: string) => f.startsWith(join(root, 'dist') + '/') || f.startsWith(join(root, 'bin') + '/');
+      expect(loaded.filter((f) => !ours(f) && !f.includes('/node_modules/better-sqlite3/'))).toEqual([]);
+      expect(loaded.length).toBeLessThan(100);
     } finally {
       rmSync(data, { recursive: true, force: true });
     }
@@ -112,6 +126,28 @@ describe('a stale dist/ is never run', () => {
     expect(help.stdout).toMatch(/^  service\b/m);
   }, 60_000);
 
+  it('what a changed source says is what runs, not what dist/ was built from', async () => {
+    const file = join(root, 'src', 'cli', 'main.ts');
+    const { readFileSync } = await import('node:fs');
+    const before = readFileSync(file, 'utf8');
+    try {
+      writeFileSync(file, before.replace('Runs one microservice system', 'Runs one changed microservice system'));
+      const help = await node(bin(), ['--help']);
+      expect(help.code, help.stderr).toBe(0);
+      expect(help.stdout).toMatch(/Runs one changed microservice system/);
+    } finally {
+      writeFileSync(file, before);
+    }
+  }, 60_000);
+
+  it('INTERPLAY_SOURCES=1 runs the sources beside a fresh dist/', async () => {
+    writeFileSync(join(root, 'dist', STAMP_FILE), `${sourceStamp(root)}\n`);
+    expect((await node(bin(), ['--version'], loader)).stderr).toMatch(/runs dist\//);
+    const version = await node(bin(), ['--version'], { ...loader, INTERPLAY_SOURCES: '1' });
+    expect(version.code, version.stderr).toBe(0);
+    expect(version.stderr).toMatch(/^interplay: runs src\/ through tsx: INTERPLAY_SOURCES=1$/m);
+  }, 60_000);
+
   it('a source file added after the build makes dist/ stale too', async () => {
     // Stamped as the build stamps, without compiling again: the compiled output is the same.
     writeFileSync(join(root, 'dist', STAMP_FILE), `${sourceStamp(root)}\n`);
@@ -122,6 +158,34 @@ describe('a stale dist/ is never run', () => {
     expect(version.code).toBe(0);
     expect(version.stderr).toMatch(/runs src\/ through tsx/);
   }, 60_000);
+
+  /** Runs `check` with the built dist/ moved aside, then puts it back. */
+  const withoutDist = async (check: () => Promise<void>) => {
+    renameSync(join(root, 'dist'), join(root, 'dist.away'));
+    try {
+      await check();
+    } finally {
+      rmSync(join(root, 'dist'), { recursive: true, force: true });
+      renameSync(join(root, 'dist.away'), join(root, 'dist'));
+    }
+  };
+
+  it('a fresh clone (no dist/): the first command builds dist/ on demand and runs it', () =>
+    withoutDist(async () => {
+      const version = await node(bin(), ['--version'], loader);
+      expect(version.code, version.stderr).toBe(0);
+      expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(version.stderr).toMatch(/^interplay: runs dist\/: no dist\/: built it on demand$/m);
+      expect((await node(bin(), ['--version'], loader)).stderr).toMatch(/^interplay: runs dist\/: dist\/ is fresh$/m);
+    }), 60_000);
+
+  it('a build that failed (an empty dist/) is not built over: the sources run through tsx', () =>
+    withoutDist(async () => {
+      mkdirSync(join(root, 'dist'));
+      const version = await node(bin(), ['--version'], loader);
+      expect(version.code, version.stderr).toBe(0);
+      expect(version.stderr).toMatch(/^interplay: runs src\/ through tsx: no dist\/: `npm run build` compiles it$/m);
+    }), 60_000);
 
   it('without src/ (an image holds only dist/) bin/interplay runs dist/ without checking', async () => {
     renameSync(join(root, 'src'), join(root, 'src.away'));

@@ -16,6 +16,7 @@ import {
 import { uuidV7 } from '../services/kernel/index.ts';
 import { UpstreamUnavailable } from '../platform/http/errors.ts';
 import type { TokenPolicy } from '../platform/http/tokens.ts';
+import { MIN_SERVICE_SECRET_LENGTH } from './peers.ts';
 
 const SIGNING_KEY_FILE = 'signing-key.jwk';
 
@@ -77,8 +78,7 @@ export function jwksUserPolicy(authUrl: () => string): TokenPolicy {
 /** ms; a JWKS fetch that hangs fails the request with 401 after this rather than holding it */
 const JWKS_TIMEOUT_MS = 3000;
 
-/** The shortest service credential accepted: HS256 wants a key at least as long as its hash. */
-export const MIN_SERVICE_SECRET_LENGTH = 32;
+export { MIN_SERVICE_SECRET_LENGTH };
 
 /** seconds a service token lives; it is re-minted when a tenth of that is left */
 const SERVICE_TOKEN_TTL_S = 3600;

@@ -5,6 +5,12 @@ export const PROCESS_KINDS = ['auth', 'billing', 'order', 'notification', 'gatew
 export type ProcessKind = (typeof PROCESS_KINDS)[number];
 
 /**
+ * The shortest service credential accepted: HS256 wants a key at least as long as its hash. Here, not
+ * in identity.ts, so that `interplay service` checks it without loading jose and the auth service.
+ */
+export const MIN_SERVICE_SECRET_LENGTH = 32;
+
+/**
  * The peers each service calls in each style. Every service but auth also needs auth, for the
  * JWKS that verifies user tokens; the gateway needs all four.
  */

@@ -3,7 +3,6 @@ import type { OverloadLimits } from '../platform/http/overload.ts';
 import type { BusConfig, ServiceName, Style } from '../transports/index.ts';
 import type { ProcessKind } from './peers.ts';
 import type { StoreSelection } from '../platform/store/config.ts';
-import { composeService } from './service.ts';
 import type { Limits } from './limits.ts';
 
 export interface ProcessConfig {
@@ -52,6 +51,8 @@ export async function runProcess(config: ProcessConfig): Promise<RunningProcess>
     return { url, stop: () => gateway.close() };
   }
   if (!config.dataDir) throw new Error(`the ${config.kind} service needs a data directory`);
+  // Only a service composes one: the gateway does not load the services, their stores and kysely.
+  const { composeService } = await import('./service.ts');
   const service = await composeService({
     name: config.kind,
     style: config.style,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { describeServer, serverAddress, type StoreConfig, type StoreKind } from './config.ts';
-import { openPostgres } from './postgres.ts';
 import { openSqlite } from './sqlite.ts';
+import type * as CreateDatabase from './create-database.ts';
 
 /** One service's open database, and what about it differs between the stores. */
 export interface Store<DB = any> {
@@ -30,6 +30,8 @@ export async function openStore<DB>(config: StoreConfig, opts: OpenStoreOptions 
       return { kind: 'sqlite', db, location: config.file, close: () => db.destroy() };
     }
     case 'postgres': {
+      // pg loads here: a process on SQLite (every service by default) never needs it.
+      const { openPostgres } = await import('./postgres.ts');
       const db = await openPostgres<DB>({ url: config.url, database: config.database, poolSize: config.poolSize, onIdleError: opts.onIdleError });
       const address = serverAddress(config.url);
       const location = `${address ? describeServer(address) : 'postgres'}/${config.database}`;
@@ -49,7 +51,18 @@ export {
   storeFor,
 } from './config.ts';
 export type { ServerAddress, StoreConfig, StoreKind, StoreSelection } from './config.ts';
-export { dropDatabase, ensureDatabase, probeServer } from './create-database.ts';
+/** Creates the database on the server when missing (create-database.ts, loaded with pg on first use). */
+export async function ensureDatabase(...args: Parameters<typeof CreateDatabase.ensureDatabase>): Promise<void> {
+  return (await import('./create-database.ts')).ensureDatabase(...args);
+}
+/** Drops the database, closing what is connected to it. */
+export async function dropDatabase(...args: Parameters<typeof CreateDatabase.dropDatabase>): Promise<void> {
+  return (await import('./create-database.ts')).dropDatabase(...args);
+}
+/** Checks that the server answers and takes the login; throws DatabaseUnreachable with the cause. */
+export async function probeServer(...args: Parameters<typeof CreateDatabase.probeServer>): Promise<void> {
+  return (await import('./create-database.ts')).probeServer(...args);
+}
 export { forClaiming, lockSchema, storeKindOf } from './dialect.ts';
 export { DatabaseUnreachable, isDatabaseUnavailable } from './errors.ts';
 export { migrate } from './migrate.ts';
