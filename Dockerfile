@@ -21,13 +21,17 @@ ARG EXTRA_CA_CERTS=""
 RUN if [ -n "$EXTRA_CA_CERTS" ]; then printf '%s\n' "$EXTRA_CA_CERTS" > /tmp/extra-ca.pem && export NODE_EXTRA_CA_CERTS=/tmp/extra-ca.pem; fi \
  && npm_config_nodedir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")" npm ci --no-audit --no-fund \
  && rm -f /tmp/extra-ca.pem
-# The rest of what .dockerignore lets in: the build's configuration, bin/ and src/ (tests left out).
+# The rest of what .dockerignore lets in: the build's configuration, bin/, scripts/ and src/ (tests left out).
 COPY . ./
-# Compiled to dist/; then the development dependencies (typescript, tsx, vitest…) and the sources go,
-# so that /app is what the runtime stage takes, in one step.
+# Type-checked and bundled into dist/ (bin/bundle.js): everything JavaScript is inside the bundle, so
+# the runtime needs from node_modules only the native addons it leaves out (scripts/runtime-modules.js),
+# and of better-sqlite3 only the compiled addon, not the SQLite sources and objects it was built from.
 RUN npm run build \
- && npm prune --omit=dev --no-audit --no-fund \
- && rm -rf src scripts tsconfig.json tsconfig.build.json
+ && mkdir /runtime \
+ && cp -a package.json bin dist /runtime/ \
+ && node scripts/runtime-modules.js | while read -r dir; do mkdir -p "/runtime/$(dirname "$dir")" && cp -a "$dir" "/runtime/$dir"; done \
+ && cd /runtime/node_modules/better-sqlite3 \
+ && rm -rf deps src build/deps build/Release/obj build/Release/obj.target build/Release/.deps build/Release/test_extension.node build/Release/sqlite3.a
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
@@ -47,6 +51,6 @@ CMD ["gateway"]
 # Last, so that a change of the code rebuilds one step: the instructions above are cached. On the vfs
 # driver every step copies the whole filesystem, so the stage has as few steps as it can (no WORKDIR,
 # no EXPOSE: the port is INTERPLAY_PORT, 8080). The files stay root-owned, read-only to the user.
-# package.json, production node_modules, bin/ and dist/ without src/: bin/interplay runs the compiled
-# code (bin/source-stamp.js).
-COPY --from=build /app /app
+# package.json, bin/, dist/ and the native addons, without src/: bin/interplay runs the bundle
+# (bin/source-stamp.js).
+COPY --from=build /runtime /app

@@ -6,6 +6,14 @@ import { join } from 'node:path';
 import { STAMP_FILE, sourceStamp } from './source-stamp.js';
 
 /**
+ * The packages the bundle leaves to node_modules: native addons load their .node binary from their own
+ * directory; pg-native is pg's optional binding and react-devtools-core ink's (DEV=true only): neither
+ * is installed, neither is loaded. The image's runtime stage copies the installed ones and what they
+ * need (scripts/runtime-modules.js), and no other package.
+ */
+export const EXTERNAL_PACKAGES = ['better-sqlite3', '@node-rs/argon2', 'pg-native', 'react-devtools-core'];
+
+/**
  * Bundles src/ into `out`: one file per entry point plus the chunks its dynamic imports load, instead
  * of ~2,400 modules from src/ and node_modules (resolving, reading and compiling those was most of a
  * child's start). Every output sits in out/cli/, so the paths the code builds from import.meta.url
@@ -29,9 +37,7 @@ export async function bundle(root, out, opts = {}) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    // Native addons load their .node binary from their own directory; pg-native is pg's optional
-    // binding and react-devtools-core ink's (DEV=true only): neither is installed, neither is loaded.
-    external: ['better-sqlite3', '@node-rs/argon2', 'pg-native', 'react-devtools-core'],
+    external: EXTERNAL_PACKAGES,
     // CommonJS packages bundled into ES modules still call require() for Node's built-ins.
     banner: { js: "import { createRequire as __interplayRequire } from 'node:module'; const require = __interplayRequire(import.meta.url);" },
     // Error and class names stay what the sources say (messages and logs print them).
