@@ -23,5 +23,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Files share their worker's loaded modules instead of importing everything again per file: the
+    // lane's import time falls from about 19 s to 6 s, which keeps it under a minute on two busy cores.
+    // Every file passed in shuffled orders this way (--sequence.shuffle); `npm test` keeps isolation.
+    isolate: false,
   },
 });
