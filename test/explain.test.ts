@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainStyle, type Explained } from '../src/scenarios/explain.ts';
 import { renderExplainMarkdown } from '../src/report/explain.ts';
@@ -37,6 +38,12 @@ const syncPerOrder = (e: Explained) =>
 const asyncPerOrder = (e: Explained) =>
   e.report.graph.async.filter((edge) => (edge.perOrder ?? 0) > 0).map((edge) => `${edge.publisher} ${edge.subject}→${edge.consumer}`).sort();
 
+/** The dependency graph (a Mermaid flowchart) in a style's part of the Markdown, per order and so independent of how many were placed. */
+const dependencyGraph = (markdown: string, style: string): string | undefined => {
+  const part = markdown.split(/^### /m).find((p) => p.startsWith(`${style}\n`));
+  return part?.match(/```mermaid\nflowchart LR\n[\s\S]*?```/)?.[0];
+};
+
 let nats: TestNats;
 beforeAll(async () => {
   nats = await setupNats();
@@ -65,6 +72,13 @@ describe.each(['rest', 'notification', 'collaboration'] as const)('explain %s', 
     const md = renderExplainMarkdown(explained);
     expect(md).toContain('```mermaid\nflowchart LR');
     expect(md).toContain('```mermaid\nsequenceDiagram');
+  });
+
+  it('shows in docs/styles.md the dependency graph its orders show (npm run docs:explain rewrites it)', () => {
+    const doc = readFileSync(new URL('../docs/styles.md', import.meta.url), 'utf8');
+    const observed = dependencyGraph(renderExplainMarkdown(explained), style);
+    expect(observed).toBeDefined();
+    expect(dependencyGraph(doc, style), `docs/styles.md is stale: run npm run docs:explain`).toBe(observed);
   });
 });
 

@@ -25,7 +25,7 @@ export function addGateFlags(command: Command): Command {
       new Option('--repeat <n>', 'run each style n times, interleaved, and compare medians; compare.json keeps every repeat').argParser(positiveInt(20)).default(1),
     )
     .option('--baseline <file>', 'a saved compare.json to gate against with relative --fail-on thresholds')
-    .option('--fail-on <list>', 'exit 1 when a threshold is crossed, e.g. "completion.p99:+25%,throughput.completed:-15%,failed=0" (see the README)');
+    .option('--fail-on <list>', 'exit 1 when a threshold is crossed, e.g. "completion.p99:+25%,throughput.completed:-15%,failed=0" (see docs/benchmarks.md)');
 }
 
 /**

@@ -63,7 +63,7 @@ Environment only (never a flag, so it does not show in a process list):
   INTERPLAY_SERVICE_SECRET   the service-to-service credential, at least ${MIN_SERVICE_SECRET_LENGTH} characters; the same
                              for every process of one system (a Kubernetes Secret, a compose env file)
   INTERPLAY_MAX_EVENT_LOOP_DELAY_MS, INTERPLAY_MAX_INFLIGHT
-                             when to shed new requests with 503 (see the README)
+                             when to shed new requests with 503 (see docs/commands.md)
   INTERPLAY_LIMITS           on (default) or off: every limit below (docs/limits.md)
   INTERPLAY_LIMIT_LOGIN      auth: failed logins per account and per address, N/window (default 5/1m),
                              then 429 with Retry-After, blocks doubling up to

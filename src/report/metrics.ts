@@ -24,7 +24,7 @@ const scheduledOrders = (run: RunReport): number => run.orders.placed + run.orde
 
 /**
  * The metrics a gate may name, each mapped onto the field of the run object it reads. One table,
- * so the parser, the evaluation, the repeats saved in compare.json and the README list agree.
+ * so the parser, the evaluation, the repeats saved in compare.json and the list in docs/benchmarks.md agree.
  */
 export const METRICS = {
   'accept.p50': { kind: 'latency', of: (r) => r.latency.accept.p50 },

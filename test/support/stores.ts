@@ -6,8 +6,21 @@ import pg from 'pg';
 import { dropDatabase, type StoreConfig, type StoreKind } from '../../src/platform/store/index.ts';
 import { startPrivatePostgres } from '../../src/runtime/postgres-server.ts';
 
-/** Every test of storage, the unit of work, the relay and idempotency runs on each: `describe.each(STORES)`. */
-export const STORES: readonly StoreKind[] = ['sqlite', 'postgres'];
+const ALL_STORES: readonly StoreKind[] = ['sqlite', 'postgres'];
+
+/**
+ * Every test of storage, the unit of work, the relay and idempotency runs on each: `describe.each(STORES)`.
+ * `INTERPLAY_TEST_STORES=sqlite` narrows them for the unit lane (`npm run test:unit`, vitest.unit.config.ts),
+ * which needs nothing but Node; `npm test` sets nothing and runs both. An unknown name stops the run.
+ */
+export const STORES: readonly StoreKind[] = (() => {
+  const asked = process.env['INTERPLAY_TEST_STORES'];
+  if (asked === undefined || asked === '') return ALL_STORES;
+  const kinds = asked.split(',').map((k) => k.trim());
+  const unknown = kinds.filter((k) => !ALL_STORES.includes(k as StoreKind));
+  if (unknown.length > 0) throw new Error(`INTERPLAY_TEST_STORES names ${unknown.join(', ')}; the stores are ${ALL_STORES.join(', ')}`);
+  return kinds as StoreKind[];
+})();
 
 /** The machine's PostgreSQL as libpq's variables name it, else 127.0.0.1:5432 as postgres. */
 function machineUrl(): string {
