@@ -53,7 +53,8 @@ export async function runSoak(opts: SoakRunOptions): Promise<SoakWindow[]> {
     cleanups.push(() => system.stop());
     const broker = nats ? await brokerProbe(nats.url) : undefined;
     if (broker) cleanups.push(() => broker.close());
-    const probe = () => sampleSystem({ systemPid: system.pid, natsPid: nats?.pid, broker, dataDir });
+    const probe = () =>
+      sampleSystem({ systemPid: system.pid, natsPid: nats?.pid, broker, dataDir, gatewayUrl: system.url, ...(nats ? { natsMonitorUrl: nats.monitorUrl } : {}) });
 
     opts.onPhase?.('setup');
     const { tokens } = await prepareUsers(system.url, opts.users);
