@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import { onCheckpoint } from './store/sqlite.ts';
+import { onCheckpoint } from './store/checkpointer.ts';
 
 /**
  * What one process's runtime does, apart from what its services count: prom-client's default
@@ -25,7 +25,7 @@ const LOOP_RESOLUTION_MS = 10;
  */
 export const GC_BUCKETS_S = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-/** s; checkpoint duration buckets, as the GC's: both are pauses of the one event loop */
+/** s; checkpoint duration buckets, as the GC's, so the two read alike */
 const CHECKPOINT_BUCKETS_S = GC_BUCKETS_S;
 
 export interface ProcessMetrics {
@@ -43,7 +43,7 @@ export function processMetrics(): ProcessMetrics {
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: LOOP_RESOLUTION_MS, gcDurationBuckets: GC_BUCKETS_S });
   const checkpoints = new Histogram<'database'>({
     name: 'interplay_sqlite_checkpoint_seconds',
-    help: 'SQLite WAL checkpoints run by this process, and how long each held the event loop',
+    help: 'SQLite WAL checkpoints run by this process (on its checkpoint thread), and how long each took',
     labelNames: ['database'],
     buckets: CHECKPOINT_BUCKETS_S,
     registers: [registry],

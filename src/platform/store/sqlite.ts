@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { basename } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { checkpointInBackground } from './checkpointer.ts';
 import {
   CompiledQuery,
   Kysely,
@@ -17,68 +16,6 @@ import {
 const STATEMENT_CACHE_SIZE = 256;
 
 /**
- * ms between WAL checkpoints of one database, each drawn from ±CHECKPOINT_JITTER of it. SQLite's own
- * automatic checkpoint runs inside whichever commit pushes the log past 1,000 pages, unmeasured and on
- * that request's path; a timer of ours runs the same PASSIVE checkpoint between requests and times it
- * (`interplay_sqlite_checkpoint_seconds`). Once a second keeps the log to a second of writes (a few
- * MiB at the highest rates held here), about what the automatic one allowed.
- */
-const CHECKPOINT_EVERY_MS = 1_000;
-/**
- * share of the period each wait is drawn from, either side: the databases of one process (four,
- * inproc) opened in the same millisecond would otherwise checkpoint in the same turn of the loop,
- * adding their pauses into one.
- */
-const CHECKPOINT_JITTER = 0.25;
-
-/** One row of `PRAGMA wal_checkpoint`: frames in the log, and how many of them are now in the database. */
-interface CheckpointRow {
-  readonly busy: number;
-  readonly log: number;
-  readonly checkpointed: number;
-}
-
-/** What each checkpoint took; the process's registry by default (see platform/process-metrics.ts). */
-export type CheckpointObserver = (database: string, seconds: number) => void;
-let observeCheckpoint: CheckpointObserver = () => undefined;
-
-/** Where checkpoint durations go; the processes that serve /metrics/process set it once. */
-export function onCheckpoint(observer: CheckpointObserver): void {
-  observeCheckpoint = observer;
-}
-
-/**
- * Runs a PASSIVE checkpoint of `sqlite` every CHECKPOINT_EVERY_MS (jittered) and reports each one
- * that copied frames. PASSIVE never waits for a lock: with another process writing the same file it
- * copies what it can, and the next one copies the rest. @returns stop
- */
-function checkpointPeriodically(sqlite: Database.Database, database: string): () => void {
-  let last = { log: -1, checkpointed: -1 };
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = () => {
-    timer = setTimeout(run, CHECKPOINT_EVERY_MS * (1 - CHECKPOINT_JITTER + 2 * CHECKPOINT_JITTER * Math.random()));
-    // A process that is otherwise done does not stay up for its next checkpoint; closing checkpoints anyway.
-    timer.unref();
-  };
-  const run = () => {
-    try {
-      const started = performance.now();
-      const [row] = sqlite.pragma('wal_checkpoint(PASSIVE)') as CheckpointRow[];
-      const seconds = (performance.now() - started) / 1000;
-      // The same counts as last time: nothing was written since, and nothing was copied.
-      if (row && (row.log !== last.log || row.checkpointed !== last.checkpointed) && row.checkpointed > 0) observeCheckpoint(database, seconds);
-      if (row) last = row;
-    } catch {
-      // A database being closed; a later open starts its own timer.
-      return;
-    }
-    schedule();
-  };
-  schedule();
-  return () => clearTimeout(timer);
-}
-
-/**
  * Opens one service's SQLite file: WAL, foreign keys, and a cache of prepared statements,
  * because Kysely's SQLite driver prepares every query anew.
  */
@@ -90,9 +27,9 @@ export function openSqlite<DB>(file: string): Kysely<DB> {
   sqlite.pragma('foreign_keys = ON');
   // Another process (a second `interplay up` on the same --data) waits this long for a lock.
   sqlite.pragma('busy_timeout = 5000');
-  // The checkpoints are ours, timed and spread (see CHECKPOINT_EVERY_MS), not inside a commit.
+  // Checkpoints wait for the disk: a worker thread runs them, never a commit on the event loop (see checkpointer.ts).
   sqlite.pragma('wal_autocheckpoint = 0');
-  const stopCheckpoints = checkpointPeriodically(sqlite, basename(file));
+  const stopCheckpoints = checkpointInBackground(file);
   const statements = new Map<string, Database.Statement>();
   const database = {
     prepare(sql: string): Database.Statement {
