@@ -35,7 +35,7 @@ export interface ProcessReading extends ProcessNow {
   readonly label: string;
   /** by GC kind (major, minor, incremental, weakcb), cumulative */
   readonly gc: Readonly<Record<string, Cumulative>>;
-  /** SQLite checkpoints, by database, cumulative */
+  /** SQLite checkpoints, by "database on thread" (worker or event loop), cumulative */
   readonly checkpoints: Readonly<Record<string, Cumulative>>;
 }
 
@@ -52,17 +52,22 @@ export interface ProcessWindow extends ProcessNow {
   readonly process: string;
   /** by kind; kinds with no pause in the window are left out */
   readonly gc: Readonly<Record<string, Pauses>>;
-  /** every checkpoint the process ran in the window, over its databases; null when it ran none */
-  readonly checkpoints: Pauses | null;
+  /**
+   * the checkpoints of the process's databases in the window: on its checkpoint thread, and on its
+   * event loop (the rare one that lets a log start over), which holds every request; null where none ran
+   */
+  readonly checkpoints: { readonly worker: Pauses | null; readonly eventLoop: Pauses | null };
 }
 
 const MS = 1000;
+/** joins a checkpoint's database and thread in a reading's key: "order.sqlite on event loop" */
+const CHECKPOINT_THREAD = ' on ';
 
-function histograms(series: readonly Series[], name: string, label: string): Record<string, Cumulative> {
+function histograms(series: readonly Series[], name: string, keyOf: (labels: Readonly<Record<string, string | number>>) => string): Record<string, Cumulative> {
   const s = series.find((x) => x.name === name);
   const out: Record<string, { count: number; sumS: number; buckets: [number, number][] }> = {};
   for (const v of s?.values ?? []) {
-    const key = String(v.labels[label] ?? '');
+    const key = keyOf(v.labels);
     const h = (out[key] ??= { count: 0, sumS: 0, buckets: [] });
     if (v.metricName === `${name}_count`) h.count = v.value;
     else if (v.metricName === `${name}_sum`) h.sumS = v.value;
@@ -87,8 +92,8 @@ export function parseProcessMetrics(label: string, pid: number, series: readonly
     // With no sample since the last read, monitorEventLoopDelay gives max 0 (and p99 0 or NaN).
     loopDelay: max === null || max === 0 ? null : { maxMs: max * MS, p99Ms: (p99 ?? 0) * MS },
     heapUsedBytes: gauge(series, 'nodejs_heap_size_used_bytes'),
-    gc: histograms(series, 'nodejs_gc_duration_seconds', 'kind'),
-    checkpoints: histograms(series, 'interplay_sqlite_checkpoint_seconds', 'database'),
+    gc: histograms(series, 'nodejs_gc_duration_seconds', (l) => String(l['kind'])),
+    checkpoints: histograms(series, 'interplay_sqlite_checkpoint_seconds', (l) => `${String(l['database'])}${CHECKPOINT_THREAD}${String(l['thread'])}`),
   };
 }
 
@@ -120,8 +125,16 @@ export function processWindow(before: ProcessReading | undefined, after: Process
     const p = pausesBetween(prior?.gc[kind], h);
     if (p) gc[kind] = p;
   }
-  const checkpoints = Object.entries(after.checkpoints).flatMap(([db, h]) => pausesBetween(prior?.checkpoints[db], h) ?? []);
-  return { process: after.label, pid: after.pid, loopDelay: after.loopDelay, heapUsedBytes: after.heapUsedBytes, gc, checkpoints: merged(checkpoints) };
+  const on = (thread: string) =>
+    merged(Object.entries(after.checkpoints).flatMap(([key, h]) => (key.endsWith(`${CHECKPOINT_THREAD}${thread}`) ? (pausesBetween(prior?.checkpoints[key], h) ?? []) : [])));
+  return {
+    process: after.label,
+    pid: after.pid,
+    loopDelay: after.loopDelay,
+    heapUsedBytes: after.heapUsedBytes,
+    gc,
+    checkpoints: { worker: on('worker'), eventLoop: on('event loop') },
+  };
 }
 
 /** Every process of a window, each against its own previous reading (by label). */

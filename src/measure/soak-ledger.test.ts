@@ -89,7 +89,7 @@ describe('SoakLedger', () => {
     );
     const [row] = ledger.take(10_000, 1_000);
     expect(row?.processes).toEqual([
-      { process: 'system', pid: 7, loopDelay: { maxMs: 40, p99Ms: 20 }, heapUsedBytes: 50 * MiB, gc: { minor: { count: 3, totalMs: expect.closeTo(30, 6), longestMs: 10 } }, checkpoints: null },
+      { process: 'system', pid: 7, loopDelay: { maxMs: 40, p99Ms: 20 }, heapUsedBytes: 50 * MiB, gc: { minor: { count: 3, totalMs: expect.closeTo(30, 6), longestMs: 10 } }, checkpoints: { worker: null, eventLoop: null } },
     ]);
     expect(row?.nats).toMatchObject({ inMsgs: 300, outMsgs: 600, apiRequests: 1, storageBytes: 4096 });
     expect(row?.walBytes).toEqual({ 'order/order.db-wal': 4 * MiB });

@@ -195,8 +195,9 @@ export const generatorDelayMaxMs = (w: SoakWindow): number | null =>
 export const gcLongestMs = (w: SoakWindow): number => most(systemOnly(w).flatMap((p) => Object.values(p.gc).map((g) => g.longestMs))) ?? 0;
 /** Every major GC's pause time in the system's processes, ms. */
 export const gcMajorMs = (w: SoakWindow): number => systemOnly(w).reduce((a, p) => a + (p.gc['major']?.totalMs ?? 0), 0);
-/** The longest SQLite checkpoint (at most this, a bucket's bound), ms; null when none ran. */
-export const checkpointLongestMs = (w: SoakWindow): number | null => most(systemOnly(w).flatMap((p) => (p.checkpoints ? [p.checkpoints.longestMs] : [])));
+/** The longest SQLite checkpoint on a thread (at most this, a bucket's bound), ms; null when none ran. */
+export const checkpointLongestMs = (w: SoakWindow, thread: 'worker' | 'eventLoop'): number | null =>
+  most(systemOnly(w).flatMap((p) => p.checkpoints[thread]?.longestMs ?? []));
 /** Every write-ahead log together, bytes. */
 export const walTotalBytes = (w: SoakWindow): number => Object.values(w.walBytes).reduce((a, b) => a + b, 0);
 

@@ -30,8 +30,8 @@ const CHECKPOINT_BUCKETS_S = GC_BUCKETS_S;
 
 export interface ProcessMetrics {
   readonly registry: Registry;
-  /** each SQLite checkpoint this process ran, by database file's base name */
-  readonly checkpoints: Histogram<'database'>;
+  /** each SQLite checkpoint this process ran, by database file's base name and thread (worker, event loop) */
+  readonly checkpoints: Histogram<'database' | 'thread'>;
 }
 
 let current: ProcessMetrics | undefined;
@@ -41,14 +41,14 @@ export function processMetrics(): ProcessMetrics {
   if (current) return current;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: LOOP_RESOLUTION_MS, gcDurationBuckets: GC_BUCKETS_S });
-  const checkpoints = new Histogram<'database'>({
+  const checkpoints = new Histogram<'database' | 'thread'>({
     name: 'interplay_sqlite_checkpoint_seconds',
-    help: 'SQLite WAL checkpoints run by this process (on its checkpoint thread), and how long each took',
-    labelNames: ['database'],
+    help: 'SQLite WAL checkpoints run by this process, on its checkpoint thread or its event loop, and how long each took',
+    labelNames: ['database', 'thread'],
     buckets: CHECKPOINT_BUCKETS_S,
     registers: [registry],
   });
-  onCheckpoint((database, seconds) => checkpoints.observe({ database }, seconds));
+  onCheckpoint((database, thread, seconds) => checkpoints.observe({ database, thread }, seconds));
   current = { registry, checkpoints };
   return current;
 }

@@ -45,7 +45,8 @@ const COLUMNS: readonly SoakColumn[] = [
   { head: 'loop max ms', width: 11, cell: (w) => orNone(loopDelayMaxMs(w), sig3) },
   { head: 'GC ≤ ms', width: 7, cell: (w) => sig3(gcLongestMs(w)) },
   { head: 'major GC ms', width: 11, cell: (w) => sig3(gcMajorMs(w)) },
-  { head: 'ckpt ≤ ms', width: 9, cell: (w) => orNone(checkpointLongestMs(w), sig3) },
+  { head: 'ckpt ≤ ms', width: 9, cell: (w) => orNone(checkpointLongestMs(w, 'worker'), sig3) },
+  { head: 'loop ckpt ≤ ms', width: 14, cell: (w) => orNone(checkpointLongestMs(w, 'eventLoop'), sig3) },
   { head: 'WAL MiB', width: 7, cell: (w) => mebibytes(walTotalBytes(w)) },
   { head: 'nats msgs', width: 9, cell: (w) => (w.nats ? count(w.nats.inMsgs + w.nats.outMsgs) : NONE) },
   { head: 'load loop max ms', width: 16, cell: (w) => orNone(generatorDelayMaxMs(w), sig3) },
@@ -68,7 +69,8 @@ const SOAK_LEGEND =
   'p50/p99: completion (delivery − intended send) of the orders sent in the window; late: orders of the window not answered or delivered ' +
   'when its row was made, left out of p50/p99; CPU: system + nats-server per completed order; backlog: pending + ack-pending over every consumer; ' +
   'loop p99/max: event-loop delay (monitorEventLoopDelay) in the window, the highest of the system\'s processes; GC ≤: the longest GC pause of any ' +
-  'kind, at most this (a histogram bucket\'s bound); major GC: the time in major GCs; ckpt ≤: the longest SQLite WAL checkpoint; WAL: every ' +
+  'kind, at most this (a histogram bucket\'s bound); major GC: the time in major GCs; ckpt ≤: the longest SQLite WAL checkpoint on the checkpoint thread, loop ckpt ≤: on the event ' +
+  'loop (when a log passed 16 MiB); WAL: every ' +
   'write-ahead log\'s size (the most each held since it was opened); nats msgs: messages into and out of nats-server (its /varz); ' +
   'load loop max: the load generator\'s own event-loop delay, a stall of the measuring side. Per process and per GC kind in soak.json';
 

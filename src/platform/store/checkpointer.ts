@@ -1,5 +1,7 @@
+import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -26,8 +28,11 @@ const CHECKPOINT_EVERY_MS = 1_000;
  */
 const CHECKPOINT_JITTER = 0.25;
 
+/** Where a checkpoint ran: the worker, or the event loop (finishing what the worker could not, see `checkpointInBackground`). */
+export type CheckpointThread = 'worker' | 'event loop';
+
 /** What each checkpoint took, by file's base name; the process's registry takes it (platform/process-metrics.ts). */
-export type CheckpointObserver = (database: string, seconds: number) => void;
+export type CheckpointObserver = (database: string, thread: CheckpointThread, seconds: number) => void;
 let observe: CheckpointObserver = () => undefined;
 
 /** Where checkpoint durations go; the process registry sets it once. */
@@ -55,9 +60,7 @@ function run(file, entry) {
     const started = performance.now();
     const row = entry.db.pragma('wal_checkpoint(PASSIVE)')[0];
     const seconds = (performance.now() - started) / 1000;
-    if (row && row.checkpointed > 0 && (row.log !== entry.log || row.checkpointed !== entry.checkpointed)) {
-      parentPort.postMessage({ file, seconds });
-    }
+    if (row) parentPort.postMessage({ file, seconds, log: row.log, copied: row.checkpointed > 0 && (row.log !== entry.log || row.checkpointed !== entry.checkpointed) });
     if (row) { entry.log = row.log; entry.checkpointed = row.checkpointed; }
   } catch (err) {
     // the file is gone or locked for good: the next round tries again
@@ -90,8 +93,24 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/**
+ * frames (pages) the log may hold after the worker's checkpoint before the event loop finishes one
+ * itself. A checkpoint from another connection copies the log but cannot empty it while this one
+ * keeps writing: the log starts over only when a transaction begins with every frame copied, and
+ * under a steady load new frames arrive during each checkpoint (SQLite's "checkpoint starvation";
+ * a soak saw the logs grow to 36 MiB in 100 s). A checkpoint on the writing connection has no
+ * writer beside it, so it completes, and then it copies only the frames since the worker's last:
+ * 4,096 pages (16 MiB) bound the log and make this rare (about once a minute per file at the
+ * rates held here) against once a second.
+ */
+export const MAX_LOG_FRAMES = 4_096;
+
+/** the writing connection's own checkpoint, to run when the worker reports the log over MAX_LOG_FRAMES */
+type Finish = () => void;
+
 let worker: Worker | undefined;
-/** connections of this process per file, so the worker keeps one connection per file however many open it */
+/** the connections of this process per file, each with its finishing checkpoint */
+const finishers = new Map<string, Set<Finish>>();
 let open = 0;
 
 function theWorker(): Worker {
@@ -100,7 +119,10 @@ function theWorker(): Worker {
   const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, everyMs: CHECKPOINT_EVERY_MS, jitter: CHECKPOINT_JITTER } });
   // The checkpoints never keep a process up that is otherwise done; the last connection's close checkpoints anyway.
   started.unref();
-  started.on('message', (m: { file: string; seconds: number }) => observe(basename(m.file), m.seconds));
+  started.on('message', (m: { file: string; seconds: number; log: number; copied: boolean }) => {
+    if (m.copied) observe(basename(m.file), 'worker', m.seconds);
+    if (m.log > MAX_LOG_FRAMES) for (const finish of finishers.get(m.file) ?? []) finish();
+  });
   // A worker that failed (it should not) leaves the log to grow until the next start: say so, once.
   started.on('error', (err) => process.emitWarning(`SQLite checkpoints stopped: ${err.message}`));
   started.on('exit', () => {
@@ -110,20 +132,36 @@ function theWorker(): Worker {
   return started;
 }
 
+/** A connection's own PASSIVE checkpoint, timed; false when the connection is closed. */
+function checkpointOn(db: Database.Database, file: string): boolean {
+  try {
+    const started = performance.now();
+    db.pragma('wal_checkpoint(PASSIVE)');
+    observe(basename(file), 'event loop', (performance.now() - started) / 1000);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Checkpoints `file` from the worker while the caller keeps it open. @returns stop, which the caller
- * calls before it closes its connection. In-memory databases have no log to checkpoint.
+ * Checkpoints `file` from the worker while `db`, the caller's connection, keeps it open, and on `db`
+ * when the log grows past MAX_LOG_FRAMES. @returns stop, which the caller calls before it closes
+ * `db`. In-memory databases have no log to checkpoint.
  */
-export function checkpointInBackground(file: string): () => void {
+export function checkpointInBackground(db: Database.Database, file: string): () => void {
   if (file === ':memory:' || file === '') return () => undefined;
   const w = theWorker();
   open += 1;
+  const finish: Finish = () => void checkpointOn(db, file);
+  finishers.set(file, (finishers.get(file) ?? new Set()).add(finish));
   w.postMessage({ type: 'add', file });
   let stopped = false;
   return () => {
     if (stopped) return;
     stopped = true;
     open -= 1;
+    finishers.get(file)?.delete(finish);
     w.postMessage({ type: 'remove', file });
     // No file left: the thread goes too, so a process that opens a database once carries no idle thread.
     if (open === 0 && worker === w) {

@@ -29,7 +29,7 @@ export function openSqlite<DB>(file: string): Kysely<DB> {
   sqlite.pragma('busy_timeout = 5000');
   // Checkpoints wait for the disk: a worker thread runs them, never a commit on the event loop (see checkpointer.ts).
   sqlite.pragma('wal_autocheckpoint = 0');
-  const stopCheckpoints = checkpointInBackground(file);
+  const stopCheckpoints = checkpointInBackground(sqlite, file);
   const statements = new Map<string, Database.Statement>();
   const database = {
     prepare(sql: string): Database.Statement {
