@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSoak } from '../src/measure/soak-run.ts';
@@ -63,6 +65,34 @@ describe("a system's processes report their runtime at /metrics/process", () => 
     const wal = await walBytes(ts.system.dataDir);
     expect(Object.keys(wal)).toEqual(expect.arrayContaining(['auth/auth.sqlite-wal', 'billing/billing.sqlite-wal']));
     for (const bytes of Object.values(wal)) expect(bytes).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('a system in trouble', () => {
+  it('is still read when its /health answers 503 degraded, and gives no reading, not an error, when nothing answers', async () => {
+    const metrics = [{ name: 'nodejs_eventloop_lag_max_seconds', values: [{ labels: {}, value: 0.25 }] }];
+    const server = createServer((req, res) => {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      if (req.url === '/health') {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: 'degraded', processes: [{ service: 'gateway', pid: 41 }, { service: 'order', url, pid: 42, replica: 2 }] }));
+      } else if (req.url === '/metrics/process') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(metrics));
+      } else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const read = await readSystemProcesses(url);
+      expect(read.map((r) => [r.label, r.pid, r.loopDelay?.maxMs])).toEqual([
+        ['gateway', 41, 250],
+        ['order#2', 42, 250],
+      ]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(await readSystemProcesses(url)).toEqual([]);
   });
 });
 

@@ -144,9 +144,10 @@ export const processWindows = (before: readonly ProcessReading[], after: readonl
 /** ms; a loaded process's runtime counters must still answer promptly, or the window's numbers are suspect */
 const READ_TIMEOUT_MS = 10_000;
 
-async function readJson(url: string): Promise<unknown> {
+/** `ok`: the statuses whose body is still the answer (a degraded /health says 503 and lists the processes all the same) */
+async function readJson(url: string, ok: (status: number) => boolean = (status) => status === 200): Promise<unknown> {
   const res = await fetch(url, { signal: AbortSignal.timeout(READ_TIMEOUT_MS) });
-  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
+  if (!ok(res.status)) throw new Error(`GET ${url} answered ${res.status}`);
   return res.json();
 }
 
@@ -164,7 +165,7 @@ interface Listed {
  * at a URL it answers on: the gateway's own for the gateway, a service's base URL otherwise.
  */
 export async function systemProcesses(gatewayUrl: string): Promise<{ readonly label: string; readonly pid: number; readonly url: string }[]> {
-  const health = (await readJson(`${gatewayUrl}/health`)) as { processes?: Listed[] };
+  const health = (await readJson(`${gatewayUrl}/health`, (status) => status === 200 || status === 503)) as { processes?: Listed[] };
   const listed = (health.processes ?? []).filter((p): p is Listed & { pid: number } => typeof p.pid === 'number');
   const byPid = new Map<number, Listed[]>();
   for (const p of listed) byPid.set(p.pid, [...(byPid.get(p.pid) ?? []), p]);
@@ -175,9 +176,12 @@ export async function systemProcesses(gatewayUrl: string): Promise<{ readonly la
   });
 }
 
-/** Every process of the system now; one that does not answer is left out of this window. */
+/**
+ * Every process of the system now; one that does not answer is left out of this window, and all of
+ * them when the gateway does not: a soak goes on measuring what it can.
+ */
 export async function readSystemProcesses(gatewayUrl: string): Promise<ProcessReading[]> {
-  const processes = await systemProcesses(gatewayUrl);
+  const processes = await systemProcesses(gatewayUrl).catch(() => []);
   const read = await Promise.all(
     processes.map(async (p) => {
       try {

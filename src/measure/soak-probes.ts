@@ -71,7 +71,8 @@ export async function sampleSystem(s: SampledSystem): Promise<SoakSample> {
     readSystemProcesses(s.gatewayUrl),
     readOwnProcess(),
     walBytes(s.dataDir),
-    s.natsMonitorUrl === undefined ? null : readNats(s.natsMonitorUrl),
+    // A monitor that does not answer leaves this window without the server's counters, not the soak without its row.
+    s.natsMonitorUrl === undefined ? null : readNats(s.natsMonitorUrl).catch(() => null),
   ]);
   return {
     cpuMs: (system?.cpuMs ?? 0) + (nats?.cpuMs ?? 0),
