@@ -42,7 +42,8 @@ describe("a system's processes report their runtime at /metrics/process", () => 
     expect(blocked).toMatchObject({ label: 'system', pid: process.pid });
     // The 120 ms block is in this window's delay: prom-client's collector is monitorEventLoopDelay's histogram.
     expect(blocked?.loopDelay?.maxMs).toBeGreaterThanOrEqual(100);
-    expect(blocked?.loopDelay?.p99Ms).toBeLessThanOrEqual(blocked?.loopDelay?.maxMs ?? 0);
+    // The histogram gives a percentile as its bucket's value, which may pass the exact maximum by a little.
+    expect(blocked?.loopDelay?.p99Ms).toBeLessThanOrEqual((blocked?.loopDelay?.maxMs ?? 0) * 1.01);
 
     const [system] = await until(
       () => readSystemProcesses(ts.url),
