@@ -98,6 +98,25 @@ describe('docs/schema', () => {
     expect(validate('raw', aRawRun())).toBe('valid');
   });
 
+  it("schema - a raw run with each process's runtime validates, and its run holds the run's event-loop delay, GC and checkpoints", () => {
+    const reading = (label: string, minor: number, checkpoints: number, maxMs: number) => ({
+      label, pid: 7, loopDelay: { maxMs, p99Ms: 2 }, heapUsedBytes: 5e7,
+      gc: { minor: { count: minor, sumS: minor * 0.002, buckets: [[0.001, 0], [0.005, minor]] as [number, number][] } },
+      checkpoints: { 'order.sqlite on worker': { count: checkpoints, sumS: checkpoints * 0.004, buckets: [[0.005, checkpoints]] as [number, number][] } },
+    });
+    const raw = { ...aRawRun(), runtime: { before: [reading('system', 10, 3, 1)], after: [reading('system', 14, 5, 87)] } };
+    expect(validate('raw', raw)).toBe('valid');
+    const run = aggregate(raw);
+    expect(validate('run', run)).toBe('valid');
+    expect(run.runtime).toEqual([
+      {
+        process: 'system', pid: 7, loopDelay: { maxMs: 87, p99Ms: 2 }, heapUsedBytes: 5e7,
+        gc: { minor: { count: 4, totalMs: expect.closeTo(8, 6), longestMs: 5 } },
+        checkpoints: { worker: { count: 2, totalMs: expect.closeTo(8, 6), longestMs: 5 }, eventLoop: null },
+      },
+    ]);
+  });
+
   it('schema - calibration.schema.json accepts a calibration and refuses a primitive at zero per second', () => {
     expect(validate('calibration', aCalibration)).toBe('valid');
     const zero = { ...aCalibration, primitives: { ...aCalibration.primitives, sqlite: { ...aCalibration.primitives['hello'], perSecond: 0 } } };

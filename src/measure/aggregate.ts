@@ -3,6 +3,7 @@ import { LatencyHistogram } from './histogram.ts';
 import { counterDelta } from './metrics-snapshot.ts';
 import type { RawRun } from './raw.ts';
 import { recordTimeline } from './timeline.ts';
+import { processWindows } from './runtime-stats.ts';
 
 const sum = (r: Readonly<Record<string, number>>) => Object.values(r).reduce((a, b) => a + b, 0);
 
@@ -76,5 +77,6 @@ export function aggregate(raw: RawRun): RunReport {
       load.scheduled + load.warmup.sent + load.warmup.dropped,
       raw.orders.flatMap((o) => delivered.get(o.id)?.receivedAt ?? []),
     ),
+    ...(raw.runtime ? { runtime: processWindows(raw.runtime.before, raw.runtime.after) } : {}),
   };
 }

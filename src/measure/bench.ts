@@ -21,6 +21,7 @@ import { aggregate } from './aggregate.ts';
 import type { RawOrder, RawRun } from './raw.ts';
 import type { LoadResult } from './load-options.ts';
 import type { LoadTick } from './tally.ts';
+import { readOwnProcess, readSystemProcesses } from './runtime-stats.ts';
 
 
 export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv' | 'store'> {
@@ -102,6 +103,9 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
 
     const metricsBefore = await scrapeMetrics(system.url);
     const processesBefore = await sampleUsage();
+    // Each process's event-loop delay, GC and checkpoints over the run; this read starts the delay histograms anew.
+    const runtime = async () => (external ? [] : [...(await readSystemProcesses(system.url)), await readOwnProcess()]);
+    const runtimeBefore = await runtime();
     const orders: RawOrder[] = [];
     const ticks: LoadTick[] = [];
     /** the measured window's start on the run's clock: the first intended send after the warm-up */
@@ -147,6 +151,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
     opts.onPhase?.('collect');
     const metricsAfter = await scrapeMetrics(system.url);
     const processesAfter = await sampleUsage();
+    const runtimeAfter = await runtime();
     const deliveries = orders.flatMap((o) => {
       const d = sink.delivery(o.id);
       return d ? [{ orderId: d.orderId, type: d.type, receivedAt: d.receivedAt }] : [];
@@ -184,6 +189,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
       ticks,
       metrics: { before: [...metricsBefore], after: [...metricsAfter] },
       processes: { before: processesBefore, after: processesAfter },
+      ...(external ? {} : { runtime: { before: runtimeBefore, after: runtimeAfter } }),
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);

@@ -3,6 +3,7 @@ import type { Style } from '../transports/index.ts';
 import type { LoadResult } from './load-options.ts';
 import type { ProcessUsage } from './proc.ts';
 import type { LoadTick } from './tally.ts';
+import type { ProcessReading } from './runtime-stats.ts';
 
 /** One order the system accepted (201), on the run's clock (ms). */
 export interface RawOrder {
@@ -51,4 +52,6 @@ export interface RawRun {
     readonly before: Readonly<Record<string, ProcessUsage | undefined>>;
     readonly after: Readonly<Record<string, ProcessUsage | undefined>>;
   };
+  /** each process's runtime (event-loop delay, GC, checkpoints) just before the load and after the drain; absent for external systems and older runs */
+  readonly runtime?: { readonly before: readonly ProcessReading[]; readonly after: readonly ProcessReading[] };
 }

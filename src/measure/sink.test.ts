@@ -90,4 +90,19 @@ describe('delivery sink', () => {
     await deliver({ orderId: 'y', type: 't' });
     expect(seen).toEqual(['x']);
   });
+  it('without bodies kept, still has each delivery once with its time, and the body is empty', async () => {
+    const lean = await startSink({ keepBodies: false });
+    const leanClient = createJsonClient({ baseUrl: lean.url, connections: 1 });
+    try {
+      const heard: unknown[] = [];
+      lean.onDelivery((d) => heard.push(d.body));
+      await leanClient.request({ method: 'POST', path: '/deliveries', body: { orderId: 'o-9', type: 'order.paid', total: 1200 } });
+      expect(lean.receivedAt('o-9')).toBeTypeOf('number');
+      expect(lean.delivery('o-9')).toMatchObject({ orderId: 'o-9', type: 'order.paid', body: {} });
+      expect(heard).toEqual([{ orderId: 'o-9', type: 'order.paid', total: 1200 }]); // listeners still get it whole
+    } finally {
+      await leanClient.close();
+      await lean.close();
+    }
+  });
 });

@@ -4,7 +4,8 @@ import type { SoakSample } from './soak.ts';
 
 const MiB = 2 ** 20;
 const aSample = (over: Partial<SoakSample> = {}): SoakSample => ({
-  cpuMs: 0, systemRssBytes: 100 * MiB, natsRssBytes: 30 * MiB, broker: { backlog: 0, messages: 0, bytes: 0 }, dbBytes: 1_000_000, ...over,
+  cpuMs: 0, systemRssBytes: 100 * MiB, natsRssBytes: 30 * MiB, broker: { backlog: 0, messages: 0, bytes: 0 }, dbBytes: 1_000_000,
+  processes: [], walBytes: {}, nats: null, ...over,
 });
 
 /** A ledger started at clock 1000 whose first window holds three orders: two delivered, one shed. */
@@ -34,6 +35,7 @@ describe('SoakLedger', () => {
       completion: { count: 2, p50: expect.closeTo(10, 1), p99: 50 },
       cpuMsPerOrder: 20, systemRssBytes: 100 * MiB, natsRssBytes: 30 * MiB,
       backlog: 2, streamMessages: 6, streamBytes: 900, dbBytes: 1_002_000, ordersStored: 2, dbBytesPerOrder: 1000,
+      processes: [], walBytes: {}, nats: null,
     });
     expect(ledger.take(40_000, 5_000)).toEqual([]); // each row once
   });
@@ -72,6 +74,25 @@ describe('SoakLedger', () => {
     ledger.answer(sentIn, { type: 'accepted', id: 'x', intendedAt: 0, deliveredAt: 30 });
     ledger.sampled(ledger.cut(1_000, 1), aSample());
     expect(ledger.take(1_000, 5_000)).toMatchObject([{ completed: 1, late: 0, completion: { count: 1, p50: 30 } }]);
+  });
+
+  it("gives each process's window against its own previous reading, and nats-server's counts of the window", () => {
+    const gc = (count: number, sumS: number, buckets: [number, number][]) => ({ minor: { count, sumS, buckets } });
+    const reading = (label: string, count: number, sumS: number, buckets: [number, number][], maxMs: number) => ({
+      label, pid: 7, loopDelay: { maxMs, p99Ms: maxMs / 2 }, heapUsedBytes: 50 * MiB, gc: gc(count, sumS, buckets), checkpoints: {},
+    });
+    const nats = (inMsgs: number, apiTotal: number) => ({ cpuPercent: 3, memBytes: 40 * MiB, inMsgs, outMsgs: 2 * inMsgs, slowConsumers: 0, storageBytes: 4096, apiTotal, apiErrors: 0 });
+    const ledger = new SoakLedger(0, aSample({ processes: [reading('system', 10, 0.02, [[0.001, 5], [0.01, 10]], 3)], nats: nats(100, 8) }));
+    ledger.sampled(
+      ledger.cut(10_000, 0),
+      aSample({ processes: [reading('system', 13, 0.05, [[0.001, 5], [0.01, 13]], 40)], nats: nats(400, 9), walBytes: { 'order/order.db-wal': 4 * MiB } }),
+    );
+    const [row] = ledger.take(10_000, 1_000);
+    expect(row?.processes).toEqual([
+      { process: 'system', pid: 7, loopDelay: { maxMs: 40, p99Ms: 20 }, heapUsedBytes: 50 * MiB, gc: { minor: { count: 3, totalMs: expect.closeTo(30, 6), longestMs: 10 } }, checkpoints: { worker: null, eventLoop: null } },
+    ]);
+    expect(row?.nats).toMatchObject({ inMsgs: 300, outMsgs: 600, apiRequests: 1, storageBytes: 4096 });
+    expect(row?.walBytes).toEqual({ 'order/order.db-wal': 4 * MiB });
   });
 
   it('counts a failed request and gives rows in order only', () => {

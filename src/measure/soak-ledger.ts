@@ -1,4 +1,5 @@
 import { LatencyHistogram } from './histogram.ts';
+import { natsWindow, processWindows } from './runtime-stats.ts';
 import type { SoakSample, SoakWindow } from './soak.ts';
 
 /** How one POST /orders ended, as the soak counts it. */
@@ -164,6 +165,9 @@ export class SoakLedger {
       dbBytes: sample.dbBytes,
       ordersStored: w.stored,
       dbBytesPerOrder: w.accepted > 0 ? (sample.dbBytes - before.dbBytes) / w.accepted : null,
+      processes: processWindows(before.processes, sample.processes),
+      walBytes: sample.walBytes,
+      nats: sample.nats ? natsWindow(before.nats, sample.nats) : null,
     };
   }
 

@@ -4,6 +4,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { natsServers } from '../platform/events/connection.ts';
 import { connect } from '@nats-io/transport-node';
 import { processUsage } from './proc.ts';
+import { readNats, readOwnProcess, readSystemProcesses, walBytes } from './runtime-stats.ts';
 import type { SoakSample } from './soak.ts';
 
 type BrokerState = NonNullable<SoakSample['broker']>;
@@ -51,15 +52,27 @@ export interface SampledSystem {
   readonly natsPid?: number;
   readonly broker?: BrokerProbe;
   readonly dataDir: string;
+  /** the system's gateway: its /health lists the processes, each read at its /metrics/process */
+  readonly gatewayUrl: string;
+  /** nats-server's monitoring endpoint; none for rest */
+  readonly natsMonitorUrl?: string;
 }
 
-/** The system now: CPU and RSS from /proc, the broker's streams, the databases' size. */
+/**
+ * The system now: CPU and RSS from /proc, the broker's streams, the databases' size; each process's
+ * event-loop delay, GC and checkpoints, this one's too; the write-ahead logs; nats-server's own counters.
+ */
 export async function sampleSystem(s: SampledSystem): Promise<SoakSample> {
-  const [system, nats, broker, dbBytes] = await Promise.all([
+  const [system, nats, broker, dbBytes, processes, own, wal, natsStats] = await Promise.all([
     processUsage(s.systemPid),
     s.natsPid === undefined ? undefined : processUsage(s.natsPid),
     s.broker?.read() ?? null,
     directoryBytes(s.dataDir),
+    readSystemProcesses(s.gatewayUrl),
+    readOwnProcess(),
+    walBytes(s.dataDir),
+    // A monitor that does not answer leaves this window without the server's counters, not the soak without its row.
+    s.natsMonitorUrl === undefined ? null : readNats(s.natsMonitorUrl).catch(() => null),
   ]);
   return {
     cpuMs: (system?.cpuMs ?? 0) + (nats?.cpuMs ?? 0),
@@ -67,5 +80,8 @@ export async function sampleSystem(s: SampledSystem): Promise<SoakSample> {
     natsRssBytes: nats?.rssBytes ?? null,
     broker,
     dbBytes,
+    processes: [...processes, own],
+    walBytes: wal,
+    nats: natsStats,
   };
 }

@@ -44,7 +44,8 @@ export async function runSoak(opts: SoakRunOptions): Promise<SoakWindow[]> {
       unhold();
       await removeData();
     });
-    const sink = await startSink();
+    // Times only: the soak reads no body, and a heap growing with them would stall this process.
+    const sink = await startSink({ keepBodies: false });
     cleanups.push(() => sink.close());
     // Always a private server, never NATS_URL's: the backlog counts every stream on it.
     const nats = opts.style === 'rest' ? undefined : await startPrivateNatsServer();
@@ -53,7 +54,8 @@ export async function runSoak(opts: SoakRunOptions): Promise<SoakWindow[]> {
     cleanups.push(() => system.stop());
     const broker = nats ? await brokerProbe(nats.url) : undefined;
     if (broker) cleanups.push(() => broker.close());
-    const probe = () => sampleSystem({ systemPid: system.pid, natsPid: nats?.pid, broker, dataDir });
+    const probe = () =>
+      sampleSystem({ systemPid: system.pid, natsPid: nats?.pid, broker, dataDir, gatewayUrl: system.url, ...(nats ? { natsMonitorUrl: nats.monitorUrl } : {}) });
 
     opts.onPhase?.('setup');
     const { tokens } = await prepareUsers(system.url, opts.users);

@@ -88,6 +88,7 @@ describe('soakTrends', () => {
     index, startS: index * 30, endS: (index + 1) * 30, offered: 3000, accepted: 3000, completed: 3000, failed: 0, shed: 0, late: 0,
     completion: { count: 3000, p50: 10, p99: 25 }, cpuMsPerOrder: 8, systemRssBytes: 200 * 2 ** 20, natsRssBytes: null,
     backlog: null, streamMessages: null, streamBytes: null, dbBytes: index * 3e6, ordersStored: index * 3000, dbBytesPerOrder: 1000,
+    processes: [], walBytes: {}, nats: null,
     ...over,
   });
 

@@ -1,5 +1,6 @@
 import { err, ok, type Result } from '../services/kernel/result.ts';
 import { STYLES, type Style } from '../transports/index.ts';
+import type { NatsReading, NatsWindow, ProcessReading, ProcessWindow } from './runtime-stats.ts';
 
 /** What `npm run bench:soak` was asked for. */
 export interface SoakOptions {
@@ -126,6 +127,12 @@ export interface SoakSample {
   readonly broker: { readonly backlog: number; readonly messages: number; readonly bytes: number } | null;
   /** every file under the system's data directory: the databases with their -wal and -shm files */
   readonly dbBytes: number;
+  /** each process of the system, and the load generator ('load generator') */
+  readonly processes: readonly ProcessReading[];
+  /** each write-ahead log's size, by path under the data directory */
+  readonly walBytes: Readonly<Record<string, number>>;
+  /** nats-server's /varz and /jsz; null for rest */
+  readonly nats: NatsReading | null;
 }
 
 /**
@@ -163,7 +170,36 @@ export interface SoakWindow {
   readonly ordersStored: number;
   /** Δ dbBytes / accepted; null when nothing was accepted */
   readonly dbBytesPerOrder: number | null;
+  /** each process over the window: event-loop delay, GC pauses by kind, SQLite checkpoints */
+  readonly processes: readonly ProcessWindow[];
+  /** each write-ahead log's size at the window's end, by path under the data directory */
+  readonly walBytes: Readonly<Record<string, number>>;
+  /** nats-server over the window; null for rest */
+  readonly nats: NatsWindow | null;
 }
+
+/** the process that sends the load and receives the deliveries, not part of the system */
+export const LOAD_GENERATOR = 'load generator';
+
+const systemOnly = (w: SoakWindow) => w.processes.filter((p) => p.process !== LOAD_GENERATOR);
+const most = (values: readonly number[]): number | null => (values.length === 0 ? null : Math.max(...values));
+
+/** The longest event-loop delay of any of the system's processes in the window, ms; null when none reported one. */
+export const loopDelayMaxMs = (w: SoakWindow): number | null => most(systemOnly(w).flatMap((p) => (p.loopDelay ? [p.loopDelay.maxMs] : [])));
+/** The highest p99 event-loop delay of the system's processes, ms. */
+export const loopDelayP99Ms = (w: SoakWindow): number | null => most(systemOnly(w).flatMap((p) => (p.loopDelay ? [p.loopDelay.p99Ms] : [])));
+/** The load generator's longest event-loop delay, ms: a stall there delays sends and delivery times, not the system. */
+export const generatorDelayMaxMs = (w: SoakWindow): number | null =>
+  most(w.processes.filter((p) => p.process === LOAD_GENERATOR).flatMap((p) => (p.loopDelay ? [p.loopDelay.maxMs] : [])));
+/** The longest GC pause of the system's processes, any kind (at most this, a bucket's bound), ms; 0 when none. */
+export const gcLongestMs = (w: SoakWindow): number => most(systemOnly(w).flatMap((p) => Object.values(p.gc).map((g) => g.longestMs))) ?? 0;
+/** Every major GC's pause time in the system's processes, ms. */
+export const gcMajorMs = (w: SoakWindow): number => systemOnly(w).reduce((a, p) => a + (p.gc['major']?.totalMs ?? 0), 0);
+/** The longest SQLite checkpoint on a thread (at most this, a bucket's bound), ms; null when none ran. */
+export const checkpointLongestMs = (w: SoakWindow, thread: 'worker' | 'eventLoop'): number | null =>
+  most(systemOnly(w).flatMap((p) => p.checkpoints[thread]?.longestMs ?? []));
+/** Every write-ahead log together, bytes. */
+export const walTotalBytes = (w: SoakWindow): number => Object.values(w.walBytes).reduce((a, b) => a + b, 0);
 
 /** One series the summary judges, in the unit it is shown in. */
 export interface SoakSeries {
@@ -186,6 +222,7 @@ export const SOAK_SERIES: readonly SoakSeries[] = [
   { name: 'consumer backlog', unit: 'messages', floor: 50, value: (w) => w.backlog },
   { name: 'stream bytes', unit: 'MiB', floor: 1, value: (w) => inMiB(w.streamBytes) },
   { name: 'DB bytes per order', unit: 'B', floor: 64, value: (w) => w.dbBytesPerOrder },
+  { name: 'event-loop delay max', unit: 'ms', floor: 20, value: loopDelayMaxMs },
 ];
 
 export interface SeriesTrend extends Trend {
@@ -206,4 +243,43 @@ export function soakTrends(windows: readonly SoakWindow[]): SeriesTrend[] {
       s.floor,
     ),
   }));
+}
+
+/** Issue 16's bounds for a soak at half the held rate. */
+export const SOAK_TARGETS = { p99OverMedian: 2, shed: 0, loopDelayMs: 100 } as const;
+
+export interface SoakTarget {
+  readonly target: string;
+  /** what was measured, in the target's terms; null when nothing was */
+  readonly measured: number | null;
+  readonly bound: number;
+  readonly met: boolean | null;
+}
+
+const median = (values: readonly number[]): number | null => {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * The stall targets, judged over the windows after the warm-up (sheds over every window: a request
+ * refused at the start is refused all the same): the worst window's p99 completion against the
+ * median window's, the requests shed, and the longest event-loop delay of any system process.
+ */
+export function soakTargets(windows: readonly SoakWindow[]): SoakTarget[] {
+  const after = windows.filter((w) => w.index > 0);
+  const p99s = after.flatMap((w) => (w.completion.count > 0 ? [w.completion.p99] : []));
+  const mid = median(p99s);
+  const ratio = mid === null || mid === 0 ? null : Math.max(...p99s) / mid;
+  const delays = after.flatMap((w) => loopDelayMaxMs(w) ?? []);
+  const delay = delays.length === 0 ? null : Math.max(...delays);
+  const shed = windows.reduce((a, w) => a + w.shed, 0);
+  const judged = (target: string, measured: number | null, bound: number): SoakTarget => ({ target, measured, bound, met: measured === null ? null : measured <= bound });
+  return [
+    judged('worst window p99 ÷ median window p99', ratio, SOAK_TARGETS.p99OverMedian),
+    judged('requests shed', shed, SOAK_TARGETS.shed),
+    judged('longest event-loop delay, ms', delay, SOAK_TARGETS.loopDelayMs),
+  ];
 }

@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import type { RawRun } from '../measure/raw.ts';
 import { EnvironmentSchema, RunConfigSchema, StyleSchema } from './schema.ts';
 import { DateTime, oneOf, type Assert, type Describes } from './schema-parts.ts';
+import { ProcessReadingSchema } from './runtime-schema.ts';
 
 /**
  * interplay/raw@1 (src/measure/raw.ts), as bench and compare save it in raw/<label>.json. The type
@@ -102,6 +103,12 @@ export const RawRunSchema = Type.Object(
     processes: Type.Object(
       { before: processes, after: processes },
       { description: 'CPU and memory per measured process (replicas of one service added up), before and after' },
+    ),
+    runtime: Type.Optional(
+      Type.Object(
+        { before: Type.Array(ProcessReadingSchema), after: Type.Array(ProcessReadingSchema) },
+        { description: "each process's runtime just before the load and after the drain; absent for external systems and older runs" },
+      ),
     ),
   },
   {

@@ -3,6 +3,7 @@ import type { Static, TArray, TNumber, TOptional } from '@sinclair/typebox';
 import { STYLES } from '../transports/wiring.ts';
 import { METRIC_NAMES, type MetricName } from './metric-names.ts';
 import { DateTime, oneOf, type Frozen } from './schema-parts.ts';
+import { ProcessWindowSchema } from './runtime-schema.ts';
 
 /**
  * The result objects as TypeBox schemas. The TypeScript types are derived from them, so what the
@@ -161,6 +162,11 @@ export const RunReportSchema = Type.Object(
       }),
     ),
     ceiling: Type.Optional(RunCeilingSchema),
+    runtime: Type.Optional(
+      Type.Array(ProcessWindowSchema, {
+        description: 'each process of the system and the load generator from just before the load to after the drain; absent for external systems and older runs',
+      }),
+    ),
   },
   { title: 'interplay/run@1', description: "The result of one style's run. Every renderer reads only this." },
 );

@@ -1,4 +1,16 @@
-import { TREND_RULE, type SeriesTrend, type SoakWindow } from '../measure/soak.ts';
+import {
+  checkpointLongestMs,
+  gcLongestMs,
+  gcMajorMs,
+  generatorDelayMaxMs,
+  loopDelayMaxMs,
+  loopDelayP99Ms,
+  TREND_RULE,
+  walTotalBytes,
+  type SeriesTrend,
+  type SoakTarget,
+  type SoakWindow,
+} from '../measure/soak.ts';
 import { grid } from './calibration.ts';
 import { count, mebibytes, NONE, sig3, wrap } from './format.ts';
 
@@ -29,6 +41,15 @@ const COLUMNS: readonly SoakColumn[] = [
   { head: 'stream MiB', width: 10, cell: (w) => orNone(w.streamBytes, mebibytes) },
   { head: 'DB MiB', width: 6, cell: (w) => mebibytes(w.dbBytes) },
   { head: 'DB B/order', width: 10, cell: (w) => orNone(w.dbBytesPerOrder, count) },
+  { head: 'loop p99 ms', width: 11, cell: (w) => orNone(loopDelayP99Ms(w), sig3) },
+  { head: 'loop max ms', width: 11, cell: (w) => orNone(loopDelayMaxMs(w), sig3) },
+  { head: 'GC ≤ ms', width: 7, cell: (w) => sig3(gcLongestMs(w)) },
+  { head: 'major GC ms', width: 11, cell: (w) => sig3(gcMajorMs(w)) },
+  { head: 'ckpt ≤ ms', width: 9, cell: (w) => orNone(checkpointLongestMs(w, 'worker'), sig3) },
+  { head: 'loop ckpt ≤ ms', width: 14, cell: (w) => orNone(checkpointLongestMs(w, 'eventLoop'), sig3) },
+  { head: 'WAL MiB', width: 7, cell: (w) => mebibytes(walTotalBytes(w)) },
+  { head: 'nats msgs', width: 9, cell: (w) => (w.nats ? count(w.nats.inMsgs + w.nats.outMsgs) : NONE) },
+  { head: 'load loop max ms', width: 16, cell: (w) => orNone(generatorDelayMaxMs(w), sig3) },
 ];
 
 const head = COLUMNS.map((c) => c.head.padStart(c.width));
@@ -46,10 +67,21 @@ const PROSE_WIDTH = 100;
 const SOAK_LEGEND =
   'counts are what happened in the window (offered by intended send, accepted/failed/shed by answer, completed by delivery); ' +
   'p50/p99: completion (delivery − intended send) of the orders sent in the window; late: orders of the window not answered or delivered ' +
-  'when its row was made, left out of p50/p99; CPU: system + nats-server per completed order; backlog: pending + ack-pending over every consumer';
+  'when its row was made, left out of p50/p99; CPU: system + nats-server per completed order; backlog: pending + ack-pending over every consumer; ' +
+  'loop p99/max: event-loop delay (monitorEventLoopDelay) in the window, the highest of the system\'s processes; GC ≤: the longest GC pause of any ' +
+  'kind, at most this (a histogram bucket\'s bound); major GC: the time in major GCs; ckpt ≤: the longest SQLite WAL checkpoint on the checkpoint thread, loop ckpt ≤: on the event ' +
+  'loop (when a log passed 16 MiB); WAL: every ' +
+  'write-ahead log\'s size (the most each held since it was opened); nats msgs: messages into and out of nats-server (its /varz); ' +
+  'load loop max: the load generator\'s own event-loop delay, a stall of the measuring side. Per process and per GC kind in soak.json';
 
 /** What the rows mean, wrapped, to print after the table. */
 export const soakLegend = (): string[] => wrap(SOAK_LEGEND, PROSE_WIDTH).map((l) => ` ${l}`);
+
+/** Each stall target: measured, bound, met. */
+export function renderSoakTargets(targets: readonly SoakTarget[]): string[] {
+  const rows = targets.map((t) => [t.target, t.measured === null ? NONE : Number.isInteger(t.measured) ? count(t.measured) : sig3(t.measured), `≤ ${sig3(t.bound)}`, t.met === null ? 'not measured' : t.met ? 'met' : 'missed']);
+  return grid(['target', 'measured', 'bound', 'verdict'], rows, [0, 3]);
+}
 
 /** First window after the warm-up against the last, the slope, and the verdict per series. */
 export function renderSoakSummary(trends: readonly SeriesTrend[]): string[] {

@@ -20,6 +20,7 @@ import { isDatabaseUnavailable } from '../store/errors.ts';
  */
 const DATABASE_RETRY_AFTER_S = 2;
 import { closePromptly } from './closing.ts';
+import { PROCESS_METRICS_PATH, processMetricsRoute } from '../process-metrics.ts';
 
 /** bytes; the largest legitimate body, an order with 100 lines, is under 10 KiB */
 export const BODY_LIMIT = 64 * 1024;
@@ -49,7 +50,7 @@ export interface ServiceAppOptions {
 export const DEFAULT_TRUSTED_PROXIES: readonly string[] = ['loopback', 'uniquelocal'];
 
 /** answered under any load: probes and scrapes, and calls from services that already admitted the work */
-const NEVER_SHED = /^\/(health|metrics|openapi\.json)$|^\/internal\//;
+const NEVER_SHED = /^\/(health|metrics|metrics\/process|openapi\.json)$|^\/internal\//;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -125,6 +126,7 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
     reply.type(opts.metrics.registry.contentType);
     return opts.metrics.registry.metrics();
   });
+  app.get(PROCESS_METRICS_PATH, { schema: { hide: true } }, processMetricsRoute());
   return app;
 }
 

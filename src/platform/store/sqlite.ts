@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { checkpointInBackground } from './checkpointer.ts';
 import {
   CompiledQuery,
   Kysely,
@@ -26,6 +27,9 @@ export function openSqlite<DB>(file: string): Kysely<DB> {
   sqlite.pragma('foreign_keys = ON');
   // Another process (a second `interplay up` on the same --data) waits this long for a lock.
   sqlite.pragma('busy_timeout = 5000');
+  // Checkpoints wait for the disk: a worker thread runs them, never a commit on the event loop (see checkpointer.ts).
+  sqlite.pragma('wal_autocheckpoint = 0');
+  const stopCheckpoints = checkpointInBackground(sqlite, file);
   const statements = new Map<string, Database.Statement>();
   const database = {
     prepare(sql: string): Database.Statement {
@@ -38,6 +42,7 @@ export function openSqlite<DB>(file: string): Kysely<DB> {
       return stmt;
     },
     close(): void {
+      stopCheckpoints();
       statements.clear();
       sqlite.close();
     },

@@ -10,6 +10,7 @@ import { systemHealth, systemMetrics } from './gateway-status.ts';
 import { childTraceparent } from '../../platform/events/trace.ts';
 import { isRecording, recordServerSpan } from '../../platform/spans.ts';
 import { closePromptly } from '../../platform/http/closing.ts';
+import { PROCESS_METRICS_PATH, processMetricsRoute } from '../../platform/process-metrics.ts';
 
 export interface GatewayOptions {
   readonly style: string;
@@ -74,7 +75,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     recordServerSpan('gateway', request.method, route, span.parent, end - reply.elapsedTime, end, reply.statusCode, span.self);
   });
   // Shed here, before a request costs any service work; /health and /metrics must answer under load.
-  await shedOverload(app, { limits: opts.overload ?? DEFAULT_OVERLOAD_LIMITS, exempt: (path) => path === '/health' || path === '/metrics' });
+  await shedOverload(app, { limits: opts.overload ?? DEFAULT_OVERLOAD_LIMITS, exempt: (path) => path === '/health' || path === '/metrics' || path === PROCESS_METRICS_PATH });
   // The gateway streams bodies through; refusing an oversized one here spares the upstream, which
   // would close the connection mid-upload and turn a 413 into a proxy error.
   app.addHook('onRequest', async (request, reply) => {
@@ -114,6 +115,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     if ((request.query as { format?: string }).format === 'json') return registry.getMetricsAsJSON();
     return reply.type(registry.contentType).send(await registry.metrics());
   });
+  // This process's own runtime (the whole system's, inproc; the gateway's and supervisor's, processes).
+  app.get(PROCESS_METRICS_PATH, processMetricsRoute());
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, problem('not-found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
   );
