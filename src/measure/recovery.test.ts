@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { recoveryAfter, recoveryText, slowestRecovery } from './recovery.ts';
+
+describe('recoveryAfter', () => {
+  // A kill from 1.0 s to 2.0 s (the process back and ready): orders a and b were accepted before it,
+  // c during it (answered by a sibling replica), d was refused, e was sent after the process was back.
+  const attempts = [
+    { intendedAt: 100, orderId: 'a' },
+    { intendedAt: 900, orderId: 'b' },
+    { intendedAt: 1_500, orderId: 'c' },
+    { intendedAt: 1_600 },
+    { intendedAt: 2_100, orderId: 'e' },
+  ];
+
+  it('runs from the fault’s end to the last notification of an order accepted before that end', () => {
+    const notified: Record<string, number> = { a: 150, b: 3_100, c: 3_700, e: 9_000 };
+    expect(recoveryAfter(attempts, (id) => notified[id], 2_000)).toEqual({ ms: 1_700, orders: 3, unfinished: 0 });
+  });
+
+  it('is zero when every such order was notified before the component was back', () => {
+    const notified: Record<string, number> = { a: 150, b: 950, c: 1_550, e: 9_000 };
+    expect(recoveryAfter(attempts, (id) => notified[id], 2_000)).toEqual({ ms: 0, orders: 3, unfinished: 0 });
+  });
+
+  it('is not reached when an accepted order was never notified, and says how many', () => {
+    const notified: Record<string, number> = { a: 150, c: 2_500, e: 9_000 };
+    expect(recoveryAfter(attempts, (id) => notified[id], 2_000)).toEqual({ ms: null, orders: 3, unfinished: 1 });
+  });
+
+  it('counts a replayed order once', () => {
+    const replayed = [...attempts, { intendedAt: 1_700, orderId: 'a' }];
+    expect(recoveryAfter(replayed, () => 2_500, 2_000)).toEqual({ ms: 500, orders: 3, unfinished: 0 });
+  });
+});
+
+describe('slowestRecovery', () => {
+  it('takes an unreached recovery over any time, else the longest', () => {
+    const quick = { ms: 400, orders: 10, unfinished: 0 };
+    const slow = { ms: 4_000, orders: 10, unfinished: 0 };
+    const never = { ms: null, orders: 10, unfinished: 2 };
+    expect(slowestRecovery([quick, slow])).toBe(slow);
+    expect(slowestRecovery([quick, never, slow])).toBe(never);
+    expect(slowestRecovery([])).toBeUndefined();
+  });
+});
+
+describe('recoveryText', () => {
+  it('reads in ms under a second, in seconds above', () => {
+    expect(recoveryText({ ms: 420.4, orders: 1, unfinished: 0 })).toBe('420 ms');
+    expect(recoveryText({ ms: 4_260, orders: 1, unfinished: 0 })).toBe('4.3 s');
+    expect(recoveryText({ ms: null, orders: 9, unfinished: 2 })).toBe('not reached (2 of 9 orders never notified)');
+  });
+});

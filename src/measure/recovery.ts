@@ -1,0 +1,55 @@
+/**
+ * Recovery time: from a fault's end (the component is back: restarted and ready) until every order
+ * accepted before or during the fault is settled and its user notified. The notification is the
+ * last step of an order in every style (it is sent once the outcome is recorded), so the time the
+ * sink received it is when that order was done.
+ */
+export interface Recovery {
+  /**
+   * ms from the fault's end until the last of those orders was notified; 0 when all were notified
+   * before it ended; null when some never were before the run stopped watching
+   */
+  readonly ms: number | null;
+  /** orders answered 201 that were sent before the fault ended (a replay counts once) */
+  readonly orders: number;
+  /** of those, the ones never notified */
+  readonly unfinished: number;
+}
+
+/** An order as the client saw it: when it was meant to be sent, and the id a 201 carried. */
+export interface SentOrder {
+  /** on `clock.now()` (ms) */
+  readonly intendedAt: number;
+  readonly orderId?: string;
+}
+
+/**
+ * The recovery after a fault that ended at `endAt` (on `clock.now()`). Pure: `notifiedAt` is the
+ * sink's first delivery time of an order, undefined when none came.
+ */
+export function recoveryAfter(attempts: readonly SentOrder[], notifiedAt: (orderId: string) => number | undefined, endAt: number): Recovery {
+  const ids = new Set(attempts.flatMap((a) => (a.orderId !== undefined && a.intendedAt < endAt ? [a.orderId] : [])));
+  let last = Number.NEGATIVE_INFINITY;
+  let unfinished = 0;
+  for (const id of ids) {
+    const at = notifiedAt(id);
+    if (at === undefined) unfinished++;
+    else last = Math.max(last, at);
+  }
+  return { ms: unfinished > 0 ? null : Math.max(0, last - endAt), orders: ids.size, unfinished };
+}
+
+/** The longest of several recoveries: null (not recovered) wins, then the largest ms; undefined for none. */
+export function slowestRecovery(recoveries: readonly Recovery[]): Recovery | undefined {
+  const worse = (a: Recovery, b: Recovery): Recovery => {
+    if (a.ms === null || b.ms === null) return b.ms === null && (a.ms !== null || b.unfinished > a.unfinished) ? b : a;
+    return b.ms > a.ms ? b : a;
+  };
+  return recoveries.reduce<Recovery | undefined>((worst, r) => (worst ? worse(worst, r) : r), undefined);
+}
+
+/** "1.9 s", or "not reached (3 of 250 orders never notified)" */
+export function recoveryText(r: Recovery): string {
+  if (r.ms === null) return `not reached (${r.unfinished} of ${r.orders} orders never notified)`;
+  return r.ms < 1_000 ? `${Math.round(r.ms)} ms` : `${(r.ms / 1000).toFixed(1)} s`;
+}
