@@ -11,10 +11,12 @@ import type { EventLog } from './log.ts';
 import { isDatabaseUnavailable } from '../store/errors.ts';
 
 /**
- * ms between tries of an event held while the database is unavailable. A try costs a refused connect;
- * a PostgreSQL restart takes a second or two, so the event goes on soon after it is back.
+ * ms between tries of an event held while a dependency (the database, a peer service) is unavailable.
+ * A try costs a refused connect, next to nothing; the event goes on within half a second of the
+ * dependency's return, where a nak's backoff (seconds, fixed when the nak is sent) would leave a person
+ * waiting for a notification long after the dependency was back.
  */
-const DATABASE_RETRY_MS = 1_000;
+const HELD_RETRY_MS = 500;
 
 /** What a handler decided. It commits its effect (and inbox row) before returning 'ack'. */
 export type HandlerOutcome =
@@ -54,6 +56,13 @@ export interface ConsumerOptions<D> {
    * cluster node gone) is then noticed only after about 30 s.
    */
   readonly pullExpiresMs?: number;
+  /**
+   * Whether a handler's error means a dependency is unavailable (stopped, restarting) rather than that
+   * the event is bad: such an event is held (its ack wait renewed) and tried again every HELD_RETRY_MS,
+   * without spending one of its deliveries, so an outage of any length dead-letters nothing and the
+   * event goes on as soon as the dependency is back. Default: the database is unavailable.
+   */
+  readonly unavailable?: (err: unknown) => boolean;
   readonly log?: EventLog;
 }
 
@@ -85,6 +94,7 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   const prefetch = Math.max(concurrency, opts.prefetch ?? 16);
   const log = opts.log ?? silentLog;
+  const unavailable = opts.unavailable ?? isDatabaseUnavailable;
 
   let processed = 0;
   let retried = 0;
@@ -118,14 +128,14 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
           traceparent: traceparentOf(headers) ?? envelope.traceparent,
         });
       } catch (err) {
-        // The database is down (stopped, restarting): no event can be handled until it is back, and
-        // a nak would spend one of the few deliveries, so an outage longer than the backoff would
+        // A dependency is down (the database, a peer service): no event can be handled until it is back,
+        // and a nak would spend one of the few deliveries, so an outage longer than the backoff would
         // dead-letter good events. The message is held instead (its ack wait renewed) and tried again.
-        if (!stopped && isDatabaseUnavailable(err)) {
+        if (!stopped && unavailable(err)) {
           m.working();
-          lastError = `database unavailable: ${errorMessage(err)}`;
+          lastError = `dependency unavailable: ${errorMessage(err)}`;
           // Renewed well within the ack wait, or the broker would hand the message to another handler meanwhile.
-          await new Promise((resolve) => setTimeout(resolve, Math.min(DATABASE_RETRY_MS, limits.ackWaitMs / 3)));
+          await new Promise((resolve) => setTimeout(resolve, Math.min(HELD_RETRY_MS, limits.ackWaitMs / 3)));
           continue;
         }
         outcome = { type: 'retry', reason: `handler threw: ${errorMessage(err)}` };
@@ -192,13 +202,32 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
     return Math.min(30_000, 250 * 2 ** (deliveryCount - 1));
   }
 
+  /** messages whose handler runs, and since when (ms): the heartbeat below renews the slow ones */
+  const inProgress = new Map<JsMsg, number>();
+  /**
+   * A handler slower than a third of the ack wait (a peer that answers late) has its message's ack
+   * wait renewed, so the broker never hands it to another handler while this one still works on it.
+   * That lets the ack wait be short, and a message pulled by a process that died come back soon.
+   * One timer for all of them, not one per message.
+   */
+  let heartbeat: NodeJS.Timeout | undefined;
+  const beat = (): void => {
+    const renewAfter = limits.ackWaitMs / 3;
+    const now = Date.now();
+    for (const [m, since] of inProgress) if (now - since >= renewAfter) m.working();
+  };
+
   async function runHandler(m: JsMsg): Promise<void> {
+    inProgress.set(m, Date.now());
+    heartbeat ??= setInterval(beat, Math.max(100, limits.ackWaitMs / 3)).unref();
     try {
       await handle(m);
     } catch (err) {
       // Only our own bookkeeping can land here; the broker redelivers after ack wait.
       lastError = errorMessage(err);
       log.error({ durable, seq: m.seq, err: lastError }, 'event handling failed');
+    } finally {
+      inProgress.delete(m);
     }
   }
 
@@ -257,6 +286,7 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
       await messages?.close();
       await looping;
       await Promise.all(running);
+      clearInterval(heartbeat);
     },
     stats() {
       return { processed, retried, dead, lastDeadReason, lastError };
