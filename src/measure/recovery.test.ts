@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recoveryAfter, recoveryText, slowestRecovery } from './recovery.ts';
+import { recoveryAfter, recoveryText, slowestRecovery, watchRecovery } from './recovery.ts';
 
 describe('recoveryAfter', () => {
   // A kill from 1.0 s to 2.0 s (the process back and ready): orders a and b were accepted before it,
@@ -49,5 +49,28 @@ describe('recoveryText', () => {
     expect(recoveryText({ ms: 420.4, orders: 1, unfinished: 0 })).toBe('420 ms');
     expect(recoveryText({ ms: 4_260, orders: 1, unfinished: 0 })).toBe('4.3 s');
     expect(recoveryText({ ms: null, orders: 9, unfinished: 2 })).toBe('not reached (2 of 9 orders never notified)');
+  });
+});
+
+describe('watchRecovery', () => {
+  it('waits for the orders accepted before the end, and those still unanswered then, and takes the last notification', () => {
+    // Back at 2.0 s: a and b accepted and not notified yet, one request still open.
+    const watch = watchRecovery('billing', 2_000, ['a', 'b'], 1);
+    expect(watch.state(2_500)).toEqual({ what: 'billing', left: 3, ms: null, elapsedMs: 500 });
+
+    watch.notified('a', 2_600);
+    watch.accepted('c', 1_900, undefined); // the open request: answered 201 after the end
+    watch.accepted('late', 2_100, undefined); // sent after the end: not part of this recovery
+    watch.notified('b', 3_100);
+    expect(watch.state(3_200)).toMatchObject({ left: 1, ms: null });
+
+    watch.notified('c', 3_900);
+    expect(watch.state(5_000)).toEqual({ what: 'billing', left: 0, ms: 1_900, elapsedMs: 3_000 });
+  });
+
+  it('counts a refused or failed open request as answered, and is done at once when nothing was waiting', () => {
+    const watch = watchRecovery('auth', 2_000, [], 1);
+    watch.refused(1_950);
+    expect(watch.state(2_100)).toMatchObject({ left: 0, ms: 0 });
   });
 });

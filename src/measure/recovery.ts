@@ -53,3 +53,61 @@ export function recoveryText(r: Recovery): string {
   if (r.ms === null) return `not reached (${r.unfinished} of ${r.orders} orders never notified)`;
   return r.ms < 1_000 ? `${Math.round(r.ms)} ms` : `${(r.ms / 1000).toFixed(1)} s`;
 }
+
+/** A recovery followed live (the dashboard): how far it is, or how long it took. */
+export interface LiveRecovery {
+  /** what came back, e.g. "billing" */
+  readonly what: string;
+  /** orders accepted (or still unanswered) before the end and not yet notified */
+  readonly left: number;
+  /** ms it took; null while orders are left */
+  readonly ms: number | null;
+  /** ms since the end */
+  readonly elapsedMs: number;
+}
+
+export interface RecoveryWatch {
+  /** a request sent at `intendedAt` was answered 201; `notifiedAt` when its notification already came */
+  accepted(orderId: string, intendedAt: number, notifiedAt: number | undefined): void;
+  /** a request sent at `intendedAt` was answered otherwise, or not at all */
+  refused(intendedAt: number): void;
+  /** an order's notification came */
+  notified(orderId: string, at: number): void;
+  state(now: number): LiveRecovery;
+}
+
+/**
+ * Follows the recovery after `what` came back at `endAt` (on `clock.now()`): `waiting` are the orders
+ * accepted and not notified then, `open` the requests sent before and not answered yet (an order among
+ * them answered 201 joins the wait). Recovered once none is left; the time is that of the last notification.
+ */
+export function watchRecovery(what: string, endAt: number, waiting: Iterable<string>, open: number): RecoveryWatch {
+  const left = new Set(waiting);
+  let unanswered = open;
+  let lastAt = endAt;
+  let doneMs: number | null = null;
+  const check = () => {
+    if (doneMs === null && left.size === 0 && unanswered <= 0) doneMs = Math.max(0, lastAt - endAt);
+  };
+  check();
+  return {
+    accepted(orderId, intendedAt, notifiedAt) {
+      if (intendedAt >= endAt) return;
+      unanswered--;
+      if (notifiedAt === undefined) left.add(orderId);
+      else lastAt = Math.max(lastAt, notifiedAt);
+      check();
+    },
+    refused(intendedAt) {
+      if (intendedAt >= endAt) return;
+      unanswered--;
+      check();
+    },
+    notified(orderId, at) {
+      if (!left.delete(orderId)) return;
+      lastAt = Math.max(lastAt, at);
+      check();
+    },
+    state: (now) => ({ what, left: left.size + Math.max(0, unanswered), ms: doneMs, elapsedMs: Math.max(0, now - endAt) }),
+  };
+}
