@@ -479,25 +479,27 @@ describe('event consumer and its dependencies', () => {
     expect(consumer.stats()).toMatchObject({ processed: 0, retried: 1, dead: 1 });
   });
 
-  it('a handler slower than the ack wait keeps its event: the broker does not deliver it again meanwhile', async () => {
+  it('a handler slower than the ack wait keeps its event, and the event queued behind it keeps its own: neither is delivered again meanwhile', async () => {
     const stream = await aStream();
     const db = await aToyDb();
     await nats.js.publish(stream.subject, JSON.stringify(newEnvelope('toy.bumped', { key: 'slow' })));
+    await nats.js.publish(stream.subject, JSON.stringify(newEnvelope('toy.bumped', { key: 'queued' })));
     const durable = nats.unique('toy');
-    const deliveries: number[] = [];
+    const deliveries: string[] = [];
     // Ack wait 1 s; the handler takes 2.5 s, as one waiting on a peer that answers late.
     const { consumer } = await aConsumer(stream, { durable, maxDeliver: 5, backoffMs: [1_000, 1_000], ackWaitMs: 1_000 }, async (env, deliveryCount) => {
-      deliveries.push(deliveryCount);
-      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      deliveries.push(`${env.data.key}#${deliveryCount}`);
+      if (env.data.key === 'slow') await new Promise((resolve) => setTimeout(resolve, 2_500));
       await bumpOnce(db, durable, env);
       return { type: 'ack' };
     });
 
-    await eventually(() => consumer.stats().processed === 1, { what: 'the slow handler to finish', timeoutMs: 10_000 });
-    // Past another ack wait after the ack: nothing came again.
+    // One handler at a time (the default): 'queued' waits 2.5 s, over two ack waits, behind 'slow'.
+    await eventually(() => consumer.stats().processed === 2, { what: 'both events handled', timeoutMs: 10_000 });
+    // Past another ack wait after the acks: nothing came again.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(deliveries).toEqual([1]);
-    expect(consumer.stats()).toMatchObject({ processed: 1, retried: 0 });
+    expect(deliveries).toEqual(['slow#1', 'queued#1']);
+    expect(consumer.stats()).toMatchObject({ processed: 2, retried: 0 });
     expect(await counter(db, 'slow')).toBe(1);
   });
 });

@@ -44,7 +44,7 @@ function recoveryLines(s: ChaosStyleResult): string[] {
   if (measured.length === 0) return [];
   const slowest = FAULT_TYPES.flatMap((type) => {
     const r = s.recovery?.[type];
-    return r ? [`${recoveryText(r)} after a ${KIND_NAMES[type][0]}`] : [];
+    return r ? [`${r.ms === null ? 'not reached' : recoveryText(r)} after a ${KIND_NAMES[type][0]}`] : [];
   });
   return [
     `  recovery: from the fault's end until every order accepted by then is notified`,

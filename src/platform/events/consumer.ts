@@ -48,7 +48,11 @@ export interface ConsumerOptions<D> {
   readonly deadLetterSubject?: string;
   /** handlers running at once; default 1. Above 1, events of one subject may be handled out of order. */
   readonly concurrency?: number;
-  /** messages pulled ahead of the handlers; default 16. Their ack wait runs while they queue. */
+  /**
+   * messages each pull request asks for ahead of the handlers; default 16. The client pulls again as
+   * they arrive, so what waits for a handler is bounded by the consumer's maxAckPending; the ack wait of
+   * what waits is renewed while this process lives.
+   */
   readonly prefetch?: number;
   /**
    * ms a pull request lives; the client expects the server's idle heartbeats at half of it and pulls
@@ -202,24 +206,36 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
     return Math.min(30_000, 250 * 2 ** (deliveryCount - 1));
   }
 
-  /** messages whose handler runs, and since when (ms): the heartbeat below renews the slow ones */
-  const inProgress = new Map<JsMsg, number>();
+  /** every message this process holds, waiting for a handler or handled, and since when (ms) */
+  const held = new Map<JsMsg, number>();
+  /** pulled and waiting for one of the `concurrency` handlers, oldest first */
+  const queue: JsMsg[] = [];
   /**
-   * A handler slower than a third of the ack wait (a peer that answers late) has its message's ack
-   * wait renewed, so the broker never hands it to another handler while this one still works on it.
-   * That lets the ack wait be short, and a message pulled by a process that died come back soon.
-   * One timer for all of them, not one per message.
+   * A message held longer than a third of the ack wait (waiting behind slow handlers, or handled by one
+   * that waits on a peer) has its ack wait renewed, so the broker never hands it to another handler
+   * while this live process still has it, and never spends its deliveries on it. That lets the ack wait
+   * be short, so the messages a process that died had pulled come back soon. One timer for all of them.
    */
-  let heartbeat: NodeJS.Timeout | undefined;
   const beat = (): void => {
     const renewAfter = limits.ackWaitMs / 3;
     const now = Date.now();
-    for (const [m, since] of inProgress) if (now - since >= renewAfter) m.working();
+    for (const [m, since] of held) if (now - since >= renewAfter) m.working();
   };
+  const heartbeat = setInterval(beat, Math.max(100, limits.ackWaitMs / 3)).unref();
+
+  /** starts handlers for queued messages while fewer than `concurrency` run */
+  function pump(): void {
+    while (running.size < concurrency && queue.length > 0) {
+      const m = queue.shift()!;
+      const p: Promise<void> = runHandler(m).finally(() => {
+        running.delete(p);
+        pump();
+      });
+      running.add(p);
+    }
+  }
 
   async function runHandler(m: JsMsg): Promise<void> {
-    inProgress.set(m, Date.now());
-    heartbeat ??= setInterval(beat, Math.max(100, limits.ackWaitMs / 3)).unref();
     try {
       await handle(m);
     } catch (err) {
@@ -227,7 +243,7 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
       lastError = errorMessage(err);
       log.error({ durable, seq: m.seq, err: lastError }, 'event handling failed');
     } finally {
-      inProgress.delete(m);
+      held.delete(m);
     }
   }
 
@@ -248,9 +264,10 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
             m.nak(); // pulled but never started: hand it straight to another instance
             continue;
           }
-          const p = runHandler(m).finally(() => running.delete(p));
-          running.add(p);
-          if (running.size >= concurrency) await Promise.race(running);
+          // Taken off the client's buffer at once, so that the heartbeat renews it while it waits.
+          held.set(m, Date.now());
+          queue.push(m);
+          pump();
         }
       } catch (err) {
         if (err instanceof ClosedConnectionError) return;
@@ -285,6 +302,11 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
       interruptPause?.();
       await messages?.close();
       await looping;
+      // Pulled but never started: handed straight to another instance.
+      for (const m of queue.splice(0)) {
+        held.delete(m);
+        m.nak();
+      }
       await Promise.all(running);
       clearInterval(heartbeat);
     },
