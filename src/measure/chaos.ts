@@ -6,7 +6,7 @@ import { brokerOf, startFaultSystem, type FaultSystem } from './fault-system.ts'
 import { expectationsOf, placeOrders } from './order-load.ts';
 import { postgresFaultUnfit, terminateServiceConnections } from './outage-postgres.ts';
 import { now } from './clock.ts';
-import { recoveryAfter, slowestRecovery, type Recovery } from './recovery.ts';
+import { incidentEnds, recoveryAfter, slowestRecovery, type Recovery } from './recovery.ts';
 
 export interface ChaosOptions {
   readonly styles: readonly Style[];
@@ -51,7 +51,13 @@ export type FaultRecord = Fault & {
   readonly skipped?: string;
   /** ms after the load started when the component was back: restarted and ready (the fault's end) */
   readonly backAtMs?: number;
-  /** from backAtMs until every order accepted before it was notified (recovery.ts); absent for a skipped fault */
+  /**
+   * ms after the load started that the recovery counts from: backAtMs, or, when other faults overlap this
+   * one (one fell before the last of them was back), the moment the last of those was back. Faults that
+   * overlap are one incident: the system cannot recover from one while another still holds it down.
+   */
+  readonly recoveredFromMs?: number;
+  /** from recoveredFromMs until every order accepted before it was notified (recovery.ts); absent for a skipped fault */
   readonly recovery?: Recovery;
 };
 
@@ -146,7 +152,11 @@ async function chaosOf(style: Style, opts: ChaosOptions): Promise<ChaosStyleResu
     await fs.sink.waitFor(ids, opts.settleMs);
     const completed = [...ids].filter((id) => fs.sink.receivedAt(id) !== undefined).length;
     const notifiedAt = (id: string) => fs.sink.receivedAt(id);
-    const measured = faults.map((f) => (f.backAtMs === undefined || f.skipped !== undefined ? f : { ...f, recovery: recoveryAfter(load.attempts, notifiedAt, clockStartedAt + f.backAtMs) }));
+    const ends = incidentEnds(faults);
+    const measured = faults.map((f, i) => {
+      const from = ends[i];
+      return from === undefined ? f : { ...f, recoveredFromMs: from, recovery: recoveryAfter(load.attempts, notifiedAt, clockStartedAt + from) };
+    });
     return {
       style,
       faults: measured,

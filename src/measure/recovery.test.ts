@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recoveryAfter, recoveryText, slowestRecovery, watchRecovery } from './recovery.ts';
+import { incidentEnds, recoveryAfter, recoveryText, slowestRecovery, watchRecovery } from './recovery.ts';
 
 describe('recoveryAfter', () => {
   // A kill from 1.0 s to 2.0 s (the process back and ready): orders a and b were accepted before it,
@@ -72,5 +72,19 @@ describe('watchRecovery', () => {
     const watch = watchRecovery('auth', 2_000, [], 1);
     watch.refused(1_950);
     expect(watch.state(2_100)).toMatchObject({ left: 0, ms: 0 });
+  });
+});
+
+describe('incidentEnds', () => {
+  it('makes overlapping faults one incident that ends when the last of them is back; a fault alone ends when it is back', () => {
+    const faults = [
+      { doneAtMs: 7_400, backAtMs: 17_500 }, // a kill whose process took 10 s to come back
+      { doneAtMs: 7_600, backAtMs: 14_900 },
+      { doneAtMs: 9_500, backAtMs: 9_600 }, // a broker restart while both were down
+      { doneAtMs: 16_200, backAtMs: 23_900 }, // falls before the first was back: the same incident
+      { doneAtMs: 30_000, backAtMs: 31_000 }, // alone
+      { doneAtMs: 30_500, skipped: 'not running' },
+    ];
+    expect(incidentEnds(faults)).toEqual([23_900, 23_900, 23_900, 23_900, 31_000, undefined]);
   });
 });

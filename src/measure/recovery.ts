@@ -39,6 +39,25 @@ export function recoveryAfter(attempts: readonly SentOrder[], notifiedAt: (order
   return { ms: unfinished > 0 ? null : Math.max(0, last - endAt), orders: ids.size, unfinished };
 }
 
+/**
+ * Per fault carried out, when the incident it belongs to ended (ms after the load started): faults whose
+ * spans (carried out → back) overlap form one incident, which ends when the last of them is back.
+ * undefined for a fault skipped or without an end.
+ */
+export function incidentEnds(faults: readonly { readonly doneAtMs?: number; readonly backAtMs?: number; readonly skipped?: string }[]): (number | undefined)[] {
+  const spans = faults.flatMap((f, i) => (f.skipped === undefined && f.doneAtMs !== undefined && f.backAtMs !== undefined ? [{ i, from: f.doneAtMs, to: f.backAtMs }] : []));
+  spans.sort((a, b) => a.from - b.from);
+  const ends: (number | undefined)[] = faults.map(() => undefined);
+  for (let start = 0; start < spans.length; ) {
+    let end = spans[start]!.to;
+    let next = start + 1;
+    while (next < spans.length && spans[next]!.from <= end) end = Math.max(end, spans[next++]!.to);
+    for (let k = start; k < next; k++) ends[spans[k]!.i] = end;
+    start = next;
+  }
+  return ends;
+}
+
 /** The longest of several recoveries: null (not recovered) wins, then the largest ms; undefined for none. */
 export function slowestRecovery(recoveries: readonly Recovery[]): Recovery | undefined {
   const worse = (a: Recovery, b: Recovery): Recovery => {

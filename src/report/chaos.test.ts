@@ -65,6 +65,15 @@ describe('renderChaos', () => {
     for (const line of text.split('\n').filter((l) => /recovery|back at/.test(l))) expect(line.length, line).toBeLessThanOrEqual(80);
   });
 
+  it('counts the recovery of overlapping faults from when the last of them was back, and says so', () => {
+    const faults = [
+      { type: 'kill' as const, atMs: 7_400, service: 'order', replica: 2, doneAtMs: 7_400, backAtMs: 14_900, recoveredFromMs: 23_900, recovery: { ms: 1_500, orders: 900, unfinished: 0 } },
+    ];
+    const text = renderChaos(aResult([aStyle({ faults, recovery: { kill: faults[0]!.recovery } })]));
+
+    expect(text).toContain('    kill order#2 at 7.4 s, back at 14.9 s, all back at 23.9 s: 1.5 s\n');
+  });
+
   it('says when a fault never recovered: some accepted orders were never notified', () => {
     const faults = [{ type: 'kill' as const, atMs: 1_000, service: 'auth', replica: 1, doneAtMs: 1_000, backAtMs: 1_800, recovery: { ms: null, orders: 90, unfinished: 3 } }];
     const text = renderChaos(aResult([aStyle({ faults, recovery: { kill: faults[0]!.recovery } })]));

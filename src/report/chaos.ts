@@ -48,10 +48,14 @@ function recoveryLines(s: ChaosStyleResult): string[] {
   });
   return [
     `  recovery: from the fault's end until every order accepted by then is notified`,
-    ...measured.map((f) => `    ${faultName(f)} at ${seconds(f.doneAtMs ?? f.atMs)}, back at ${seconds(f.backAtMs!)}: ${recoveryText(f.recovery!)}`),
+    ...measured.map((f) => `    ${faultName(f)} at ${seconds(f.doneAtMs ?? f.atMs)}, back at ${seconds(f.backAtMs!)}${allBack(f)}: ${recoveryText(f.recovery!)}`),
     `  slowest recovery: ${slowest.join(', ')}`,
   ];
 }
+
+/** ", all back at 23.9 s" when faults overlapping this one ended later, and the recovery counts from then */
+const allBack = (f: FaultRecord): string =>
+  f.recoveredFromMs !== undefined && f.recoveredFromMs !== f.backAtMs ? `, all back at ${seconds(f.recoveredFromMs)}` : '';
 
 /** "kill order#2", "broker restart", "nats node crash n2" */
 function faultName(f: FaultRecord): string {
