@@ -37,5 +37,14 @@ describe.each(STYLES)('chaos in the %s style', (style) => {
     // The client saw orders accepted, keyed ones and replays among them, and the checker held them all.
     expect(run?.orders.accepted).toBeGreaterThan(50);
     expect(run?.orders.replays).toBeGreaterThan(0);
+    // Every fault carried out has its end (the process back, or the broker) and a recovery reached:
+    // every order accepted before that end notified, counted from the end of the faults overlapping it.
+    for (const fault of run?.faults.filter((f) => f.skipped === undefined) ?? []) {
+      expect(fault.backAtMs, JSON.stringify(fault)).toBeGreaterThanOrEqual(fault.doneAtMs ?? Infinity);
+      expect(fault.recoveredFromMs).toBeGreaterThanOrEqual(fault.backAtMs ?? Infinity);
+      expect(fault.recovery).toMatchObject({ unfinished: 0, ms: expect.any(Number) });
+      expect(fault.recovery?.orders).toBeGreaterThan(0);
+    }
+    expect(run?.recovery.kill?.ms).toEqual(expect.any(Number));
   });
 });

@@ -27,6 +27,7 @@ import type {
   OutboxRelay,
   RunningConsumer,
 } from '../src/platform/events/index.ts';
+import { isPeerUnavailable, UpstreamUnavailable } from '../src/platform/http/errors.ts';
 import { eventually, setupNats } from './support/nats.ts';
 import type { TestNats } from './support/nats.ts';
 
@@ -113,6 +114,7 @@ async function aConsumer(
   def: Partial<ConsumerDefinition>,
   handler: (env: EventEnvelope<Bump>, deliveryCount: number) => Promise<HandlerOutcome>,
   js: JetStreamClient = nats.js,
+  unavailable?: (err: unknown) => boolean,
 ): Promise<{ consumer: RunningConsumer }> {
   const durable = def.durable ?? nats.unique('toy');
   await ensureConsumer(nats.jsm, stream.name, {
@@ -128,6 +130,7 @@ async function aConsumer(
     stream: stream.name,
     durable,
     deadLetterSubject: `${stream.dlqSubject}.${durable}`,
+    ...(unavailable ? { unavailable } : {}),
     handler: (env, ctx) => handler(env, ctx.deliveryCount),
   });
   running.push(consumer);
@@ -268,6 +271,24 @@ describe('outbox relay', () => {
 
     await ensureStream(nats.jsm, { name, subjects: [`${name.toLowerCase()}.>`], duplicateWindowMs: 120_000 });
     await eventually(async () => (await unsent(db)).length === 0, { what: 'the retry to succeed' });
+    expect(await messagesIn(name)).toBe(1);
+  });
+
+  it('tries again at once when the broker is back, instead of waiting out its backoff', async () => {
+    const db = await aToyDb();
+    const name = nats.unique('T');
+    const subject = `${name.toLowerCase()}.toy.bumped`;
+    const envelope = newEnvelope('toy.bumped', { key: 'a' });
+    await db.transaction().execute((trx) => appendToOutbox(trx, { subject, envelope }));
+
+    // Every publish fails (no stream yet), and the backoff after a failure is a minute.
+    const relay = startOutboxRelay({ db, js: nats.js, pollMs: 60_000, retryMinMs: 60_000, retryMaxMs: 60_000, publishTimeoutMs: 500 });
+    running.push(relay);
+    await eventually(() => relay.stats().lastError !== undefined, { what: 'a publish failure' });
+    await ensureStream(nats.jsm, { name, subjects: [`${name.toLowerCase()}.>`], duplicateWindowMs: 120_000 });
+
+    relay.brokerBack();
+    await eventually(async () => (await unsent(db)).length === 0, { what: 'the row to go out after brokerBack', timeoutMs: 3_000 });
     expect(await messagesIn(name)).toBe(1);
   });
 
@@ -421,6 +442,65 @@ describe('event consumer', () => {
     await eventually(async () => (await counter(db, 'during-outage')) === 1, { what: 'the event handled once the database is back', timeoutMs: 10_000 });
     expect(consumer.stats()).toMatchObject({ processed: 1, dead: 0 });
     expect(refusals).toBe(4);
+  });
+});
+
+describe('event consumer and its dependencies', () => {
+  it('holds an event while a peer service is unavailable, past maxDeliver, and handles it soon after the peer is back', async () => {
+    const stream = await aStream();
+    const db = await aToyDb();
+    await nats.js.publish(stream.subject, JSON.stringify(newEnvelope('toy.bumped', { key: 'peer-down' })));
+    const durable = nats.unique('toy');
+    const tries: number[] = [];
+    const { consumer } = await aConsumer(stream, { durable, maxDeliver: 2, backoffMs: [1_000], ackWaitMs: 1_000 }, async (env, deliveryCount) => {
+      tries.push(deliveryCount);
+      // What the service client throws while the peer refuses connections, then 503 while it starts.
+      if (tries.length <= 2) throw new UpstreamUnavailable('auth', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+      if (tries.length <= 4) throw new UpstreamUnavailable('auth', { status: 503 });
+      await bumpOnce(db, durable, env);
+      return { type: 'ack' };
+    }, nats.js, isPeerUnavailable);
+
+    await eventually(async () => (await counter(db, 'peer-down')) === 1, { what: 'the event handled once the peer is back', timeoutMs: 10_000 });
+    // Held, not naked: one delivery for every try, none spent, nothing dead-lettered.
+    expect(tries).toEqual([1, 1, 1, 1, 1]);
+    expect(consumer.stats()).toMatchObject({ processed: 1, retried: 0, dead: 0 });
+  });
+
+  it('does not hold an event for a peer that failed on it (500): it is retried and dead-lettered after maxDeliver', async () => {
+    const stream = await aStream();
+    await nats.js.publish(stream.subject, JSON.stringify(newEnvelope('toy.bumped', { key: 'bug' })));
+    const durable = nats.unique('toy');
+    const { consumer } = await aConsumer(stream, { durable, maxDeliver: 2, backoffMs: [50], ackWaitMs: 1_000 }, async () => {
+      throw new UpstreamUnavailable('order', { status: 500 });
+    }, nats.js, isPeerUnavailable);
+
+    await eventually(() => consumer.stats().dead === 1, { what: 'the event to be dead-lettered' });
+    expect(consumer.stats()).toMatchObject({ processed: 0, retried: 1, dead: 1 });
+  });
+
+  it('a handler slower than the ack wait keeps its event, and the event queued behind it keeps its own: neither is delivered again meanwhile', async () => {
+    const stream = await aStream();
+    const db = await aToyDb();
+    await nats.js.publish(stream.subject, JSON.stringify(newEnvelope('toy.bumped', { key: 'slow' })));
+    await nats.js.publish(stream.subject, JSON.stringify(newEnvelope('toy.bumped', { key: 'queued' })));
+    const durable = nats.unique('toy');
+    const deliveries: string[] = [];
+    // Ack wait 1 s; the handler takes 2.5 s, as one waiting on a peer that answers late.
+    const { consumer } = await aConsumer(stream, { durable, maxDeliver: 5, backoffMs: [1_000, 1_000], ackWaitMs: 1_000 }, async (env, deliveryCount) => {
+      deliveries.push(`${env.data.key}#${deliveryCount}`);
+      if (env.data.key === 'slow') await new Promise((resolve) => setTimeout(resolve, 2_500));
+      await bumpOnce(db, durable, env);
+      return { type: 'ack' };
+    });
+
+    // One handler at a time (the default): 'queued' waits 2.5 s, over two ack waits, behind 'slow'.
+    await eventually(() => consumer.stats().processed === 2, { what: 'both events handled', timeoutMs: 10_000 });
+    // Past another ack wait after the acks: nothing came again.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(deliveries).toEqual(['slow#1', 'queued#1']);
+    expect(consumer.stats()).toMatchObject({ processed: 2, retried: 0 });
+    expect(await counter(db, 'slow')).toBe(1);
   });
 });
 

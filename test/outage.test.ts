@@ -49,6 +49,9 @@ describe('the outage matrix with billing stopped', () => {
     expect(cell.completedShare).toBe(1);
     expect(cell.placedAnyway).toBe(0);
     expect(cell.drainMs).not.toBeNull();
+    // Recovery: from billing's return until every order accepted before it was notified, the ones accepted during it included.
+    expect(cell.recovery).toMatchObject({ unfinished: 0, orders: cell.before.accepted + cell.during.accepted });
+    expect(cell.recovery.ms).toBeGreaterThanOrEqual(cell.drainMs ?? Infinity);
     // Orders placed during the outage wait for billing: their completion is slower than before it.
     expect(cell.p99During).toBeGreaterThan(cell.p99Before ?? Infinity);
   });

@@ -10,6 +10,7 @@ import {
   type EventEnvelope,
   type EventTables,
 } from '../src/platform/events/index.ts';
+import { relayIdOf } from '../src/transports/events/bus.ts';
 import { aDatabase, type TestDatabase } from './support/builders.ts';
 import { eventually, setupNats, type TestNats } from './support/nats.ts';
 import { aReplica, type Replica } from './support/workers.ts';
@@ -109,5 +110,37 @@ describe.each(STORES)('outbox relays of several replicas · %s', (kind) => {
     } finally {
       await store.dispose();
     }
+  });
+
+  it('a replica started again after a crash publishes at once the rows its predecessor had claimed, without waiting out their lease', async () => {
+    const store = await anOutbox(kind);
+    const stream = await aStream();
+    await append(store, stream.subject, 5);
+    // The crashed process: it claimed the rows under its replica's name and never published them.
+    const frozenJs = { publish: () => new Promise<never>(() => {}) } as unknown as JetStreamClient;
+    const name = relayIdOf('order', 2);
+    startOutboxRelay({ db: store.db, js: frozenJs, relayId: name, pollMs: 60_000 });
+    await eventually(async () => (await store.db.selectFrom('outbox').select('id').where('claimed_by', '=', name).execute()).length === 5, {
+      what: 'the crashed relay to claim the rows',
+    });
+    try {
+      // Its successor: same replica, same name, the clock well within the lease.
+      const again = startOutboxRelay({ db: store.db, js: nats.js, relayId: relayIdOf('order', 2), pollMs: 60_000 });
+      await eventually(async () => (await unsent(store)) === 0, { what: 'the successor to publish the rows' });
+      await again.stop();
+      expect(again.stats()).toMatchObject({ published: 5, duplicates: 0 });
+      expect(await messagesIn(stream.name)).toBe(5);
+    } finally {
+      await store.dispose();
+    }
+  });
+});
+
+describe('relayIdOf', () => {
+  it('names a replica the same across its restarts, and two replicas apart', () => {
+    expect(relayIdOf('order', 1)).toBe(relayIdOf('order', 1));
+    expect(relayIdOf('order', 1)).not.toBe(relayIdOf('order', 2));
+    expect(relayIdOf('order', 1)).not.toBe(relayIdOf('billing', 1));
+    expect(relayIdOf('order', undefined)).toBe(`order-${process.pid}`);
   });
 });

@@ -1,3 +1,4 @@
+import type { LiveRecovery } from '../measure/recovery.ts';
 import type { ConsumerBacklog, DashboardPhase, DashboardSample, ProcessSample } from './sample.ts';
 
 /** seconds of history the trend lines show */
@@ -69,6 +70,8 @@ export interface DashboardFrame {
   };
   readonly selected: string;
   readonly note: string;
+  /** the recovery after the last service started again, if any */
+  readonly recovery?: LiveRecovery;
 }
 
 /**
@@ -112,6 +115,7 @@ export function dashboardFrame(samples: readonly DashboardSample[]): DashboardFr
     errors: { failed, failedTotal: failed.reduce((n, [, c]) => n + c, 0), dropped: last.load.dropped, served503: last.served503, deadLetters },
     selected: last.selected,
     note: last.note,
+    ...(last.recovery ? { recovery: last.recovery } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Topology } from '../runtime/launch.ts';
 import type { Style } from '../transports/index.ts';
+import type { LiveRecovery } from '../measure/recovery.ts';
 
 /** One process whose CPU is shown: a service replica, the gateway, nats-server, or the one inproc process. */
 export interface ProcessSample {
@@ -82,6 +83,8 @@ export interface DashboardSample extends SystemFacts {
   readonly completion: readonly number[];
   /** the service `k` and `r` act on */
   readonly selected: string;
+  /** the recovery after the last service started again with `r`, if any (recovery.ts) */
+  readonly recovery?: LiveRecovery;
   /** the last thing the dashboard did or was told (a key's effect, a log line) */
   readonly note: string;
 }

@@ -83,7 +83,8 @@ export function startDashboard(opts: DashboardOptions): DashboardSession {
     const facts = await collector.collect();
     if (!run || phase !== 'running') return;
     const latencies = run.takeLatencies();
-    samples.push({ at: now(), startedAt, phase, style, topology: opts.topology, rate: run.rate, load: run.counters(), ...latencies, ...facts, selected, note });
+    const recovery = run.recovery();
+    samples.push({ at: now(), startedAt, phase, style, topology: opts.topology, rate: run.rate, load: run.counters(), ...latencies, ...facts, selected, note, ...(recovery ? { recovery } : {}) });
     // One more than the trend shows: its first second needs the sample before it for rates.
     if (samples.length > TREND_SECONDS + 1) samples = samples.slice(-(TREND_SECONDS + 1));
     emit();
@@ -128,7 +129,11 @@ export function startDashboard(opts: DashboardOptions): DashboardSession {
     serially(async () => {
       say(`${what === 'stop' ? 'stopping' : 'starting'} ${service}…`);
       if (what === 'stop') await supervisor.stop(service);
-      else await supervisor.startAgain(service);
+      else {
+        await supervisor.startAgain(service);
+        // Back and ready: from now until every order accepted so far is notified is its recovery.
+        run?.watchRecovery(service);
+      }
       say(`${service} ${what === 'stop' ? 'stopped' : 'started again'}`);
     });
   };

@@ -7,6 +7,8 @@ import { webhookChannel } from '../platform/delivery/webhook.ts';
 import { launchSystem, type LaunchedSystem, type Topology } from '../runtime/launch.ts';
 import { orderPlan, prepareUsers } from '../scenarios/load.ts';
 import type { Style } from '../transports/index.ts';
+import { now } from '../measure/clock.ts';
+import { watchRecovery, type LiveRecovery, type RecoveryWatch } from '../measure/recovery.ts';
 import type { LoadCounters } from './sample.ts';
 import { steadyLoad } from './steady-load.ts';
 import type { BrokerFlags } from '../runtime/launch.ts';
@@ -38,6 +40,10 @@ export interface StyleRun {
   counters(): LoadCounters;
   /** latencies (ms) since the last call: accept (intended send → 201) and completion (→ notification) */
   takeLatencies(): { readonly accept: number[]; readonly completion: number[] };
+  /** `what` is back (started again and ready): follow the recovery, until every order accepted until now is notified */
+  watchRecovery(what: string): void;
+  /** the last recovery followed, if any */
+  recovery(): LiveRecovery | undefined;
   /** stops the load, then the system, its broker and the sink; leaves nothing running */
   stop(): Promise<void>;
 }
@@ -89,6 +95,7 @@ export async function startStyleRun(opts: StyleRunOptions): Promise<StyleRun> {
     let completed = 0;
     let accept: number[] = [];
     let completion: number[] = [];
+    let watch: RecoveryWatch | undefined;
     const complete = (intendedAt: number, receivedAt: number) => {
       completed++;
       completion.push(receivedAt - intendedAt);
@@ -99,6 +106,7 @@ export async function startStyleRun(opts: StyleRunOptions): Promise<StyleRun> {
       if (intendedAt === undefined) return; // answered later (rest notifies before it answers): counted then
       placed.delete(d.orderId);
       complete(intendedAt, d.receivedAt);
+      watch?.notified(d.orderId, d.receivedAt);
     });
 
     const load = steadyLoad({
@@ -107,14 +115,21 @@ export async function startStyleRun(opts: StyleRunOptions): Promise<StyleRun> {
       request: (ctx) => placeOrder(client, tokens, plan.next(), ctx.signal),
       onResponse: (intendedAt, completedAt, res) => {
         const id = acceptedOrderId(res);
-        if (id === undefined) return fail(res.kind === SHED ? 'shed 503' : `http ${res.status}`);
+        if (id === undefined) {
+          watch?.refused(intendedAt);
+          return fail(res.kind === SHED ? 'shed 503' : `http ${res.status}`);
+        }
         accepted++;
         accept.push(completedAt - intendedAt);
         const receivedAt = sink.receivedAt(id);
+        watch?.accepted(id, intendedAt, receivedAt);
         if (receivedAt === undefined) placed.set(id, intendedAt);
         else complete(intendedAt, receivedAt);
       },
-      onError: (_intendedAt, error) => fail(errorKind(error)),
+      onError: (intendedAt, error) => {
+        watch?.refused(intendedAt);
+        fail(errorKind(error));
+      },
     });
     // The load stops first, so no request is sent to a system that is going away.
     cleanups.push(async () => {
@@ -144,6 +159,10 @@ export async function startStyleRun(opts: StyleRunOptions): Promise<StyleRun> {
         completion = [];
         return out;
       },
+      watchRecovery(what) {
+        watch = watchRecovery(what, now(), placed.keys(), load.inflight);
+      },
+      recovery: () => watch?.state(now()),
       stop,
     };
   } catch (error) {

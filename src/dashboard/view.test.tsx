@@ -1,11 +1,14 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
+import type { LiveRecovery } from '../measure/recovery.ts';
 import { dashboardFrame } from './frame.ts';
 import { aSecondOfLoad } from './test-samples.ts';
 import { DashboardView, sparkline } from './view.tsx';
 
-const screen = (width: number) => {
-  const { lastFrame, unmount } = render(<DashboardView frame={dashboardFrame(aSecondOfLoad())} width={width} />);
+const screen = (width: number, recovery?: LiveRecovery) => {
+  const samples = aSecondOfLoad();
+  if (recovery) samples[samples.length - 1] = { ...samples[samples.length - 1]!, recovery };
+  const { lastFrame, unmount } = render(<DashboardView frame={dashboardFrame(samples)} width={width} />);
   const text = lastFrame() ?? '';
   unmount();
   return text;
@@ -43,6 +46,21 @@ describe('DashboardView', () => {
     for (const line of narrow) expect([...line].length).toBeLessThanOrEqual(80);
     const wide = screen(120).split('\n');
     for (const line of wide) expect([...line].length).toBeLessThanOrEqual(120);
+  });
+});
+
+describe('the recovery line', () => {
+  it('counts down the orders left after a service came back, then says how long the recovery took, within 80 columns and 24 rows', () => {
+    const recovering = screen(80, { what: 'billing', left: 86, ms: null, elapsedMs: 3_400 });
+    expect(recovering).toContain('recovering after billing came back: 86 orders left, 3 s so far');
+    const recovered = screen(80, { what: 'billing', left: 0, ms: 1_240, elapsedMs: 9_000 }).split('\n');
+    expect(recovered).toContain(' recovery after billing came back: 1.2 s');
+    expect(recovered.length).toBeLessThanOrEqual(24);
+    for (const line of recovered) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+
+  it('is not shown before any service came back', () => {
+    expect(screen(80)).not.toContain('recover');
   });
 });
 

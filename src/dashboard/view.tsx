@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { count, NONE, rate, sig3 } from '../report/format.ts';
+import { recoveryText, type LiveRecovery } from '../measure/recovery.ts';
 import type { DashboardFrame, ServiceRow } from './frame.ts';
 import { WINDOW_SECONDS } from './frame.ts';
 import { HELP_LINE } from './keys.ts';
@@ -71,10 +72,17 @@ export function DashboardView({ frame, width }: DashboardViewProps) {
           width,
         )}
       </Text>
+      {frame.recovery ? <Text color={frame.recovery.ms === null ? 'yellow' : undefined}>{clip(` ${recoveryLine(frame.recovery)}`, width)}</Text> : null}
       <Text>{clip(` [${frame.selected}] ${frame.note}`, width)}</Text>
       <Text dimColor>{clip(` ${HELP_LINE}`, width)}</Text>
     </Box>
   );
+}
+
+/** "recovery after billing came back: 1.2 s", or "recovering after billing came back: 12 orders left, 3 s so far" */
+export function recoveryLine(r: LiveRecovery): string {
+  if (r.ms !== null) return `recovery after ${r.what} came back: ${recoveryText({ ms: r.ms, orders: 0, unfinished: 0 })}`;
+  return `recovering after ${r.what} came back: ${count(r.left)} orders left, ${Math.floor(r.elapsedMs / 1000)} s so far`;
 }
 
 function LatencyLine({ label, p, trend }: { label: string; p: DashboardFrame['accept']; trend: string }) {

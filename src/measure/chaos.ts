@@ -1,10 +1,12 @@
 import type { StoreRequest } from '../runtime/store.ts';
 import type { Anomaly } from '../analyse/index.ts';
-import { chaosSchedule, type Fault } from '../scenarios/faults.ts';
+import { chaosSchedule, FAULT_TYPES, type Fault } from '../scenarios/faults.ts';
 import type { Style } from '../transports/index.ts';
 import { brokerOf, startFaultSystem, type FaultSystem } from './fault-system.ts';
 import { expectationsOf, placeOrders } from './order-load.ts';
 import { postgresFaultUnfit, terminateServiceConnections } from './outage-postgres.ts';
+import { now } from './clock.ts';
+import { incidentEnds, recoveryAfter, slowestRecovery, type Recovery } from './recovery.ts';
 
 export interface ChaosOptions {
   readonly styles: readonly Style[];
@@ -47,6 +49,16 @@ export type FaultRecord = Fault & {
   readonly doneAtMs?: number;
   /** why it could not be carried out: the process was already down, the broker is not ours */
   readonly skipped?: string;
+  /** ms after the load started when the component was back: restarted and ready (the fault's end) */
+  readonly backAtMs?: number;
+  /**
+   * ms after the load started that the recovery counts from: backAtMs, or, when other faults overlap this
+   * one (one fell before the last of them was back), the moment the last of those was back. Faults that
+   * overlap are one incident: the system cannot recover from one while another still holds it down.
+   */
+  readonly recoveredFromMs?: number;
+  /** from recoveredFromMs until every order accepted before it was notified (recovery.ts); absent for a skipped fault */
+  readonly recovery?: Recovery;
 };
 
 export interface ChaosStyleResult {
@@ -67,6 +79,8 @@ export interface ChaosStyleResult {
     readonly completed: number;
   };
   readonly settledInMs: number;
+  /** per kind of fault carried out, the slowest recovery of its faults */
+  readonly recovery: Partial<Record<Fault['type'], Recovery>>;
   readonly anomalies: readonly Anomaly[];
 }
 
@@ -120,6 +134,8 @@ async function chaosOf(style: Style, opts: ChaosOptions): Promise<ChaosStyleResu
     say(`loading at ${opts.rate}/s with ${schedule.length} faults`);
     const load = placeOrders({ ...opts, baseUrl: fs.system.url, users: fs.users });
     const startedAt = Date.now() + opts.warmupMs;
+    // The same moment on the run's clock, which the attempts and the sink's deliveries are stamped on.
+    const clockStartedAt = now() + opts.warmupMs;
     const postgresFault: PostgresFaultState = { busy: false, store: opts.store };
     const done = schedule.map((fault) => carryOut(fs, fault, startedAt, say, postgresFault));
     await load.run.result;
@@ -135,9 +151,15 @@ async function chaosOf(style: Style, opts: ChaosOptions): Promise<ChaosStyleResu
     // retry back-off after a kill or a database fault, so the sink gets the settle window too.
     await fs.sink.waitFor(ids, opts.settleMs);
     const completed = [...ids].filter((id) => fs.sink.receivedAt(id) !== undefined).length;
+    const notifiedAt = (id: string) => fs.sink.receivedAt(id);
+    const ends = incidentEnds(faults);
+    const measured = faults.map((f, i) => {
+      const from = ends[i];
+      return from === undefined ? f : { ...f, recoveredFromMs: from, recovery: recoveryAfter(load.attempts, notifiedAt, clockStartedAt + from) };
+    });
     return {
       style,
-      faults,
+      faults: measured,
       restarts,
       orders: {
         sent: load.attempts.length,
@@ -149,11 +171,22 @@ async function chaosOf(style: Style, opts: ChaosOptions): Promise<ChaosStyleResu
         completed,
       },
       settledInMs,
+      recovery: slowestByKind(measured),
       anomalies,
     };
   } finally {
     await fs.close();
   }
+}
+
+/** per kind of fault, the slowest recovery among those measured */
+function slowestByKind(faults: readonly FaultRecord[]): Partial<Record<Fault['type'], Recovery>> {
+  const out: Partial<Record<Fault['type'], Recovery>> = {};
+  for (const type of FAULT_TYPES) {
+    const slowest = slowestRecovery(faults.flatMap((f) => (f.type === type && f.recovery ? [f.recovery] : [])));
+    if (slowest) out[type] = slowest;
+  }
+  return out;
 }
 
 /** Shared by the faults of one run: a PostgreSQL fault still in progress, and the store the databases are named by. */
@@ -173,7 +206,7 @@ async function carryOut(fs: FaultSystem, fault: Fault, startedAt: number, say: (
     say(`crashing nats-server at ${(doneAtMs / 1000).toFixed(1)} s`);
     await broker.halt('SIGKILL');
     await broker.resume();
-    return { ...fault, doneAtMs };
+    return { ...fault, doneAtMs, backAtMs: Date.now() - startedAt };
   }
   if (fault.type === 'nats-node-restart') {
     const node = fs.system.brokerNodes?.[fault.node - 1];
@@ -188,12 +221,14 @@ async function carryOut(fs: FaultSystem, fault: Fault, startedAt: number, say: (
       // Recorded, not thrown: the run goes on to the check, which tells whether anything was lost.
       return { ...fault, doneAtMs, skipped: `${node.name} did not come back: ${(error as Error).message.split('\n')[0]}` };
     }
-    return { ...fault, doneAtMs };
+    return { ...fault, doneAtMs, backAtMs: Date.now() - startedAt };
   }
   const killed = await fs.system.supervisor.kill(fault.service, fault.replica, 'SIGKILL');
   if (killed.length === 0) return { ...fault, doneAtMs, skipped: 'not running (still restarting from an earlier kill)' };
   say(`killed ${fault.service}#${fault.replica} at ${(doneAtMs / 1000).toFixed(1)} s`);
-  return { ...fault, doneAtMs };
+  // The fault ends when the supervisor has it back; a later kill of the same process only delays that.
+  await fs.system.supervisor.waitReady(fault.service, fault.replica, ALL_UP_TIMEOUT_MS).catch(() => undefined);
+  return { ...fault, doneAtMs, backAtMs: Date.now() - startedAt };
 }
 
 /**
@@ -213,16 +248,18 @@ async function postgresFault(
   if (unfit || !server) return { ...fault, skipped: unfit ?? 'no private PostgreSQL' };
   if (pg.busy) return { ...fault, doneAtMs, skipped: 'PostgreSQL is still coming back from an earlier fault' };
   pg.busy = true;
+  const halting = Date.now();
   try {
     if (fault.type === 'postgres-terminate') {
       const ended = await terminateServiceConnections(server, pg.store);
       say(`ended ${ended} PostgreSQL connections at ${(doneAtMs / 1000).toFixed(1)} s`);
-      return { ...fault, doneAtMs };
+      // Nothing was stopped: the pools may connect again at once.
+      return { ...fault, doneAtMs, backAtMs: doneAtMs };
     }
     say(`restarting PostgreSQL at ${(doneAtMs / 1000).toFixed(1)} s`);
     await server.halt();
     await server.start();
-    return { ...fault, doneAtMs };
+    return { ...fault, doneAtMs, backAtMs: doneAtMs + (Date.now() - halting) };
   } catch (error) {
     // Recorded, not thrown: the run goes on to the check, which tells whether anything was lost.
     return { ...fault, doneAtMs, skipped: `PostgreSQL fault failed: ${(error as Error).message.split('\n')[0]}` };

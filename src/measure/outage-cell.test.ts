@@ -25,6 +25,8 @@ describe('outageCost', () => {
     expect(cost.completedShare).toBe(1);
     expect(cost.completedShareAll).toBe(1);
     expect(cost.drainMs).toBe(2_100);
+    // Recovery: from the return (2.0 s) until d, the last order accepted before it, was notified (4.1 s).
+    expect(cost.recovery).toEqual({ ms: 2_100, orders: 4, unfinished: 0 });
     expect(cost.p99Before).toBe(60);
     expect(cost.p99During).toBe(2_200);
   });

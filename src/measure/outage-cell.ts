@@ -1,4 +1,5 @@
 import type { OrderAttempt } from './order-load.ts';
+import { recoveryAfter, type Recovery } from './recovery.ts';
 
 /** When the component was down, on `clock.now()` (ms). */
 export interface OutageSpan {
@@ -22,6 +23,8 @@ export interface OutageCost {
   readonly completedShareAll: number | null;
   /** ms from recovery until the last order accepted during the outage completed; null when none completed */
   readonly drainMs: number | null;
+  /** from the component's return until every order accepted before or during the outage was notified (recovery.ts) */
+  readonly recovery: Recovery;
   /**
    * ms, p99 from intended send to delivered notification: before, of the orders that were sent and
    * completed before the outage (the steady state; one sent a moment before it and caught by it
@@ -59,6 +62,7 @@ export function outageCost(attempts: readonly OrderAttempt[], completedAt: (orde
     completedShare: share(doneDuring.length, acceptedDuring.length),
     completedShareAll: share(doneAll, acceptedAll.length),
     drainMs: doneDuring.length === 0 ? null : Math.max(0, Math.max(...doneDuring) - span.upAt),
+    recovery: recoveryAfter(attempts, completedAt, span.upAt),
     p99Before: percentile(latencies(before, span.downAt), 99),
     p99During: percentile(latencies(during), 99),
   };

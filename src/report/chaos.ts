@@ -1,5 +1,6 @@
 import { renderAnomalies } from '../analyse/index.ts';
 import type { ChaosResult, ChaosStyleResult, FaultRecord } from '../measure/chaos.ts';
+import { recoveryText } from '../measure/recovery.ts';
 import { FAULT_TYPES } from '../scenarios/faults.ts';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
@@ -23,6 +24,7 @@ function styleLines(s: ChaosStyleResult): string[] {
     `${s.style}: ${verdict}`,
     `  faults ${carried.length} of ${s.faults.length} carried out (${byKind(carried)}), ${s.restarts} restarts`,
     `  orders ${s.orders.accepted} of ${s.orders.sent} answered 201 (${s.orders.keyed} keyed, ${s.orders.replays} replays), ${completedText(s)}, settled in ${seconds(s.settledInMs)}`,
+    ...recoveryLines(s),
     ...(s.anomalies.length === 0 ? [] : renderAnomalies([...s.anomalies]).split('\n').filter((l) => l !== '').map((l) => `  ${l}`)),
   ];
 }
@@ -32,6 +34,35 @@ const completedText = (s: ChaosStyleResult): string => {
   const { completed, distinctAccepted } = s.orders;
   return completed === distinctAccepted ? `all ${completed} completed` : `${completed} of ${distinctAccepted} completed`;
 };
+
+/**
+ * Per fault: when it fell, when the component was back, and the recovery (from then until every order
+ * accepted by then was notified); then the slowest per kind. Results saved before recovery was measured have none.
+ */
+function recoveryLines(s: ChaosStyleResult): string[] {
+  const measured = s.faults.filter((f) => f.recovery !== undefined && f.backAtMs !== undefined);
+  if (measured.length === 0) return [];
+  const slowest = FAULT_TYPES.flatMap((type) => {
+    const r = s.recovery?.[type];
+    return r ? [`${r.ms === null ? 'not reached' : recoveryText(r)} after a ${KIND_NAMES[type][0]}`] : [];
+  });
+  return [
+    `  recovery: from the fault's end until every order accepted by then is notified`,
+    ...measured.map((f) => `    ${faultName(f)} at ${seconds(f.doneAtMs ?? f.atMs)}, back at ${seconds(f.backAtMs!)}${allBack(f)}: ${recoveryText(f.recovery!)}`),
+    `  slowest recovery: ${slowest.join(', ')}`,
+  ];
+}
+
+/** ", all back at 23.9 s" when faults overlapping this one ended later, and the recovery counts from then */
+const allBack = (f: FaultRecord): string =>
+  f.recoveredFromMs !== undefined && f.recoveredFromMs !== f.backAtMs ? `, all back at ${seconds(f.recoveredFromMs)}` : '';
+
+/** "kill order#2", "broker restart", "nats node crash n2" */
+function faultName(f: FaultRecord): string {
+  if (f.type === 'kill') return `kill ${f.service}#${f.replica}`;
+  if (f.type === 'nats-node-restart') return `${KIND_NAMES[f.type][0]} n${f.node}`;
+  return KIND_NAMES[f.type][0];
+}
 
 /** how each kind of fault is named in the verdict, singular and plural */
 const KIND_NAMES: Readonly<Record<FaultRecord['type'], readonly [string, string]>> = {

@@ -12,6 +12,7 @@ const aCell = (component: OutageCell['component'], over: Partial<Extract<OutageC
   completedShare: 1,
   completedShareAll: 1,
   drainMs: 2_100,
+  recovery: { ms: 2_300, orders: 340, unfinished: 0 },
   p99Before: 120,
   p99During: 9_400,
   placedAnyway: 0,
@@ -42,20 +43,30 @@ const aResult = (cells: Record<string, OutageCell[]>): OutageResult => ({
 
 describe('the outage matrix', () => {
   it('cellText - says what was accepted and what completed how long after recovery', () => {
-    expect(cellText(aCell('billing'))).toBe('accepted 100 %, completed 100 % after 2.1 s');
-    expect(cellText(aCell('billing', { acceptedShare: 0, completedShare: null, drainMs: null }))).toBe('accepted 0 %, nothing to complete');
-    expect(cellText(aCell('auth', { acceptedShare: 0, completedShare: null, drainMs: null, placedAnyway: 98 }))).toBe(
-      'accepted 0 %, nothing to complete, 98 placed anyway',
+    expect(cellText(aCell('billing'))).toBe('accepted 100 %, completed 100 %, recovered in 2.3 s');
+    expect(cellText(aCell('billing', { acceptedShare: 0, completedShare: null, drainMs: null, recovery: { ms: 0, orders: 200, unfinished: 0 } }))).toBe(
+      'accepted 0 %, nothing to complete, recovered in 0 ms',
+    );
+    expect(cellText(aCell('auth', { acceptedShare: 0, completedShare: null, drainMs: null, placedAnyway: 98, recovery: { ms: 800, orders: 200, unfinished: 0 } }))).toBe(
+      'accepted 0 %, nothing to complete, recovered in 800 ms, 98 placed anyway',
+    );
+    expect(cellText(aCell('nats', { completedShare: 0.98, recovery: { ms: null, orders: 340, unfinished: 3 } }))).toBe(
+      'accepted 100 %, completed 98 %, recovery not reached (3 of 340 orders never notified)',
     );
     expect(cellText({ component: 'nats', applies: false, reason: 'no broker' })).toBe('n/a');
   });
 
+  it('cellText - a result saved before recovery was measured still reads, with the drain of the orders placed during the outage', () => {
+    const { recovery: _r, ...saved } = aCell('billing') as Extract<OutageCell, { applies: true }>;
+    expect(cellText(saved as OutageCell)).toBe('accepted 100 %, completed 100 % after 2.1 s');
+  });
+
   it('renderOutageMatrix - stacks the styles and keeps every line within 80 columns', () => {
-    const all = (['auth', 'billing', 'order', 'notification', 'nats'] as const).map((c) => aCell(c, { p99Before: 12_345, p99During: 23_456, drainMs: 14_900 }));
+    const all = (['auth', 'billing', 'order', 'notification', 'nats'] as const).map((c) => aCell(c, { p99Before: 12_345, p99During: 23_456, recovery: { ms: 14_900, orders: 340, unfinished: 0 } }));
     const text = renderOutageMatrix(aResult({ rest: all, collaboration: all }), 80);
 
     for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
-    expect(text).toContain('\nrest\n  auth          accepted 100 %, completed 100 % after 14.9 s');
+    expect(text).toContain('\nrest\n  auth          accepted 100 %, completed 100 %, recovered in 14.9 s');
     expect(text).toContain('\ncollaboration\n');
   });
 
@@ -65,7 +76,7 @@ describe('the outage matrix', () => {
     const md = outageMarkdown(result);
 
     expect(md).toContain('| style | auth | billing | order | notification | nats |');
-    expect(md).toContain('| rest | accepted 100 %, completed 100 % after 2.1 s<br>p99 120 ms → 9.4 s | accepted 100 %, completed 100 % after 2.1 s, 1 ANOMALY');
+    expect(md).toContain('| rest | accepted 100 %, completed 100 %, recovered in 2.3 s<br>p99 120 ms → 9.4 s | accepted 100 %, completed 100 %, recovered in 2.3 s, 1 ANOMALY');
     expect(md).toContain('- rest, billing down: order-pending: order o1 of user u1 is still pending');
     expect(outageFailed(result)).toBe(true);
   });

@@ -1,10 +1,14 @@
 import type { OutageCell, OutageResult } from '../measure/outage.ts';
+import { recoveryText, type Recovery } from '../measure/recovery.ts';
 import { wrap } from './format.ts';
 
 const percent = (share: number): string => `${Math.round(share * 100)} %`;
 const seconds = (ms: number): string => (ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
 
-/** "accepted 0 %, completed 100 % after 2.1 s": what a client saw of the outage, and what came of it. */
+/**
+ * "accepted 0 %, completed 100 %, recovered in 2.1 s": what a client saw of the outage, what came
+ * of it, and how long after the component was back every order accepted until then was notified.
+ */
 export function cellText(cell: OutageCell): string {
   if (!cell.applies) return 'n/a';
   const accepted = `accepted ${percent(cell.acceptedShare)}`;
@@ -12,9 +16,15 @@ export function cellText(cell: OutageCell): string {
   // Refused, yet placed: the client was answered an error for an order the system went on to settle.
   const anyway = cell.placedAnyway > 0 ? `, ${cell.placedAnyway} placed anyway` : '';
   const anomalies = n === 0 ? '' : `, ${n} ${n === 1 ? 'ANOMALY' : 'ANOMALIES'}`;
-  if (cell.completedShare === null) return `${accepted}, nothing to complete${anyway}${anomalies}`;
-  const after = cell.drainMs === null ? '' : ` after ${seconds(cell.drainMs)}`;
-  return `${accepted}, completed ${percent(cell.completedShare)}${after}${anyway}${anomalies}`;
+  const completed = cell.completedShare === null ? 'nothing to complete' : `completed ${percent(cell.completedShare)}`;
+  return `${accepted}, ${completed}${recoveredText(cell)}${anyway}${anomalies}`;
+}
+
+/** ", recovered in 2.1 s"; a result saved before recovery was measured says how long the orders accepted during the outage took */
+function recoveredText(cell: Extract<OutageCell, { applies: true }>): string {
+  const recovery = (cell as { recovery?: Recovery }).recovery;
+  if (recovery) return recovery.ms === null ? `, recovery ${recoveryText(recovery)}` : `, recovered in ${recoveryText(recovery)}`;
+  return cell.drainMs === null ? '' : ` after ${seconds(cell.drainMs)}`;
 }
 
 /** "p99 120 ms → 4.2 s": completion before the outage, and of the orders placed during it */
@@ -56,7 +66,7 @@ export function outageMarkdown(r: OutageResult): string {
     '# Outage matrix',
     '',
     `${headline(r)}; ${r.config.users} users, seed ${r.config.seed}.`,
-    `Accepted: orders answered 201 while the component was down. Completed: of those, the share whose notification arrived, and how long after the component was back the last one did. Placed anyway: orders the client was answered an error for, which the system kept and settled (REST's recovery sweep refuses those billing never charged). p99: completion latency of orders placed before the outage → during it.`,
+    `Accepted: orders answered 201 while the component was down. Completed: of those, the share whose notification arrived. Recovered in: from the component's return (started again and ready) until every order accepted before or during the outage was settled and its user notified. Placed anyway: orders the client was answered an error for, which the system kept and settled (REST's recovery sweep refuses those billing never charged). p99: completion latency of orders placed before the outage → during it.`,
     `${note[0]!.toUpperCase()}${note.slice(1)}.`,
     '',
     `| style | ${components.join(' | ')} |`,

@@ -92,7 +92,7 @@ export async function composeService(config: ServiceConfig): Promise<ComposedSer
     const metrics = serviceMetrics(name);
     const apis = internalApis({ caller: metrics, directory: config.peers, token: credentials.tokenFor(name) });
     cleanups.push(() => apis.close());
-    const wiring = (await loadWiring(config.style))({ service: name, db, metrics, apis, bus: config.bus, logLevel: config.logLevel });
+    const wiring = (await loadWiring(config.style))({ service: name, db, metrics, apis, bus: config.bus, logLevel: config.logLevel, ...(config.instance ? { replica: config.instance.replica } : {}) });
 
     const signingKeys = name === 'auth' ? await loadOrCreateSigningKeys(config.dataDir) : undefined;
     const userPolicy = signingKeys ? localUserPolicy(signingKeys) : jwksUserPolicy(() => firstUrl(config.peers, 'auth'));

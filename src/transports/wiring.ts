@@ -44,6 +44,8 @@ export interface WiringContext<S extends ServiceName = ServiceName> {
   /** pino level of the service's own logs */
   readonly logLevel?: string;
   readonly bus?: BusConfig;
+  /** which replica of the service this process is (1-based); its restarts keep the number */
+  readonly replica?: number;
 }
 
 /**

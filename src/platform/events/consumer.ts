@@ -11,10 +11,12 @@ import type { EventLog } from './log.ts';
 import { isDatabaseUnavailable } from '../store/errors.ts';
 
 /**
- * ms between tries of an event held while the database is unavailable. A try costs a refused connect;
- * a PostgreSQL restart takes a second or two, so the event goes on soon after it is back.
+ * ms between tries of an event held while a dependency (the database, a peer service) is unavailable.
+ * A try costs a refused connect, next to nothing; the event goes on within half a second of the
+ * dependency's return, where a nak's backoff (seconds, fixed when the nak is sent) would leave a person
+ * waiting for a notification long after the dependency was back.
  */
-const DATABASE_RETRY_MS = 1_000;
+const HELD_RETRY_MS = 500;
 
 /** What a handler decided. It commits its effect (and inbox row) before returning 'ack'. */
 export type HandlerOutcome =
@@ -46,7 +48,11 @@ export interface ConsumerOptions<D> {
   readonly deadLetterSubject?: string;
   /** handlers running at once; default 1. Above 1, events of one subject may be handled out of order. */
   readonly concurrency?: number;
-  /** messages pulled ahead of the handlers; default 16. Their ack wait runs while they queue. */
+  /**
+   * messages each pull request asks for ahead of the handlers; default 16. The client pulls again as
+   * they arrive, so what waits for a handler is bounded by the consumer's maxAckPending; the ack wait of
+   * what waits is renewed while this process lives.
+   */
   readonly prefetch?: number;
   /**
    * ms a pull request lives; the client expects the server's idle heartbeats at half of it and pulls
@@ -54,6 +60,13 @@ export interface ConsumerOptions<D> {
    * cluster node gone) is then noticed only after about 30 s.
    */
   readonly pullExpiresMs?: number;
+  /**
+   * Whether a handler's error means a dependency is unavailable (stopped, restarting) rather than that
+   * the event is bad: such an event is held (its ack wait renewed) and tried again every HELD_RETRY_MS,
+   * without spending one of its deliveries, so an outage of any length dead-letters nothing and the
+   * event goes on as soon as the dependency is back. Default: the database is unavailable.
+   */
+  readonly unavailable?: (err: unknown) => boolean;
   readonly log?: EventLog;
 }
 
@@ -85,6 +98,7 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   const prefetch = Math.max(concurrency, opts.prefetch ?? 16);
   const log = opts.log ?? silentLog;
+  const unavailable = opts.unavailable ?? isDatabaseUnavailable;
 
   let processed = 0;
   let retried = 0;
@@ -118,14 +132,14 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
           traceparent: traceparentOf(headers) ?? envelope.traceparent,
         });
       } catch (err) {
-        // The database is down (stopped, restarting): no event can be handled until it is back, and
-        // a nak would spend one of the few deliveries, so an outage longer than the backoff would
+        // A dependency is down (the database, a peer service): no event can be handled until it is back,
+        // and a nak would spend one of the few deliveries, so an outage longer than the backoff would
         // dead-letter good events. The message is held instead (its ack wait renewed) and tried again.
-        if (!stopped && isDatabaseUnavailable(err)) {
+        if (!stopped && unavailable(err)) {
           m.working();
-          lastError = `database unavailable: ${errorMessage(err)}`;
+          lastError = `dependency unavailable: ${errorMessage(err)}`;
           // Renewed well within the ack wait, or the broker would hand the message to another handler meanwhile.
-          await new Promise((resolve) => setTimeout(resolve, Math.min(DATABASE_RETRY_MS, limits.ackWaitMs / 3)));
+          await new Promise((resolve) => setTimeout(resolve, Math.min(HELD_RETRY_MS, limits.ackWaitMs / 3)));
           continue;
         }
         outcome = { type: 'retry', reason: `handler threw: ${errorMessage(err)}` };
@@ -192,6 +206,35 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
     return Math.min(30_000, 250 * 2 ** (deliveryCount - 1));
   }
 
+  /** every message this process holds, waiting for a handler or handled, and since when (ms) */
+  const held = new Map<JsMsg, number>();
+  /** pulled and waiting for one of the `concurrency` handlers, oldest first */
+  const queue: JsMsg[] = [];
+  /**
+   * A message held longer than a third of the ack wait (waiting behind slow handlers, or handled by one
+   * that waits on a peer) has its ack wait renewed, so the broker never hands it to another handler
+   * while this live process still has it, and never spends its deliveries on it. That lets the ack wait
+   * be short, so the messages a process that died had pulled come back soon. One timer for all of them.
+   */
+  const beat = (): void => {
+    const renewAfter = limits.ackWaitMs / 3;
+    const now = Date.now();
+    for (const [m, since] of held) if (now - since >= renewAfter) m.working();
+  };
+  const heartbeat = setInterval(beat, Math.max(100, limits.ackWaitMs / 3)).unref();
+
+  /** starts handlers for queued messages while fewer than `concurrency` run */
+  function pump(): void {
+    while (running.size < concurrency && queue.length > 0) {
+      const m = queue.shift()!;
+      const p: Promise<void> = runHandler(m).finally(() => {
+        running.delete(p);
+        pump();
+      });
+      running.add(p);
+    }
+  }
+
   async function runHandler(m: JsMsg): Promise<void> {
     try {
       await handle(m);
@@ -199,6 +242,8 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
       // Only our own bookkeeping can land here; the broker redelivers after ack wait.
       lastError = errorMessage(err);
       log.error({ durable, seq: m.seq, err: lastError }, 'event handling failed');
+    } finally {
+      held.delete(m);
     }
   }
 
@@ -219,9 +264,10 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
             m.nak(); // pulled but never started: hand it straight to another instance
             continue;
           }
-          const p = runHandler(m).finally(() => running.delete(p));
-          running.add(p);
-          if (running.size >= concurrency) await Promise.race(running);
+          // Taken off the client's buffer at once, so that the heartbeat renews it while it waits.
+          held.set(m, Date.now());
+          queue.push(m);
+          pump();
         }
       } catch (err) {
         if (err instanceof ClosedConnectionError) return;
@@ -256,7 +302,13 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
       interruptPause?.();
       await messages?.close();
       await looping;
+      // Pulled but never started: handed straight to another instance.
+      for (const m of queue.splice(0)) {
+        held.delete(m);
+        m.nak();
+      }
       await Promise.all(running);
+      clearInterval(heartbeat);
     },
     stats() {
       return { processed, retried, dead, lastDeadReason, lastError };

@@ -23,7 +23,12 @@ export interface OutboxRelayOptions<DB extends EventTables> {
   readonly log?: EventLog;
   /** ms before retrying after a failed publish, doubled per failure; default 100 */
   readonly retryMinMs?: number;
-  /** ms; cap of the doubling; default 5000 */
+  /**
+   * ms; cap of the doubling; default 2000. A broker that comes back is noticed at once (brokerBack());
+   * the cap is for what no reconnect announces, a cluster electing a stream leader that refuses
+   * publishes meanwhile: its events go out at most 2 s after the election, for one claim statement
+   * and one refused publish per 2 s while it lasts.
+   */
   readonly retryMaxMs?: number;
   /** ms to wait for the broker's ack of one publish; default 5000 */
   readonly publishTimeoutMs?: number;
@@ -93,6 +98,11 @@ export interface OutboxRelay {
    * pass as they are, without reading the outbox or claiming them, then marks them sent.
    */
   handOver(rows: readonly OutboxTable[]): void;
+  /**
+   * Call when the connection to the broker is back (a reconnect): what failed while it was gone is
+   * tried now, not after the rest of the backoff, and a later failure backs off from the start again.
+   */
+  brokerBack(): void;
   /** stops polling, waits for the pass in flight and hands its unsent rows back to the other relays */
   stop(): Promise<void>;
   stats(): OutboxRelayStats;
@@ -105,7 +115,7 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   const batch = opts.batch ?? 100;
   const log = opts.log ?? silentLog;
   const retryMinMs = opts.retryMinMs ?? 100;
-  const retryMaxMs = opts.retryMaxMs ?? 5_000;
+  const retryMaxMs = opts.retryMaxMs ?? 2_000;
   const publishTimeoutMs = opts.publishTimeoutMs ?? 5_000;
   const now = opts.now ?? Date.now;
   const relayId = opts.relayId ?? randomUUID();
@@ -285,6 +295,13 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
       if (stopped) return; // stop() handed the relay's unsent rows back; the other relays take them
       for (const row of rows) handed.set(row.id, row);
       if (failures === 0) kick();
+    },
+    brokerBack() {
+      if (stopped || failures === 0) return;
+      failures = 0;
+      claimDue = true;
+      clearTimeout(timer);
+      kick();
     },
     async stop() {
       stopped = true;

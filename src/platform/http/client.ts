@@ -93,7 +93,7 @@ export function serviceClient(opts: ServiceClientOptions): ServiceClient {
       const text = await res.body.text();
       recordAs(res.statusCode);
       opts.caller.clientRequests.inc({ ...label, status: String(res.statusCode) });
-      if (res.statusCode >= 500) throw new UpstreamUnavailable(opts.target);
+      if (res.statusCode >= 500) throw new UpstreamUnavailable(opts.target, { status: res.statusCode });
       return { status: res.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
     } catch (error) {
       if (error instanceof UpstreamUnavailable) throw error;

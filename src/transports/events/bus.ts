@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pino from 'pino';
 import { logDestination } from '../../platform/logs.ts';
@@ -25,6 +26,8 @@ import { brokerHealthProbe, type BrokerHealthProbe } from '../../platform/events
 import { consumerLeader, whileBrokerRecovers } from '../../platform/events/transient.ts';
 import { NATS_CLIENT_OPTIONS, NATS_RECONNECT_OPTIONS, natsServers } from '../../platform/events/connection.ts';
 import type { ServiceMetrics } from '../../platform/metrics.ts';
+import { isPeerUnavailable } from '../../platform/http/errors.ts';
+import { isDatabaseUnavailable } from '../../platform/store/errors.ts';
 import { recordConsume, recordPublish } from '../../platform/spans.ts';
 import { currentTraceparent, traceContext } from '../../platform/trace-context.ts';
 import type { ServiceName } from '../wiring.ts';
@@ -75,6 +78,8 @@ export interface EventBusOptions {
   readonly logLevel?: string;
   /** replicas of every stream and consumer (BusConfig.replicas); default the server's, 1 */
   readonly replicas?: number;
+  /** which replica of the service this process is: names its relay's claims across restarts */
+  readonly replica?: number;
 }
 
 export interface EventBus {
@@ -89,20 +94,27 @@ export interface EventBus {
 /**
  * Consumer settings, each with its reason:
  * - maxAckPending bounds what one consumer holds unacknowledged, and so its memory and redelivery storm;
- * - the first backoff step is also the ack wait (JetStream uses backoff[0] for it): 5 s is far above a
- *   handler's normal time, so a slow handler is not redelivered while it still runs;
- * - maxDeliver 6: after five retries over about a minute an event is a poison message, not a race.
+ * - the first backoff step is also the ack wait (JetStream uses backoff[0] for it). It is how long the
+ *   events a crashed process had pulled wait before another process gets them, so it is short: 2 s, far
+ *   above a handler's normal time, and a slower handler still running has its ack wait renewed by the
+ *   consumer's heartbeat, so it is not redelivered meanwhile;
+ * - the later steps space the retries of an event whose handler failed (a dependency that is down holds
+ *   the event instead, see the consumer's `unavailable`): doubling, capped at 15 s, about what a person
+ *   waiting for a notification accepts before it is late rather than slow;
+ * - maxDeliver 6: after five retries over about 45 s an event is a poison message, not a race.
  */
-const CONSUMER_LIMITS = { maxAckPending: 1024, ackWaitMs: 5_000, backoffMs: [5_000, 10_000, 20_000, 30_000], maxDeliver: 6 };
+const CONSUMER_LIMITS = { maxAckPending: 1024, ackWaitMs: 2_000, backoffMs: [2_000, 4_000, 8_000, 15_000], maxDeliver: 6 };
 /** handlers of one consumer running at once; events of different orders are independent */
 const CONSUMER_CONCURRENCY = 16;
 /**
- * ms a pull request lives on a cluster. A pull waits on the consumer's leader; when that node is lost
- * the pull is lost with it, and the client notices by two missed idle heartbeats (half this each), then
- * pulls from the new leader. 5 s bounds that to about 5 s instead of the client's default 30 s, for one
- * small request per consumer every 5 s while idle. On one server a leader never moves: the default stays.
+ * ms a pull request lives. A pull waits on the consumer's leader; when that node is lost the pull is lost
+ * with it, and the client notices by two missed idle heartbeats (half this each), then pulls from the new
+ * leader. After a broker restart the client checks the consumer before it pulls again, and when the
+ * broker's JetStream is not ready yet it asks again after half to one and a half times this. 2 s bounds
+ * both to a few seconds instead of the client's default 30 s (15 to 45 s after a restart), for one small
+ * request per consumer every 2 s while idle.
  */
-const CLUSTER_PULL_EXPIRES_MS = 5_000;
+const PULL_EXPIRES_MS = 2_000;
 /** ms; the relay's poll catches rows whose wake-up was missed (a restart), it is not the normal path */
 const RELAY_POLL_MS = 500;
 
@@ -170,8 +182,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
       if (opts.publishes) {
         relay = startOutboxRelay({
           db: opts.db,
-          // Names the claims in the outbox: which process of which service holds a row.
-          relayId: `${opts.service}-${process.pid}`,
+          relayId: relayIdOf(opts.service, opts.replica),
           js,
           log,
           pollMs: RELAY_POLL_MS,
@@ -185,6 +196,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
           },
         });
       }
+      if (relay) void retryOnReconnect(nc, relay);
       for (const sub of subscriptions) {
         const stream = streams[sub.source].name;
         // Made above when the system declares it; a subscription of its own is made here.
@@ -201,7 +213,8 @@ export function eventBus(opts: EventBusOptions): EventBus {
           concurrency: CONSUMER_CONCURRENCY,
           log,
           prefetch: CONSUMER_CONCURRENCY * 4,
-          ...((replicas ?? 1) > 1 ? { pullExpiresMs: CLUSTER_PULL_EXPIRES_MS } : {}),
+          pullExpiresMs: PULL_EXPIRES_MS,
+          unavailable: (err) => isPeerUnavailable(err) || isDatabaseUnavailable(err),
           handler: (envelope, ctx) => {
             const self = childTraceparent(ctx.traceparent);
             return traceContext.run({ traceparent: self }, async () => {
@@ -236,6 +249,24 @@ export function eventBus(opts: EventBusOptions): EventBus {
       };
     },
   };
+}
+
+/**
+ * Names a relay's claims on outbox rows. A replica keeps its name across restarts (host and replica
+ * number: a supervisor numbers the replicas of a host, and a container has a host name of its own),
+ * so a process started again after a crash takes over at once the rows its predecessor had claimed
+ * and not yet published, instead of leaving them until their lease runs out (OUTBOX_LEASE_MS, 30 s)
+ * with every order that waits on them. Only one process holds a replica's number at a time: the
+ * supervisor starts it again after the last one exited. Without a replica number, the process id.
+ */
+export function relayIdOf(service: string, replica: number | undefined): string {
+  return replica === undefined ? `${service}-${process.pid}` : `${service}@${hostname()}#${replica}`;
+}
+
+/** Tells the relay each time the connection is back, so what failed while the broker was gone goes out at once. */
+async function retryOnReconnect(nc: NatsConnection, relay: OutboxRelay): Promise<void> {
+  // The iterator ends when the connection closes.
+  for await (const status of nc.status()) if (status.type === 'reconnect') relay.brokerBack();
 }
 
 /** The streams with `replicas` copies each, when set. */

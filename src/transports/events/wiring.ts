@@ -49,6 +49,7 @@ export function eventStyleWiring(style: EventStyle): (ctx: WiringContext) => Ser
       consumers,
       metrics: ctx.metrics,
       logLevel: ctx.logLevel,
+      ...(ctx.replica ? { replica: ctx.replica } : {}),
     });
     return {
       events: {
