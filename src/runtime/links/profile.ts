@@ -108,10 +108,16 @@ export function linksFromEnv(env: NodeJS.ProcessEnv = process.env): LinksConfig 
   return parsed;
 }
 
-/** `20ms±5ms, 100mbit, stalls 1 % × 200ms`: how a link is shown. */
-export function describeProfile(profile: LinkProfile): string {
-  const parts = [`${profile.latencyMs}ms${profile.jitterMs ? `±${profile.jitterMs}ms` : ''}`];
+/** `±5ms, 100mbit, stall 0.01:200ms`: what a link does besides its latency. */
+export function describeExtras(profile: LinkProfile): string[] {
+  const parts: string[] = [];
+  if (profile.jitterMs) parts.push(`jitter ±${profile.jitterMs}ms`);
   if (profile.bandwidthBytesPerSec) parts.push(`${(profile.bandwidthBytesPerSec * 8) / 1e6}mbit`);
   if (profile.stall) parts.push(`stall ${profile.stall.p}:${profile.stall.ms}ms`);
-  return parts.join(', ');
+  return parts;
+}
+
+/** `20ms, jitter ±5ms, 100mbit`: how a link is shown. */
+export function describeProfile(profile: LinkProfile): string {
+  return [`${profile.latencyMs}ms`, ...describeExtras(profile)].join(', ');
 }
