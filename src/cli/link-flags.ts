@@ -40,39 +40,38 @@ export function parseLatencies(value: string): number[] {
   return value.split(',').map((part) => duration(part));
 }
 
+/** The link options, for a command that starts a system and for `simulate`, which models one. */
+export function linkOptions(): Option[] {
+  return [
+    new Option('--link-latency <ms>', 'one-way latency of every link between services and to the broker, e.g. 5ms (compare: a sweep, e.g. 0,1ms,5ms,20ms); needs --topology processes').argParser(
+      parseLatencies,
+    ),
+    new Option('--link-jitter <ms>', "each chunk's delay drawn uniformly from latency ± jitter, e.g. 2ms").argParser(duration),
+    new Option('--link-bandwidth <rate>', 'per link and direction, e.g. 100mbit or 1gbit').argParser((value: string) => {
+      const bytes = parseBandwidth(value);
+      if (bytes === undefined) throw new InvalidArgumentError('must be a rate such as 512kbit, 100mbit or 1gbit.');
+      return bytes;
+    }),
+    new Option('--link <pair>', "one pair's latency over the others, repeatable: 'order>billing=20ms±5ms' (FROM>TO, either may be *; TO may be nats)").argParser(
+      (value: string, previous: PairProfile[] | undefined) => {
+        const pair = parsePair(value, ENDPOINTS);
+        if (typeof pair === 'string') throw new InvalidArgumentError(pair);
+        return [...(previous ?? []), pair];
+      },
+    ),
+    new Option('--link-stall <p:duration>', 'with probability P per chunk, hold a link direction for DURATION, as a lost segment does: e.g. 0.01:200ms').argParser(
+      (value: string) => {
+        const stall = parseStall(value);
+        if (!stall) throw new InvalidArgumentError('must be P:DURATION with P from 0 to 1, e.g. 0.01:200ms.');
+        return stall;
+      },
+    ),
+  ];
+}
+
 export function addLinkFlag(command: Command): Command {
+  for (const option of linkOptions()) command.addOption(option);
   return command
-    .addOption(
-      new Option('--link-latency <ms>', 'one-way latency of every link between services and to the broker, e.g. 5ms (compare: a sweep, e.g. 0,1ms,5ms,20ms); needs --topology processes').argParser(
-        parseLatencies,
-      ),
-    )
-    .addOption(new Option('--link-jitter <ms>', "each chunk's delay drawn uniformly from latency ± jitter, e.g. 2ms").argParser(duration))
-    .addOption(
-      new Option('--link-bandwidth <rate>', 'per link and direction, e.g. 100mbit or 1gbit').argParser((value: string) => {
-        const bytes = parseBandwidth(value);
-        if (bytes === undefined) throw new InvalidArgumentError('must be a rate such as 512kbit, 100mbit or 1gbit.');
-        return bytes;
-      }),
-    )
-    .addOption(
-      new Option('--link <pair>', "one pair's latency over the others, repeatable: 'order>billing=20ms±5ms' (FROM>TO, either may be *; TO may be nats)").argParser(
-        (value: string, previous: PairProfile[] | undefined) => {
-          const pair = parsePair(value, ENDPOINTS);
-          if (typeof pair === 'string') throw new InvalidArgumentError(pair);
-          return [...(previous ?? []), pair];
-        },
-      ),
-    )
-    .addOption(
-      new Option('--link-stall <p:duration>', 'with probability P per chunk, hold a link direction for DURATION, as a lost segment does: e.g. 0.01:200ms').argParser(
-        (value: string) => {
-          const stall = parseStall(value);
-          if (!stall) throw new InvalidArgumentError('must be P:DURATION with P from 0 to 1, e.g. 0.01:200ms.');
-          return stall;
-        },
-      ),
-    )
     .hook('preAction', (_command, action) => {
       const flags = action.opts<LinkFlags>();
       const configs = linksConfigs(flags);

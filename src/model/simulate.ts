@@ -114,7 +114,7 @@ export function simulate(input: ModelInput): ModelResult {
   let completedInWindow = 0;
   let failed = 0;
   let syncCalls = 0;
-  let windowStart = 0;
+  let windowStart = Number.POSITIVE_INFINITY;
   let windowEnd = Number.POSITIVE_INFINITY;
   let inSystem = 0;
   let peakBacklog = 0;
