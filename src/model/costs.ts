@@ -40,14 +40,17 @@ export function costsOfRun(run: RunReport, source: string): StyleCosts {
 }
 
 /**
- * Built in, so `simulate` answers without a calibration file: CPU per order per process from
- * `interplay compare --topology processes --rate 40 --duration 8s` on the development machine
- * (2 cores, shared), split as costsOfRun splits it. A user's own run (`--from`) replaces them.
+ * Built in, so `simulate` answers without a calibration file: CPU ms per accepted order per process
+ * from processes-topology runs on the development machine (2 cores, shared with other work, so
+ * to be measured again on a quiet one): rest `compare --topology processes --rate 20 --duration 3s`,
+ * notification `bench --topology processes --rate 40 --duration 8s`, collaboration
+ * `simulate --validate --rates 20,40 --duration 5s` (its 40/s run without links). Split as
+ * costsOfRun splits them. A user's own run (`--from`) replaces them.
  */
 export const BUILT_IN_CPU_MS_PER_ORDER: Readonly<Record<Style, Readonly<Record<string, number>>>> = {
-  rest: { gateway: 2.2, auth: 1.0, billing: 1.5, order: 6.9, notification: 4.3 },
-  notification: { gateway: 2.2, auth: 1.0, billing: 4.0, order: 9.0, notification: 4.0, 'nats-server': 1.5 },
-  collaboration: { gateway: 2.2, auth: 0.2, billing: 2.5, order: 5.5, notification: 2.5, 'nats-server': 1.5 },
+  rest: { gateway: 2.25, auth: 1.38, billing: 1.62, order: 7.25, notification: 4.62 },
+  notification: { gateway: 2.15, auth: 1.2, billing: 4.12, order: 6.42, notification: 3.3, 'nats-server': 1.95 },
+  collaboration: { gateway: 1.81, auth: 0.23, billing: 2.14, order: 4.18, notification: 2.27, 'nats-server': 1.51 },
 };
 
 export function builtInCosts(style: Style): StyleCosts {
