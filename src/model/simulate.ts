@@ -98,8 +98,8 @@ export function simulate(input: ModelInput): ModelResult {
     return p;
   };
   const endpoint = (name: string) => (name === BROKER ? BROKER_ENDPOINT : name);
-  const cross = (from: string, to: string, then: () => void): void => {
-    const { latencyMs, jitterMs, stall } = linkOf(from, to);
+  const cross = (link: LinkProfile, then: () => void): void => {
+    const { latencyMs, jitterMs, stall } = link;
     let delay = jitterMs > 0 ? Math.max(0, latencyMs + (random.next() * 2 - 1) * jitterMs) : latencyMs;
     if (stall && random.next() < stall.p) delay += stall.ms;
     if (delay > 0) sim.after(delay, then);
@@ -136,44 +136,88 @@ export function simulate(input: ModelInput): ModelResult {
     if (down && order.arrivedAt < down.toMs && --beforeReturn === 0 && sim.now >= down.toMs) recoveredAt = sim.now;
   };
 
-  const run = (order: Order, at: string, steps: readonly Step[], i: number, k: () => void): void => {
-    for (; i < steps.length; i++) {
-      const step = steps[i]!;
-      if (step.do === 'accept') {
+  // The flow with its stations, means and links looked up once, not per order.
+  type Node =
+    | { readonly kind: 'accept' }
+    | { readonly kind: 'complete' }
+    | {
+        readonly kind: 'call';
+        readonly counted: boolean;
+        readonly there: LinkProfile;
+        readonly back: LinkProfile;
+        readonly to: Station;
+        readonly mean: number;
+        readonly then: readonly Node[];
+      }
+    | {
+        readonly kind: 'publish';
+        readonly toBroker: LinkProfile;
+        readonly broker: Station;
+        readonly brokerMean: number;
+        readonly fromBroker: LinkProfile;
+        readonly consumer: Station;
+        readonly mean: number;
+        readonly then: readonly Node[];
+      };
+  const compile = (at: string, steps: readonly Step[]): Node[] =>
+    steps.map((step): Node => {
+      if (step.do === 'call') {
+        const { to } = step;
+        return { kind: 'call', counted: at !== GATEWAY, there: linkOf(at, to), back: linkOf(to, at), to: station(to), mean: meanOf(to), then: compile(to, step.then) };
+      }
+      if (step.do === 'publish') {
+        const { consumer } = step;
+        return {
+          kind: 'publish',
+          toBroker: linkOf(at, BROKER),
+          broker: station(BROKER),
+          brokerMean: meanOf(BROKER),
+          fromBroker: linkOf(BROKER, consumer),
+          consumer: station(consumer),
+          mean: meanOf(consumer),
+          then: compile(consumer, step.then),
+        };
+      }
+      return step.do === 'accept' ? { kind: 'accept' } : { kind: 'complete' };
+    });
+
+  const run = (order: Order, nodes: readonly Node[], i: number, k: () => void): void => {
+    for (; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      if (node.kind === 'accept') {
         order.acceptedAt = sim.now;
         const m = order.index - warmup;
         if (m >= 0) {
           acceptMs[m] = sim.now - order.arrivedAt;
           accepted++;
         }
-      } else if (step.do === 'complete') {
+      } else if (node.kind === 'complete') {
         const m = order.index - warmup;
         if (m >= 0) completionMs[m] = sim.now - order.arrivedAt;
         if (sim.now >= windowStart && sim.now <= windowEnd) completedInWindow++;
         finish(order);
-      } else if (step.do === 'publish') {
-        cross(at, BROKER, () =>
-          station(BROKER).submit(sample(meanOf(BROKER)), () => cross(BROKER, step.consumer, () => handle(order, step.consumer, step.then, noop))),
+      } else if (node.kind === 'publish') {
+        cross(node.toBroker, () =>
+          node.broker.submit(sample(node.brokerMean), () => cross(node.fromBroker, () => handle(order, node.consumer, node.mean, node.then, noop))),
         );
       } else {
-        const target = station(step.to);
-        if (at !== GATEWAY) syncCalls++;
+        if (node.counted) syncCalls++;
         // A call that the answer waits for fails at once when its service is down (503); after
         // the answer, a consumer's call waits for it, as the broker's redelivery does.
-        if (!target.isUp && Number.isNaN(order.acceptedAt)) {
+        if (!node.to.isUp && Number.isNaN(order.acceptedAt)) {
           if (order.index >= warmup) failed++;
           finish(order);
           return;
         }
         const rest = i + 1;
-        cross(at, step.to, () => handle(order, step.to, step.then, () => cross(step.to, at, () => run(order, at, steps, rest, k))));
+        cross(node.there, () => handle(order, node.to, node.mean, node.then, () => cross(node.back, () => run(order, nodes, rest, k))));
         return;
       }
     }
     k();
   };
-  const handle = (order: Order, at: string, steps: readonly Step[], k: () => void): void => {
-    station(at).submit(sample(meanOf(at)), () => run(order, at, steps, 0, k));
+  const handle = (order: Order, at: Station, mean: number, nodes: readonly Node[], k: () => void): void => {
+    at.submit(sample(mean), () => run(order, nodes, 0, k));
   };
 
   // Poisson arrivals: one event schedules the next, so the heap holds one arrival at a time.
@@ -189,7 +233,7 @@ export function simulate(input: ModelInput): ModelResult {
     inSystem++;
     if (down && sim.now < down.toMs) beforeReturn++;
     if (inSystem > peakBacklog && down && sim.now >= down.fromMs) peakBacklog = inSystem;
-    handle(order, flow.entry, flow.steps, noop);
+    handle(order, entry, entryMean, root, noop);
     if (arrivals < total) {
       sim.after(exponential(random, meanGapMs), arrive);
       return;
@@ -203,6 +247,9 @@ export function simulate(input: ModelInput): ModelResult {
   };
   const utilisation: Record<string, number> = {};
   for (const name of [flow.entry, 'auth', 'billing', 'order', 'notification', ...(input.style === 'rest' ? [] : [BROKER])]) station(name);
+  const entry = station(flow.entry);
+  const entryMean = meanOf(flow.entry);
+  const root = compile(flow.entry, flow.steps);
   if (down) {
     sim.at(down.fromMs, () => station(down.station).setUp(false));
     sim.at(down.toMs, () => {
