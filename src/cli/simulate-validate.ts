@@ -21,7 +21,8 @@ export interface ValidateOptions {
 /**
  * `simulate --validate`: per style, the real system in the processes topology at each rate and link
  * latency (bench's own collection, open loop, Poisson arrivals, one replica per service); the model
- * calibrated on the style's first run (lowest rate, first latency), then asked for every point.
+ * calibrated on the style's first run (lowest rate, first latency), then asked for every point, with
+ * every station sharing this machine's cores as the processes did.
  */
 export async function validateModel(opts: ValidateOptions): Promise<ValidationRow[]> {
   stopEverythingOnSignal();
@@ -67,6 +68,8 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRo
           serviceMs: costs.serviceMs,
           serviceCv: opts.serviceCv,
           seed: opts.seed,
+          // The system ran on this machine: its processes shared its cores.
+          machineCores: run.environment.cpuCount,
           ...(latencyMs > 0 ? { links: { profile: { latencyMs, jitterMs: 0 }, pairs: [] } } : {}),
         });
         rows.push({

@@ -16,6 +16,7 @@ interface SimulateFlags extends LinkFlags {
   readonly replicas?: Record<string, number> | 'auto';
   readonly cores: number;
   readonly brokerCores: number;
+  readonly machineCores?: number;
   readonly down?: { station: string; fromMs: number; toMs: number };
   readonly slo?: string;
   readonly seed: number;
@@ -67,6 +68,7 @@ export function registerSimulate(cli: Command): void {
     )
     .addOption(new Option('--cores <n>', 'cores per replica: a Node service uses one').argParser(positiveInt(256)).default(1))
     .addOption(new Option('--broker-cores <n>', "the broker's cores per replica").argParser(positiveInt(256)).default(1))
+    .addOption(new Option('--machine-cores <n>', 'all stations on one machine of N cores, sharing them (replicas and cores are then ignored)').argParser(positiveInt(1024)))
     .addOption(new Option('--down <station:from-to>', 'take a station down for an interval, e.g. notification:10s-20s').argParser(parseDown))
     .option('--slo <expr>', "what a held rate keeps, e.g. 'completion.p99<250ms': prints the highest rate held (or, with --replicas auto, sizes for it)")
     .addOption(new Option('--seed <n>', 'the same seed gives the same result').argParser(positiveInt(2 ** 31)).default(1))
@@ -95,6 +97,7 @@ export function registerSimulate(cli: Command): void {
     const slo = flags.slo === undefined ? undefined : parseSlo(flags.slo);
     if (flags.slo !== undefined && !slo) throw new UsageError(`--slo: ${flags.slo}: must be accept|completion.p50|p99<DURATION, e.g. 'completion.p99<250ms'`);
     if (flags.replicas === 'auto' && !slo) throw new UsageError('--replicas auto sizes for an SLO: give --slo, e.g. --slo completion.p99<250ms');
+    if (flags.machineCores && flags.replicas) throw new UsageError('--machine-cores shares one machine among all stations; it cannot go with --replicas');
     const styles = stylesOf(flags.style);
     if (flags.validate) {
       const { validateModel } = await import('./simulate-validate.ts');
@@ -111,7 +114,7 @@ export function registerSimulate(cli: Command): void {
     const sizing: import('../report/simulate.ts').SizingRow[] = [];
     for (const style of styles) {
       const { serviceMs, source } = costs[style];
-      const base = { style, serviceMs, serviceCv: flags.serviceCv, seed: flags.seed, ...(links ? { links } : {}), ...(flags.down ? { down: flags.down } : {}) };
+      const base = { style, serviceMs, serviceCv: flags.serviceCv, seed: flags.seed, ...(flags.machineCores ? { machineCores: flags.machineCores } : {}), ...(links ? { links } : {}), ...(flags.down ? { down: flags.down } : {}) };
       const started = performance.now();
       if (flags.replicas === 'auto') {
         // One sizing per rate up to the asked one, for the chart of cores and p99 against rate.

@@ -56,6 +56,13 @@ describe('simulate', () => {
     expect(r.utilisation['nats']).toBeCloseTo(0.15, 1);
   });
 
+  it('puts every handling on one machine’s cores when asked', () => {
+    const r = simulate({ ...base, style: 'collaboration', rate: 100, orders: 20_000, links: undefined, machineCores: 2 });
+    // per order: gateway 0.5 + order 2 × 0.8 + billing 0.6 + notification 1 + 3 messages × 0.1 = 4 ms; 100/s on 2 cores
+    expect(Object.keys(r.utilisation)).toEqual(['machine']);
+    expect(r.utilisation['machine']).toBeCloseTo(0.2, 1);
+  });
+
   it('holds the orders while a consumer is down and drains them when it is back', () => {
     const r = simulate({ ...base, style: 'collaboration', rate: 100, orders: 3_000, links: undefined, down: { station: 'notification', fromMs: 10_000, toMs: 15_000 } });
     expect(r.failed).toBe(0);

@@ -30,6 +30,12 @@ export interface ModelInput {
   readonly links?: LinksConfig;
   readonly down?: Down;
   readonly seed?: number;
+  /**
+   * One machine: every handling of every station queues for these cores instead of its station's own
+   * servers, as the processes of one host share its CPU (what --validate predicts). Default: none,
+   * each station has its servers to itself.
+   */
+  readonly machineCores?: number;
 }
 
 export interface LatencySummary {
@@ -77,10 +83,11 @@ export function simulate(input: ModelInput): ModelResult {
   const random = createRandom(input.seed ?? 1);
   const sample = serviceSampler(random, input.serviceCv ?? 1);
   const stations = new Map<string, Station>();
+  const machine = input.machineCores ? new Station('machine', sim, input.machineCores) : undefined;
   const station = (name: string): Station => {
     let s = stations.get(name);
     if (!s) {
-      s = new Station(name, sim, Math.max(1, input.servers[name] ?? 1));
+      s = machine ?? new Station(name, sim, Math.max(1, input.servers[name] ?? 1));
       stations.set(name, s);
     }
     return s;
