@@ -97,7 +97,9 @@ export function registerSimulate(cli: Command): void {
     const slo = flags.slo === undefined ? undefined : parseSlo(flags.slo);
     if (flags.slo !== undefined && !slo) throw new UsageError(`--slo: ${flags.slo}: must be accept|completion.p50|p99<DURATION, e.g. 'completion.p99<250ms'`);
     if (flags.replicas === 'auto' && !slo) throw new UsageError('--replicas auto sizes for an SLO: give --slo, e.g. --slo completion.p99<250ms');
-    if (flags.machineCores && flags.replicas) throw new UsageError('--machine-cores shares one machine among all stations; it cannot go with --replicas');
+    if (flags.machineCores && (flags.replicas || flags.down)) {
+      throw new UsageError('--machine-cores makes all stations one; it cannot go with --replicas or --down, which name one');
+    }
     const styles = stylesOf(flags.style);
     if (flags.validate) {
       const { validateModel } = await import('./simulate-validate.ts');
