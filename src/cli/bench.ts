@@ -12,6 +12,7 @@ import { addGateFlags, applyGate, prepareGate, type Gate, type GateFlags } from 
 import { calibrationOf, withCeilings } from './calibration.ts';
 import { stopEverythingOnSignal } from './signals.ts';
 import { noColorFlag, terminalOf, type Terminal } from './terminal.ts';
+import { linksConfigs, type LinkFlags } from './link-flags.ts';
 
 export function registerBench(cli: Command): void {
   addLoadFlags(
@@ -36,9 +37,15 @@ export function registerCompare(cli: Command): void {
         .addOption(new Option('--styles <list>', 'comma-separated styles to compare').argParser(parseStyles).default([...STYLES], STYLES.join(',')))
         .option('--html', HTML_HELP),
     ),
-  ).action(async (flags: LoadFlags & GateFlags & HtmlFlag & { styles: Style[] }, command: Command) => {
+  ).action(async (flags: LoadFlags & GateFlags & HtmlFlag & LinkFlags & { styles: Style[] }, command: Command) => {
     checkStoreFlags(command, flags);
     const terminal = terminalFor(flags, command);
+    const sweep = linksConfigs(flags);
+    if (sweep.length > 1) {
+      const { runLinkSweep } = await import('./link-sweep.ts');
+      const runs = async () => (await runStyles(flags.styles, flags, terminal, flags.repeat)).flatMap((o) => (o.run ? [o.run] : []));
+      return runLinkSweep(sweep, flags, runs);
+    }
     const gate = await prepareGate(flags, flags.styles);
     await emit(await runStyles(flags.styles, flags, terminal, flags.repeat), flags, true, terminal, gate);
   });

@@ -3,7 +3,9 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
 import { registerService } from './service.ts';
+import { registerLink } from './link.ts';
 import { addLimitsFlags } from './limits-flags.ts';
+import { addLinkFlags } from './link-flags.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -15,14 +17,14 @@ type Register = (cli: Command) => void;
  * their measurement and report modules cost it tens of MiB and part of a second at start.
  */
 async function otherCommands(): Promise<Register[]> {
-  const [up, scenario, bench, dashboard, explain, calibrate, outage, chaos, report, flood] = await Promise.all([
+  const [up, scenario, bench, dashboard, explain, calibrate, outage, chaos, report, flood, simulate] = await Promise.all([
     import('./up.ts'), import('./scenario.ts'), import('./bench.ts'), import('./dashboard.ts'), import('./explain.ts'),
-    import('./calibrate.ts'), import('./outage.ts'), import('./chaos.ts'), import('./report.ts'), import('./flood.ts'),
+    import('./calibrate.ts'), import('./outage.ts'), import('./chaos.ts'), import('./report.ts'), import('./flood.ts'), import('./simulate.ts'),
   ]);
   return [
     up.registerUp, scenario.registerScenario, bench.registerBench, bench.registerCompare, dashboard.registerDashboard,
     explain.registerExplain, calibrate.registerCalibrate, outage.registerOutage, chaos.registerChaos, report.registerReport,
-    flood.registerFlood,
+    flood.registerFlood, simulate.registerSimulate,
   ];
 }
 
@@ -38,7 +40,9 @@ export async function program(opts: { readonly serviceOnly?: boolean } = {}): Pr
     .exitOverride();
   for (const register of opts.serviceOnly ? [] : await otherCommands()) register(cli);
   registerService(cli);
+  registerLink(cli);
   addLimitsFlags(cli);
+  addLinkFlags(cli);
   cli.showHelpAfterError('(interplay --help lists the commands)');
   // Settings are copied when a command is created; each command's hint names its own --help.
   for (const command of cli.commands) {
@@ -50,7 +54,7 @@ export async function program(opts: { readonly serviceOnly?: boolean } = {}): Pr
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    await (await program({ serviceOnly: argv[2] === 'service' })).parseAsync([...argv]);
+    await (await program({ serviceOnly: argv[2] === 'service' || argv[2] === 'link' })).parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {

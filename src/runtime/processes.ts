@@ -12,6 +12,9 @@ import { busNamespace, newServiceSecret } from './system.ts';
 import { limitsEnv, type Limits } from './limits.ts';
 import type { StoreSelection } from '../platform/store/config.ts';
 import { storeEnv } from './store-env.ts';
+import { linksFromEnv, type LinksConfig } from './links/profile.ts';
+import { LINK_SPEC_ENV } from './links/link-process.ts';
+import { linkProcessName, planLinks } from './links/plan.ts';
 
 export interface ProcessesOptions {
   readonly style: Style;
@@ -40,6 +43,8 @@ export interface ProcessesOptions {
   readonly limits?: Limits;
   /** where the services keep their tables; default SQLite files in their data directories */
   readonly store?: StoreSelection;
+  /** links with latency between the services and to the broker, each a relay process; default $INTERPLAY_LINKS, else direct */
+  readonly links?: LinksConfig;
 }
 
 export interface ProcessesSystem {
@@ -53,6 +58,8 @@ export interface ProcessesSystem {
   readonly dataDir: string;
   /** the prefix of the event styles' streams and subjects, when the style uses a broker */
   readonly namespace?: string;
+  /** each link's /health (bytes per direction), when the system runs with links */
+  readonly links?: readonly { readonly name: string; readonly url: string }[];
   stop(): Promise<void>;
 }
 
@@ -99,8 +106,22 @@ export async function startProcesses(opts: ProcessesOptions): Promise<ProcessesS
       ...storeEnv(opts.store),
       ...(opts.natsUrl && opts.streamReplicas ? { INTERPLAY_STREAM_REPLICAS: String(opts.streamReplicas) } : {}),
     };
-    const peerEnv = (kind: ProcessKind) =>
-      Object.fromEntries(peersOf(kind, opts.style).map((peer) => [`INTERPLAY_${peer.toUpperCase()}_URL`, replicas[peer].join(',')]));
+    const linksConfig = opts.links ?? linksFromEnv();
+    const plan = linksConfig
+      ? await planLinks({ style: opts.style, host, services: SERVICES, replicas, natsUrl: opts.natsUrl, config: linksConfig, freePort })
+      : undefined;
+    const linkUrls = (plan?.links ?? []).map((link) => ({ name: link.name, url: `http://${host}:${link.statusPort}` }));
+    // A service reaches each peer, and the broker, through its link; the gateway stands for the edge and calls directly.
+    const peerEnv = (kind: ProcessKind) => ({
+      ...Object.fromEntries(
+        peersOf(kind, opts.style).map((peer) => [
+          `INTERPLAY_${peer.toUpperCase()}_URL`,
+          plan && kind !== 'gateway' ? plan.peerUrls(kind, peer) : replicas[peer].join(','),
+        ]),
+      ),
+      ...(plan && kind !== 'gateway' && opts.natsUrl ? { NATS_URL: plan.natsUrl(kind) ?? opts.natsUrl } : {}),
+      ...(plan && kind === 'gateway' ? { INTERPLAY_LINK_STATUS: linkUrls.map((l) => l.url).join(',') } : {}),
+    });
     const spec = (kind: ProcessKind, replica: number, port: number, extra: Record<string, string> = {}) => ({
       service: kind,
       replica,
@@ -109,6 +130,18 @@ export async function startProcesses(opts: ProcessesOptions): Promise<ProcessesS
       env: { ...common, ...peerEnv(kind), INTERPLAY_PORT: String(port), ...extra },
     });
 
+    // Links first: a service's first call or broker connection goes through its link.
+    await Promise.all(
+      (plan?.links ?? []).map((link) =>
+        supervisor.start({
+          service: linkProcessName(link.name),
+          replica: 1,
+          command: process.execPath,
+          args: [BIN, 'link'],
+          env: { INTERPLAY_LOG_LEVEL: common['INTERPLAY_LOG_LEVEL']!, [LINK_SPEC_ENV]: JSON.stringify(link) },
+        }),
+      ),
+    );
     await Promise.all(
       SERVICES.flatMap((service) =>
         replicas[service].map((url, i) =>
@@ -124,7 +157,7 @@ export async function startProcesses(opts: ProcessesOptions): Promise<ProcessesS
     const gateway = await supervisor.start(spec('gateway', 1, gatewayPort));
     const url = gateway.url ?? `http://${host}:${gatewayPort}`;
     const first = Object.fromEntries(SERVICES.map((s) => [s, replicas[s][0]!])) as Record<ServiceName, string>;
-    return { style: opts.style, url, services: first, replicas, supervisor, dataDir, ...(namespace ? { namespace } : {}), stop };
+    return { style: opts.style, url, services: first, replicas, supervisor, dataDir, ...(namespace ? { namespace } : {}), ...(plan ? { links: linkUrls } : {}), stop };
   } catch (error) {
     await stop();
     throw error;

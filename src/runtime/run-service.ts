@@ -46,6 +46,8 @@ export async function runProcess(config: ProcessConfig): Promise<RunningProcess>
       trustProxy: config.trustProxy,
       upstreams: { auth: need('auth'), billing: need('billing'), order: need('order'), notification: need('notification') },
       self: config.instance,
+      // Set by the processes topology when it runs links: their /health, listed with the processes.
+      links: process.env['INTERPLAY_LINK_STATUS']?.split(',').filter(Boolean),
     });
     const url = await gateway.listen({ host: config.host, port: config.port });
     return { url, stop: () => gateway.close() };

@@ -51,6 +51,11 @@ export async function systemHealth(upstreams: Upstreams): Promise<{ services: Re
   return { services, processes };
 }
 
+/** Each link process as a process of its own, named `links` so that their CPU adds up apart from the services'. */
+export async function linkHealth(urls: readonly string[]): Promise<ProcessHealth[]> {
+  return Promise.all(urls.map((url) => probe('links', url)));
+}
+
 /** Each replica's metrics in prom-client's JSON form; a replica that does not answer is left out. */
 async function scrape(url: string): Promise<MetricsJson | undefined> {
   try {

@@ -6,7 +6,7 @@ import { boundedRequestOptions } from '../../platform/http/request-size.ts';
 import { DEFAULT_OVERLOAD_LIMITS, shedOverload, type OverloadLimits } from '../../platform/http/overload.ts';
 import { problem, sendProblem } from '../../platform/http/problem.ts';
 import { logDestination } from '../../platform/logs.ts';
-import { systemHealth, systemMetrics } from './gateway-status.ts';
+import { linkHealth, systemHealth, systemMetrics } from './gateway-status.ts';
 import { childTraceparent } from '../../platform/events/trace.ts';
 import { isRecording, recordServerSpan } from '../../platform/spans.ts';
 import { closePromptly } from '../../platform/http/closing.ts';
@@ -27,6 +27,8 @@ export interface GatewayOptions {
    * none: the gateway is the edge, and the address a client connects from is its address
    */
   readonly trustProxy?: readonly string[];
+  /** the /health URLs of the links between the services, listed among the processes (as `links`) */
+  readonly links?: readonly string[];
 }
 
 /** the spans of requests in flight while recording; weak, so nothing outlives its request */
@@ -105,10 +107,10 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   }
   const upSince = new Date().toISOString();
   app.get('/health', async (_request, reply) => {
-    const { services, processes } = await systemHealth(opts.upstreams);
+    const [{ services, processes }, links] = await Promise.all([systemHealth(opts.upstreams), linkHealth(opts.links ?? [])]);
     const up = Object.values(services).every((s) => (s as { status?: string }).status === 'up');
     const gateway = { service: 'gateway', status: 'up', pid: process.pid, upSince, ...opts.self };
-    return reply.code(up ? 200 : 503).send({ status: up ? 'ok' : 'degraded', style: opts.style, services, processes: [gateway, ...processes] });
+    return reply.code(up ? 200 : 503).send({ status: up ? 'ok' : 'degraded', style: opts.style, services, processes: [gateway, ...processes, ...links] });
   });
   app.get('/metrics', async (request, reply) => {
     const registry = await systemMetrics(opts.upstreams);
