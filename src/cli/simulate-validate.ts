@@ -5,7 +5,7 @@ import { LINKS_ENV, linksToEnv } from '../runtime/links/profile.ts';
 import type { Style } from '../transports/wiring.ts';
 import { asUsageError } from './errors.ts';
 import { stopEverythingOnSignal } from './signals.ts';
-import type { ValidationRow } from '../model/validation.ts';
+import type { ValidationRow } from '../simulate/validation.ts';
 
 export interface ValidateOptions {
   readonly styles: readonly Style[];
@@ -28,8 +28,8 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRo
   stopEverythingOnSignal();
   const { collectRun } = await import('../measure/bench.ts');
   const { aggregate } = await import('../measure/aggregate.ts');
-  const { costsOfRun } = await import('../model/costs.ts');
-  const { simulate } = await import('../model/simulate.ts');
+  const { costsOfRun } = await import('../simulate/costs.ts');
+  const { simulate } = await import('../simulate/simulate.ts');
   const rows: ValidationRow[] = [];
   const runs: RunReport[] = [];
   for (const style of opts.styles) {

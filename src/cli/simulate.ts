@@ -93,7 +93,7 @@ export function registerSimulate(cli: Command): void {
   command.action(async (flags: SimulateFlags) => {
     const configs = linksConfigs(flags);
     if (configs.length > 1) throw new UsageError('simulate takes one --link-latency; run it once per latency');
-    const { parseSlo } = await import('../model/sizing.ts');
+    const { parseSlo } = await import('../simulate/sizing.ts');
     const slo = flags.slo === undefined ? undefined : parseSlo(flags.slo);
     if (flags.slo !== undefined && !slo) throw new UsageError(`--slo: ${flags.slo}: must be accept|completion.p50|p99<DURATION, e.g. 'completion.p99<250ms'`);
     if (flags.replicas === 'auto' && !slo) throw new UsageError('--replicas auto sizes for an SLO: give --slo, e.g. --slo completion.p99<250ms');
@@ -107,8 +107,8 @@ export function registerSimulate(cli: Command): void {
       return;
     }
     const costs = await costsFor(styles, flags.from);
-    const { simulate } = await import('../model/simulate.ts');
-    const { heldRate, sizeReplicas, describeSlo } = await import('../model/sizing.ts');
+    const { simulate } = await import('../simulate/simulate.ts');
+    const { heldRate, sizeReplicas, describeSlo } = await import('../simulate/sizing.ts');
     const { renderModelResult, renderSizingHtml, renderSizingMarkdown, renderSizingTable } = await import('../report/simulate.ts');
     const links = configs[0];
     const cores: Record<string, number> = Object.fromEntries(STATIONS.map((s) => [s, s === 'nats' ? flags.brokerCores : flags.cores]));
@@ -163,8 +163,8 @@ export function registerSimulate(cli: Command): void {
 
 /** Each style's costs: from a saved run or comparison when given, else the built-in figures. */
 async function costsFor(styles: readonly Style[], file: string | undefined) {
-  const { builtInCosts, costsOfRun } = await import('../model/costs.ts');
-  const out = {} as Record<Style, import('../model/costs.ts').StyleCosts>;
+  const { builtInCosts, costsOfRun } = await import('../simulate/costs.ts');
+  const out = {} as Record<Style, import('../simulate/costs.ts').StyleCosts>;
   if (!file) {
     for (const style of styles) out[style] = builtInCosts(style);
     return out;

@@ -1,4 +1,4 @@
-import { TARGETS, type ValidationRow } from '../model/validation.ts';
+import { TARGETS, type ValidationRow } from '../simulate/validation.ts';
 import { rate, sig3 } from './format.ts';
 
 const error = (predicted: number, measured: number): number => (measured > 0 && Number.isFinite(predicted) ? predicted / measured - 1 : Number.NaN);

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { ModelResult } from '../model/simulate.ts';
+import type { ModelResult } from '../simulate/simulate.ts';
 import { STYLES } from '../transports/wiring.ts';
 import { rate, sig3 } from './format.ts';
 import { htmlPage } from './html-page.ts';
