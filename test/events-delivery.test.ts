@@ -406,7 +406,10 @@ describe('event consumer', () => {
     const durable = nats.unique('toy');
     const { consumer } = await aConsumer(
       stream,
-      { durable, maxDeliver: 3, backoffMs: [50, 100], ackWaitMs: 1_000 },
+      // With a backoff the broker waits its first step for any first delivery's ack, the good event's
+      // too: 50 ms let a loaded machine see the good event redelivered before its ack. 1 s each keeps
+      // the poison's three deliveries within about 2 s.
+      { durable, maxDeliver: 3, backoffMs: [1_000, 1_000], ackWaitMs: 1_000 },
       async (env, deliveryCount) => {
         calls.push(`${env.data.key}#${deliveryCount}`);
         if (env.data.poison) throw new Error('boom');
