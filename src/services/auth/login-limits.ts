@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { AuthDB } from './schema.ts';
 
@@ -44,6 +45,9 @@ const BUSY_RETRY_MS = 1_000;
  * it, so a blocked address does not use up the accounts it tries.
  */
 export async function admitLoginAttempt(db: Kysely<AuthDB>, policy: LoginLimitPolicy, keys: readonly string[], now: number): Promise<Admission> {
+  const known = blocksOf(db);
+  const blockedUntil = Math.max(0, ...keys.map((key) => known.get(key) ?? 0));
+  if (blockedUntil > now) return { ok: false, retryAfterMs: blockedUntil - now };
   const token = randomUUID();
   const rows = await db
     .insertInto('login_limits')
@@ -54,8 +58,26 @@ export async function admitLoginAttempt(db: Kysely<AuthDB>, policy: LoginLimitPo
   const admitted = rows.filter((r) => r.admitted === token).map((r) => r.key);
   if (admitted.length === rows.length) return { ok: true };
   await settleAttempt(db, admitted, 'refused');
+  for (const r of rows) if (Number(r.blocked_until) > now) known.set(r.key, Number(r.blocked_until), { ttl: Number(r.blocked_until) - now });
   const blockedMs = Math.max(0, ...rows.map((r) => Number(r.blocked_until) - now));
   return { ok: false, retryAfterMs: blockedMs > 0 ? blockedMs : BUSY_RETRY_MS };
+}
+
+/**
+ * keys this process saw blocked, to the end of their block (ms, the clock of the attempts), per
+ * database. A block only ends by its time (a blocked key never reaches the password, so no success
+ * lifts it), so a process may refuse a key it knows blocked without asking the store: under a flood
+ * of refused attempts that saves two writes each, which would otherwise queue the other requests
+ * behind them. Bounded, since every address an attacker uses may end up here.
+ */
+const blocks = new WeakMap<object, LRUCache<string, number>>();
+/** keys remembered as blocked per process: the attempts beyond it go to the store, as before */
+const MAX_KNOWN_BLOCKS = 10_000;
+
+function blocksOf(db: object): LRUCache<string, number> {
+  let known = blocks.get(db);
+  if (!known) blocks.set(db, (known = new LRUCache<string, number>({ max: MAX_KNOWN_BLOCKS })));
+  return known;
 }
 
 /** when each database was last pruned (ms, the clock of the attempts), so a process prunes once a window */
