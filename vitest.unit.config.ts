@@ -17,6 +17,7 @@ export default defineConfig({
       'test/kustomize.test.ts',
       'test/docs-links.test.ts',
       'test/cli-docs.test.ts',
+      'test/layers.test.ts',
     ],
     exclude: [...configDefaults.exclude],
     env: { INTERPLAY_TEST_STORES: 'sqlite' },

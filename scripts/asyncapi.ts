@@ -19,7 +19,7 @@ import { TRACEPARENT_PATTERN } from '../src/platform/events/trace.ts';
 import * as collaboration from '../src/transports/collaboration/events.ts';
 import type { OutgoingMessage, Source } from '../src/transports/events/bus.ts';
 import * as notification from '../src/transports/notification/events.ts';
-import type { ServiceName } from '../src/transports/index.ts';
+import type { ServiceName } from '../src/model/style.ts';
 
 export const EVENT_STYLES = ['notification', 'collaboration'] as const;
 export type EventStyle = (typeof EVENT_STYLES)[number];

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { CEILING_MODEL, knownCeilings } from '../src/analyse/ceiling.ts';
 import { calibrate } from '../src/measure/calibrate/index.ts';
 import type { FindMaxResult } from '../src/measure/find-max.ts';
-import type { RunReport } from '../src/report/schema.ts';
+import type { RunReport } from '../src/model/schema.ts';
 import { grid, renderCalibration } from '../src/report/calibration.ts';
 import { count, percent, rate, sig3 } from '../src/report/format.ts';
 import { defaultReportDir } from '../src/report/index.ts';

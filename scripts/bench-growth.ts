@@ -25,7 +25,7 @@ import { renderGrowthTable, renderSeeding } from '../src/report/growth.ts';
 import { defaultReportDir } from '../src/report/index.ts';
 import { writeAtomic } from '../src/report/files.ts';
 import { count, duration, rate } from '../src/report/format.ts';
-import { STYLES, type Style } from '../src/transports/index.ts';
+import { STYLES, type Style } from '../src/model/style.ts';
 
 const { styles, load, out } = options(process.argv.slice(2));
 stopEverythingOnSignal();

@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { renderExplainMarkdown } from '../src/report/explain.ts';
 import { resolveNats } from '../src/runtime/nats-server.ts';
 import { explainStyle } from '../src/scenarios/explain.ts';
-import { STYLES } from '../src/transports/index.ts';
+import { STYLES } from '../src/model/style.ts';
 
 const STYLES_DOC = new URL('../docs/styles.md', import.meta.url);
 const BEGIN = '<!-- explain:begin (npm run docs:explain writes this part) -->';

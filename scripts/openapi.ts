@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { silentChannel } from '../src/platform/delivery/log.ts';
 import { startSystem } from '../src/runtime/system.ts';
-import { SERVICES, type ServiceName } from '../src/transports/index.ts';
+import { SERVICES, type ServiceName } from '../src/model/style.ts';
 import { stableJson, staleFiles, syncGenerated } from './generated-docs.ts';
 
 export const OPENAPI_DIR = fileURLToPath(new URL('../docs/openapi/', import.meta.url));

@@ -16,7 +16,7 @@ import type { NewmanRunSummary } from 'newman';
 import { natsOption, styleOrAllOption, stylesOf } from '../src/cli/options.ts';
 import { silentChannel } from '../src/platform/delivery/log.ts';
 import { launchSystem, type LaunchedSystem } from '../src/runtime/launch.ts';
-import type { Style } from '../src/transports/index.ts';
+import type { Style } from '../src/model/style.ts';
 
 export const COLLECTION_PATH = fileURLToPath(new URL('../postman/course.postman_collection.json', import.meta.url));
 

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
 import { CalibrationSchema } from '../src/report/calibration-schema.ts';
 import { RawRunSchema } from '../src/report/raw-schema.ts';
-import { CompareReportSchema, RunReportSchema } from '../src/report/schema.ts';
+import { CompareReportSchema, RunReportSchema } from '../src/model/schema.ts';
 import { stableJson, staleFiles, syncGenerated } from './generated-docs.ts';
 
 export const SCHEMA_DIR = fileURLToPath(new URL('../docs/schema/', import.meta.url));

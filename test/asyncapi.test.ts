@@ -14,7 +14,7 @@ import { startSystem, type RunningSystem } from '../src/runtime/system.ts';
 import { runCourseScenario } from '../src/scenarios/course.ts';
 import * as collaboration from '../src/transports/collaboration/events.ts';
 import type { OutgoingMessage } from '../src/transports/events/bus.ts';
-import { SERVICES } from '../src/transports/index.ts';
+import { SERVICES } from '../src/model/style.ts';
 import * as notification from '../src/transports/notification/events.ts';
 import { eventually, setupNats, type TestNats } from './support/nats.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderAnomalies } from '../src/analyse/index.ts';
 import { runChaos } from '../src/measure/chaos.ts';
-import { STYLES } from '../src/transports/index.ts';
+import { STYLES } from '../src/model/style.ts';
 
 /**
  * A small seeded chaos run per style: services, replicas and (in the event styles) the broker die

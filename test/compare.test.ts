@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchStyle } from '../src/measure/bench.ts';
 import { compareRuns } from '../src/report/index.ts';
-import type { CompareReport, RunReport } from '../src/report/schema.ts';
-import { STYLES } from '../src/transports/index.ts';
+import type { CompareReport, RunReport } from '../src/model/schema.ts';
+import { STYLES } from '../src/model/style.ts';
 import { aSmallBench } from './support/bench.ts';
 import { setupNats, type TestNats } from './support/nats.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aRun } from '../src/report/test-builders.ts';
-import type { CompareReport } from '../src/report/schema.ts';
+import type { CompareReport } from '../src/model/schema.ts';
 import { NO_SHEDDING } from './support/bench.ts';
 import { runInterplay } from './support/interplay.ts';
 

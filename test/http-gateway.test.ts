@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICES, type ServiceName } from '../src/transports/index.ts';
+import { SERVICES, type ServiceName } from '../src/model/style.ts';
 import { call, expectProblem, rawGet, startRestSystem, type TestSystem } from './support/system.ts';
 
 /** The public operations each service documents, as "method path". */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_LIMIT } from '../src/platform/http/app.ts';
-import { createRandom, type Random } from '../src/measure/random.ts';
+import { createRandom, type Random } from '../src/model/random.ts';
 import { expectProblem, fieldsOf, startRestSystem, type TestSystem, type TestUser } from './support/system.ts';
 
 /** Amounts the public API must refuse, and the field the 400 must name. */

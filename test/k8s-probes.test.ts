@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCESS_KINDS } from '../src/runtime/peers.ts';
 import { startSystem, type RunningSystem } from '../src/runtime/system.ts';
-import { STYLES } from '../src/transports/wiring.ts';
+import { STYLES } from '../src/model/style.ts';
 import { containerEnv, interplayDeployments, portNumber, type Probe } from './support/k8s-objects.ts';
 import { renderKustomization } from './support/kustomize.ts';
 import { cheapHasher } from './support/builders.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { STYLES, SERVICES, type Style } from '../src/transports/wiring.ts';
+import { STYLES, SERVICES, type Style } from '../src/model/style.ts';
 import { peersOf } from '../src/runtime/peers.ts';
 import { MIN_SERVICE_SECRET_LENGTH } from '../src/runtime/identity.ts';
 import { findNatsServer } from '../src/runtime/nats-server.ts';

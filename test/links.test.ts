@@ -5,7 +5,7 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRandom } from '../src/measure/random.ts';
+import { createRandom } from '../src/model/random.ts';
 import { freePort } from '../src/runtime/nats-server.ts';
 import { LINK_SPEC_ENV, type LinkSpec } from '../src/runtime/links/link-process.ts';
 import { newCounters, startRelay, type Relay } from '../src/runtime/links/relay.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderAnomalies } from '../src/analyse/index.ts';
 import { runOutage, type OutageCell } from '../src/measure/outage.ts';
-import type { Style } from '../src/transports/index.ts';
+import type { Style } from '../src/model/style.ts';
 
 /** The outage matrix at small scale: billing stopped for 3 s in a 9 s window. */
 async function billingOutage(style: Style): Promise<Extract<OutageCell, { applies: true }>> {

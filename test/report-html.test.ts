@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchStyle } from '../src/measure/bench.ts';
 import { compareRuns, writeReports } from '../src/report/index.ts';
-import type { CompareReport, RunReport } from '../src/report/schema.ts';
+import type { CompareReport, RunReport } from '../src/model/schema.ts';
 import { aSmallBench } from './support/bench.ts';
 import { setupNats, type TestNats } from './support/nats.ts';
 

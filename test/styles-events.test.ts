@@ -5,7 +5,7 @@ import type { Notification } from '../src/services/notification/index.ts';
 import { startSystem, type RunningSystem } from '../src/runtime/system.ts';
 import { runCourseScenario } from '../src/scenarios/course.ts';
 import { apiClient } from '../src/scenarios/http.ts';
-import { SERVICES } from '../src/transports/index.ts';
+import { SERVICES } from '../src/model/style.ts';
 import { eventually, setupNats, type TestNats } from './support/nats.ts';
 
 /** service-to-service HTTP requests so far, summed over every caller, by "caller→target route" */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Calibration, PrimitiveMeasure, Primitives } from '../measure/calibrate/schema.ts';
+import type { Calibration, PrimitiveMeasure, Primitives } from '../model/calibration.ts';
 import { aRun } from '../report/test-builders.ts';
 import { ceilingOf, EDGE_HTTP_PER_ORDER, heldRateOf, hopsOfRun, KNOWN_HOPS, withCeiling } from './ceiling.ts';
 

@@ -1,6 +1,6 @@
-import type { Calibration, Primitives } from '../measure/calibrate/schema.ts';
-import type { RunCeiling, RunReport } from '../report/schema.ts';
-import type { Style } from '../transports/wiring.ts';
+import type { Calibration, Primitives } from '../model/calibration.ts';
+import type { RunCeiling, RunReport } from '../model/schema.ts';
+import type { Style } from '../model/style.ts';
 
 /** What one order costs in this machine's primitives. */
 export interface OrderHops {

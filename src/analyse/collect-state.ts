@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { serviceCredentials } from '../runtime/identity.ts';
-import type { ServiceName } from '../transports/index.ts';
+import type { ServiceName } from '../model/style.ts';
 import type { SystemState, UserState } from './system-state.ts';
 
 export interface CollectOptions {

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import type { FindMaxResult } from '../measure/find-max.ts';
 import { compareRepeats, defaultReportDir, renderCompareTable, renderRunTable, verdict, writeHtmlReport, writeRawRuns, writeReports, writeRunReport } from '../report/index.ts';
-import type { CompareReport, RunReport } from '../report/schema.ts';
-import { STYLES, type Style } from '../transports/wiring.ts';
+import type { CompareReport, RunReport } from '../model/schema.ts';
+import { STYLES, type Style } from '../model/style.ts';
 import { addLoadFlags, benchOptions, type LoadFlags } from './load-flags.ts';
 import { parseStyles } from './fault-flags.ts';
 import { checkStoreFlags } from './store-flags.ts';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Ceiling } from '../analyse/ceiling.ts';
 import type { FindMaxResult } from '../measure/find-max.ts';
-import type { Calibration } from '../measure/calibrate/schema.ts';
-import type { RunReport } from '../report/schema.ts';
-import type { Style } from '../transports/wiring.ts';
+import type { Calibration } from '../model/calibration.ts';
+import type { RunReport } from '../model/schema.ts';
+import type { Style } from '../model/style.ts';
 import { UsageError } from './errors.ts';
 import { duration } from '../report/format.ts';
 

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { STYLES, type Style } from '../transports/wiring.ts';
+import { STYLES, type Style } from '../model/style.ts';
 import { asUsageError } from './errors.ts';
 import { checkFaultLoad, emitFaultRun, faultLoadOptions, parseStyles } from './fault-flags.ts';
 import { addLoadFlags, type LoadFlags } from './load-flags.ts';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Topology } from '../runtime/launch.ts';
-import type { Style } from '../transports/wiring.ts';
+import type { Style } from '../model/style.ts';
 import { asUsageError, UsageError } from './errors.ts';
 import { stopEverythingOnSignal } from './signals.ts';
 import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { STYLES } from '../transports/wiring.ts';
+import { STYLES } from '../model/style.ts';
 import { asUsageError } from './errors.ts';
 import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsOption, positiveInt, stylesOf } from './options.ts';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { CLUSTER_COMPONENTS, COMPONENTS, POSTGRES_COMPONENTS, type Component } from '../scenarios/faults.ts';
-import { STYLES, type Style } from '../transports/wiring.ts';
+import { STYLES, type Style } from '../model/style.ts';
 import { EXIT_FAILED, UsageError } from './errors.ts';
 import type { LoadFlags } from './load-flags.ts';
 import { checkStoreFlags, storeRequest } from './store-flags.ts';

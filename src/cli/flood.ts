@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { isIP } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { STYLES, type Style } from '../transports/wiring.ts';
+import { STYLES, type Style } from '../model/style.ts';
 import { asUsageError } from './errors.ts';
 import { natsOption, parseDuration, parseRate, positiveInt } from './options.ts';
 import { stopEverythingOnSignal } from './signals.ts';

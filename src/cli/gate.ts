@@ -2,7 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { evaluateGate, gateFailures, loadBaseline, parseThresholds, renderGate } from '../report/index.ts';
 import type { CompareReport, Threshold } from '../report/index.ts';
-import type { Style } from '../transports/wiring.ts';
+import type { Style } from '../model/style.ts';
 import { UsageError } from './errors.ts';
 import { positiveInt } from './options.ts';
 

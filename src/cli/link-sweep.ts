@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { compareRepeats, defaultReportDir, verdict, writeReports } from '../report/index.ts';
 import { writeAtomic } from '../report/files.ts';
 import { renderSweepHtml, renderSweepMarkdown, renderSweepTable, sweepRow, type SweepReport } from '../report/link-sweep.ts';
-import type { RunReport } from '../report/schema.ts';
+import type { RunReport } from '../model/schema.ts';
 import { describeExtras, LINKS_ENV, linksToEnv, type LinksConfig } from '../runtime/links/profile.ts';
 import { EXIT_FAILED } from './errors.ts';
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { STYLES, type Style } from '../transports/wiring.ts';
+import { STYLES, type Style } from '../model/style.ts';
 
 export function parsePort(value: string): number {
   const port = Number(value);

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { CLUSTER_COMPONENTS, COMPONENTS, POSTGRES_COMPONENTS, type Component } from '../scenarios/faults.ts';
-import { STYLES, type Style } from '../transports/wiring.ts';
+import { STYLES, type Style } from '../model/style.ts';
 import { asUsageError, UsageError } from './errors.ts';
 import { checkFaultLoad, emitFaultRun, faultLoadOptions, parseComponents, parseStyles } from './fault-flags.ts';
 import { addLoadFlags, type LoadFlags } from './load-flags.ts';

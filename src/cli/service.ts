@@ -1,7 +1,7 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
-import { STYLES, SERVICES, type ServiceName, type Style } from '../transports/wiring.ts';
+import { STYLES, SERVICES, type ServiceName, type Style } from '../model/style.ts';
 import { MIN_SERVICE_SECRET_LENGTH, PROCESS_KINDS, peersOf, type ProcessKind } from '../runtime/peers.ts';
 import { UsageError, asUsageError } from './errors.ts';
 import { parseNatsUrl, parsePort, parseUrl } from './options.ts';

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunReport } from '../report/schema.ts';
+import type { RunReport } from '../model/schema.ts';
 import { LINKS_ENV, linksToEnv } from '../runtime/links/profile.ts';
-import type { Style } from '../transports/wiring.ts';
+import type { Style } from '../model/style.ts';
 import { asUsageError } from './errors.ts';
 import { stopEverythingOnSignal } from './signals.ts';
 import type { ValidationRow } from '../simulate/validation.ts';

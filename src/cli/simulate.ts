@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { STYLES, type Style } from '../transports/wiring.ts';
+import { STYLES, type Style } from '../model/style.ts';
 import { UsageError } from './errors.ts';
 import { linkOptions, linksConfigs, type LinkFlags } from './link-flags.ts';
 import { parseDuration, parseRate, positiveInt, stylesOf } from './options.ts';
@@ -175,7 +175,7 @@ async function costsFor(styles: readonly Style[], file: string | undefined) {
   } catch (error) {
     throw new UsageError(`--from ${file}: ${(error as Error).message}`);
   }
-  const runs = (saved.runs ?? [saved]) as import('../report/schema.ts').RunReport[];
+  const runs = (saved.runs ?? [saved]) as import('../model/schema.ts').RunReport[];
   for (const style of styles) {
     const run = runs.find((r) => r.style === style);
     if (!run) throw new UsageError(`--from ${file} has no ${style} run; pick --style from ${runs.map((r) => r.style).join(', ')}`);

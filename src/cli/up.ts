@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { Style } from '../transports/wiring.ts';
+import type { Style } from '../model/style.ts';
 import { UsageError, asUsageError } from './errors.ts';
 import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';

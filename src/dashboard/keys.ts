@@ -1,4 +1,4 @@
-import type { Style } from '../transports/index.ts';
+import type { Style } from '../model/style.ts';
 
 export type DashboardAction =
   | { readonly type: 'style'; readonly style: Style }

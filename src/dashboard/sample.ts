@@ -1,5 +1,5 @@
 import type { Topology } from '../runtime/launch.ts';
-import type { Style } from '../transports/index.ts';
+import type { Style } from '../model/style.ts';
 import type { LiveRecovery } from '../measure/recovery.ts';
 
 /** One process whose CPU is shown: a service replica, the gateway, nats-server, or the one inproc process. */

@@ -6,7 +6,7 @@ import { errorKind } from '../measure/tally.ts';
 import { webhookChannel } from '../platform/delivery/webhook.ts';
 import { launchSystem, type LaunchedSystem, type Topology } from '../runtime/launch.ts';
 import { orderPlan, prepareUsers } from '../scenarios/load.ts';
-import type { Style } from '../transports/index.ts';
+import type { Style } from '../model/style.ts';
 import { now } from '../measure/clock.ts';
 import { watchRecovery, type LiveRecovery, type RecoveryWatch } from '../measure/recovery.ts';
 import type { LoadCounters } from './sample.ts';

@@ -1,4 +1,4 @@
-import type { RunReport } from '../report/schema.ts';
+import type { RunReport } from '../model/schema.ts';
 import { LatencyHistogram } from './histogram.ts';
 import { counterDelta } from './metrics-snapshot.ts';
 import type { RawRun } from './raw.ts';

@@ -1,7 +1,7 @@
 import type { StoreRequest } from '../runtime/store.ts';
 import type { Anomaly } from '../analyse/index.ts';
 import { chaosSchedule, FAULT_TYPES, type Fault } from '../scenarios/faults.ts';
-import type { Style } from '../transports/index.ts';
+import type { Style } from '../model/style.ts';
 import { brokerOf, startFaultSystem, type FaultSystem } from './fault-system.ts';
 import { expectationsOf, placeOrders } from './order-load.ts';
 import { postgresFaultUnfit, terminateServiceConnections } from './outage-postgres.ts';

@@ -4,7 +4,7 @@ import { launchSystem, type LaunchedSystem } from '../runtime/launch.ts';
 import { newServiceSecret } from '../runtime/system.ts';
 import type { SupervisorEvent } from '../runtime/supervisor.ts';
 import { prepareUsers, type PreparedUser } from '../scenarios/load.ts';
-import { SERVICES, type ServiceName, type Style } from '../transports/index.ts';
+import { SERVICES, type ServiceName, type Style } from '../model/style.ts';
 import { startSink, type DeliverySink } from './sink.ts';
 
 export interface FaultSystemOptions {

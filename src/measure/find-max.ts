@@ -1,4 +1,4 @@
-import type { RunReport } from '../report/schema.ts';
+import type { RunReport } from '../model/schema.ts';
 import { benchStyle, type BenchOptions } from './bench.ts';
 
 export interface FindMaxOptions extends Omit<BenchOptions, 'rate' | 'mode'> {

@@ -4,7 +4,7 @@ import { startChildSystem } from '../runtime/child.ts';
 import { PASSWORD_HASHES_METRIC } from '../runtime/counted-hasher.ts';
 import { resolveNats } from '../runtime/nats-server.ts';
 import { orderPlan, prepareUsers } from '../scenarios/load.ts';
-import type { Style } from '../transports/index.ts';
+import type { Style } from '../model/style.ts';
 import { now } from './clock.ts';
 import { runLoad } from './engine.ts';
 import { floodFigures, type FloodFigures, type FloodOrder } from './flood-figures.ts';

@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunReport } from '../report/schema.ts';
+import type { RunReport } from '../model/schema.ts';
 import { resolveNats } from '../runtime/nats-server.ts';
 import { hold } from '../runtime/resources.ts';
 import { logInAgain, prepareUsers, type PreparedUser } from '../scenarios/load.ts';
-import type { ServiceName, Style } from '../transports/index.ts';
+import type { ServiceName, Style } from '../model/style.ts';
 import { benchStyle, type BenchOptions } from './bench.ts';
 import { seedHistory } from './seed-history.ts';
 import { startSink } from './sink.ts';

@@ -1,5 +1,5 @@
 export { now } from './clock.ts';
-export { createRandom } from './random.ts';
+export { createRandom } from '../model/random.ts';
 export { arrivalOffsets, scheduleOffsets, validateSchedule } from './schedule.ts';
 export { LatencyHistogram } from './histogram.ts';
 export { runLoad } from './engine.ts';
@@ -7,7 +7,7 @@ export { validateLoad } from './load-options.ts';
 export { startSink } from './sink.ts';
 export { createJsonClient } from './http-client.ts';
 
-export type { Random } from './random.ts';
+export type { Random } from '../model/random.ts';
 export type { Arrivals, ScheduleOptions } from './schedule.ts';
 export type { LatencySummary } from './histogram.ts';
 export type {

@@ -3,7 +3,7 @@ import { orderPlan, type PreparedUser, type WorkloadOptions } from '../scenarios
 import { runLoad, type LoadRun } from './engine.ts';
 import { createJsonClient } from './http-client.ts';
 import { acceptedOrderId } from './place-order.ts';
-import { createRandom } from './random.ts';
+import { createRandom } from '../model/random.ts';
 
 /** One POST /orders as the client saw it. */
 export interface OrderAttempt {

@@ -1,7 +1,7 @@
 import { DEFAULT_DATABASE_PREFIX, databaseName } from '../platform/store/index.ts';
 import type { PrivatePostgres } from '../runtime/postgres-server.ts';
 import type { StoreRequest } from '../runtime/store.ts';
-import { SERVICES } from '../transports/index.ts';
+import { SERVICES } from '../model/style.ts';
 
 /**
  * Why a PostgreSQL fault cannot run on this system, or undefined when it can: only a private server,

@@ -3,7 +3,7 @@ import type { Anomaly } from '../analyse/index.ts';
 import { appliesTo, isClusterComponent, isPostgresComponent, NODES_LOST, outageWindow, type Component } from '../scenarios/faults.ts';
 import { nodesToLose, refusedPublishes } from './outage-nats.ts';
 import { postgresFaultUnfit, terminateServiceConnections } from './outage-postgres.ts';
-import type { Style } from '../transports/index.ts';
+import type { Style } from '../model/style.ts';
 import { now } from './clock.ts';
 import { brokerOf, startFaultSystem, type FaultSystem } from './fault-system.ts';
 import { outageCost, type OutageCost, type OutageSpan } from './outage-cell.ts';

@@ -1,5 +1,5 @@
-import type { Environment, RunConfig } from '../report/schema.ts';
-import type { Style } from '../transports/index.ts';
+import type { Environment, RunConfig } from '../model/schema.ts';
+import type { Style } from '../model/style.ts';
 import type { LoadResult } from './load-options.ts';
 import type { ProcessUsage } from './proc.ts';
 import type { LoadTick } from './tally.ts';

@@ -1,6 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { PROCESS_METRICS_PATH, processMetrics } from '../platform/process-metrics.ts';
+import type { Static } from '@sinclair/typebox';
+import type { ProcessReadingSchema, ProcessWindowSchema } from '../model/runtime-schema.ts';
+import type { Assert, Describes } from '../model/schema-parts.ts';
 
 /**
  * What a soak reads of each process's runtime, of the databases' write-ahead logs and of
@@ -263,3 +266,7 @@ export function natsWindow(before: NatsReading | null, after: NatsReading): Nats
     apiErrors: after.apiErrors - b.apiErrors,
   };
 }
+
+/** The published schemas (model/runtime-schema.ts) describe these readings exactly: a type error here says where they part. */
+export type ProcessReadingMatches = Assert<Describes<Static<typeof ProcessReadingSchema>, ProcessReading>>;
+export type ProcessWindowMatches = Assert<Describes<Static<typeof ProcessWindowSchema>, ProcessWindow>>;

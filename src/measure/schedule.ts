@@ -1,4 +1,4 @@
-import { createRandom } from './random.ts';
+import { createRandom } from '../model/random.ts';
 
 export type Arrivals = 'uniform' | 'poisson';
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { BUS_NAMESPACE_FILE } from '../runtime/system.ts';
 import { affordableAmount } from '../scenarios/load.ts';
-import { SERVICES, type ServiceName, type Style } from '../transports/index.ts';
-import { createRandom } from './random.ts';
+import { SERVICES, type ServiceName, type Style } from '../model/style.ts';
+import { createRandom } from '../model/random.ts';
 import { historyRows, STEPS_MS, type HistoryRows, type SeededRow } from './seed-rows.ts';
 
 export interface SeedHistoryOptions {

@@ -12,7 +12,7 @@ import type { InboxTable, OutboxTable } from '../platform/events/index.ts';
 import * as collaboration from '../transports/collaboration/events.ts';
 import * as thin from '../transports/notification/events.ts';
 import type { OutgoingMessage } from '../transports/events/bus.ts';
-import type { Style } from '../transports/index.ts';
+import type { Style } from '../model/style.ts';
 
 /** One order of the stored history: placed, paid and notified, as a real one settles. */
 export interface HistoricOrder {

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../services/kernel/result.ts';
-import { STYLES, type Style } from '../transports/index.ts';
+import { STYLES, type Style } from '../model/style.ts';
 import type { NatsReading, NatsWindow, ProcessReading, ProcessWindow } from './runtime-stats.ts';
 
 /** What `npm run bench:soak` was asked for. */

@@ -1,4 +1,4 @@
-import type { TimelineSecond } from '../report/schema.ts';
+import type { TimelineSecond } from '../model/schema.ts';
 import type { LoadTick } from './tally.ts';
 
 /**

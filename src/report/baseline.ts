@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Result } from '../services/kernel/result.ts';
-import type { Style } from '../transports/wiring.ts';
+import type { Style } from '../model/style.ts';
 import { parseReport } from './parse.ts';
-import type { CompareReport } from './schema.ts';
+import type { CompareReport } from '../model/schema.ts';
 
 /**
  * Reads a saved compare.json to gate against. Every way it can be unusable (missing, unreadable,

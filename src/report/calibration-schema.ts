@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import type { Calibration } from '../measure/calibrate/schema.ts';
-import { DateTime, type Assert, type Describes } from './schema-parts.ts';
+import type { Calibration } from '../model/calibration.ts';
+import { DateTime, type Assert, type Describes } from '../model/schema-parts.ts';
 
 /**
- * interplay/calibration@1 (src/measure/calibrate/schema.ts), as `interplay calibrate --json` prints
+ * interplay/calibration@1 (src/model/calibration.ts), as `interplay calibrate --json` prints
  * it. The type stays with the code that measures it; `CalibrationMatches` keeps the two in step.
  * The model divides by perSecond and cpuUsPerOp, so they must be positive.
  */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { knownCeilings } from '../analyse/ceiling.ts';
-import type { Calibration, PrimitiveMeasure } from '../measure/calibrate/schema.ts';
+import type { Calibration, PrimitiveMeasure } from '../model/calibration.ts';
 import { parseCalibration, renderCalibration } from './calibration.ts';
 
 const primitive = (perSecond: number, cpuUsPerOp: number): PrimitiveMeasure => ({ perSecond, cpuUsPerOp, ops: perSecond * 3, samples: 3, concurrency: 4, cpuOf: 'this process' });

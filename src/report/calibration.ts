@@ -1,6 +1,6 @@
 import { CEILING_MODEL, type Ceiling } from '../analyse/ceiling.ts';
-import { PRIMITIVES, type Calibration, type PrimitiveName } from '../measure/calibrate/schema.ts';
-import { STYLES, type Style } from '../transports/wiring.ts';
+import { PRIMITIVES, type Calibration, type PrimitiveName } from '../model/calibration.ts';
+import { STYLES, type Style } from '../model/style.ts';
 import { CalibrationSchema } from './calibration-schema.ts';
 import { ReportError } from './errors.ts';
 import { count, duration, sig3, wrap } from './format.ts';

@@ -5,7 +5,7 @@ import { renderMarkdown } from './markdown.ts';
 import { parseReport } from './parse.ts';
 import { renderCompareTable, renderRunTable } from './table.ts';
 import { aRun } from './test-builders.ts';
-import type { RunCeiling, RunReport } from './schema.ts';
+import type { RunCeiling, RunReport } from '../model/schema.ts';
 
 const aCeiling = (over: Partial<RunCeiling> = {}): RunCeiling => ({
   heldRate: 170,

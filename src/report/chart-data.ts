@@ -1,5 +1,5 @@
 import { LatencyHistogram } from '../measure/histogram.ts';
-import type { RunReport } from './schema.ts';
+import type { RunReport } from '../model/schema.ts';
 
 /** The rows the charts plot and their tables list: derived from saved runs only, never re-measured. */
 

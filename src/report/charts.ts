@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { STYLES } from '../transports/wiring.ts';
+import { STYLES } from '../model/style.ts';
 import type { CurvePoint, PerOrderPart, SeriesPoint } from './chart-data.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { count, mebibytes, NONE, percent, rate, sig3, times } from './format.ts';
-import type { ProcessCost, Ratios, RunCeiling, RunReport } from './schema.ts';
+import type { ProcessCost, Ratios, RunCeiling, RunReport } from '../model/schema.ts';
 
 /** What the terminal table and the markdown show, defined once so they cannot drift apart. */
 export interface Column<T> {

@@ -1,8 +1,8 @@
-import { STYLES } from '../transports/wiring.ts';
+import { STYLES } from '../model/style.ts';
 import { ReportError } from './errors.ts';
 import { METRIC_NAMES, METRICS } from './metrics.ts';
 import type { MetricName } from './metrics.ts';
-import type { CompareReport, Ratios, RunReport, StyleRepeats } from './schema.ts';
+import type { CompareReport, Ratios, RunReport, StyleRepeats } from '../model/schema.ts';
 
 /**
  * Puts runs side by side in style order, with each style's ratios against the `rest` run

@@ -3,7 +3,7 @@ import { acceptLatencySeries, latencyCurve, perOrderParts, throughputSeries } fr
 import type { Breakdown, LatencyKind } from './chart-data.ts';
 import { latencyCurveSpec, perOrderSpec, timelineSpec } from './charts.ts';
 import { count, mebibytes, NONE, sig3 } from './format.ts';
-import type { RunReport } from './schema.ts';
+import type { RunReport } from '../model/schema.ts';
 
 /** What the HTML report shows per chart: the spec and the table beside it, from the same rows. */
 export interface Figure {

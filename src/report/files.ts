@@ -6,7 +6,7 @@ import { ReportError } from './errors.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import { parseReport, parseRunReport } from './parse.ts';
-import type { CompareReport, RunReport } from './schema.ts';
+import type { CompareReport, RunReport } from '../model/schema.ts';
 
 const RAW_DIR = 'raw';
 const RUN_FILE = 'run.json';

@@ -1,4 +1,4 @@
-import type { Environment, RunConfig, RunReport } from './schema.ts';
+import type { Environment, RunConfig, RunReport } from '../model/schema.ts';
 
 /** printed for a value that was not measured or has no meaning (a ratio against 0) */
 export const NONE = '–';

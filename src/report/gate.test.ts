@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRepeats } from './compare.ts';
 import { evaluateGate, gateFailures, median, renderGate } from './gate.ts';
-import type { RunReport } from './schema.ts';
+import type { RunReport } from '../model/schema.ts';
 import { aCompare, aRun } from './test-builders.ts';
 import { parseThresholds } from './thresholds.ts';
 import type { Threshold } from './thresholds.ts';

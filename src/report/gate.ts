@@ -1,9 +1,9 @@
-import type { Style } from '../transports/wiring.ts';
+import type { Style } from '../model/style.ts';
 import { NONE, sig3 } from './format.ts';
 import { escapeMarkdown } from './markdown.ts';
 import { formatMetric, METRICS } from './metrics.ts';
 import type { MetricName } from './metrics.ts';
-import type { CompareReport } from './schema.ts';
+import type { CompareReport } from '../model/schema.ts';
 import type { Comparison, Threshold } from './thresholds.ts';
 
 /** pass; beyond the threshold but no worse than the baseline's worst repeat (noise); or failed */

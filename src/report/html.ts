@@ -1,4 +1,4 @@
-import { STYLES } from '../transports/wiring.ts';
+import { STYLES } from '../model/style.ts';
 import { CEILING_SECTION, RATIO_SECTION, RUN_SECTIONS, ratioRows, runRows } from './columns.ts';
 import type { Row, Section } from './columns.ts';
 import { count, environmentFacts, factsAcross, hasErrors, loadFacts, perStyle } from './format.ts';
@@ -6,7 +6,7 @@ import type { Fact } from './format.ts';
 import { figureGroups } from './figures.ts';
 import type { Figure, SummaryTable } from './figures.ts';
 import { htmlPage, slug, type PageSection } from './html-page.ts';
-import type { CompareReport, RunReport } from './schema.ts';
+import type { CompareReport, RunReport } from '../model/schema.ts';
 import { escapeXml as esc, renderSvg } from './svg.ts';
 
 /**

@@ -18,4 +18,4 @@ export type { MetricKind, MetricName } from './metrics.ts';
 export type { Comparison, Threshold, ThresholdUnit } from './thresholds.ts';
 export type { TableOptions } from './table.ts';
 export type { RampOutcome, Verdict } from './verdict.ts';
-export type { CompareReport, Environment, Percentiles, ProcessCost, Ratios, RunConfig, RunReport, StyleRepeats, TimelineSecond } from './schema.ts';
+export type { CompareReport, Environment, Percentiles, ProcessCost, Ratios, RunConfig, RunReport, StyleRepeats, TimelineSecond } from '../model/schema.ts';

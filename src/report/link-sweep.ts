@@ -1,8 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { STYLES } from '../transports/wiring.ts';
+import { STYLES } from '../model/style.ts';
 import { sig3, rate } from './format.ts';
 import { htmlPage } from './html-page.ts';
-import type { RunReport } from './schema.ts';
+import type { RunReport } from '../model/schema.ts';
 import { escapeXml as esc, renderSvg } from './svg.ts';
 
 /** One style's run at one link latency. */

@@ -1,9 +1,9 @@
-import { STYLES } from '../transports/wiring.ts';
+import { STYLES } from '../model/style.ts';
 import { RATIO_SECTION, ratioRows, runRows, runSections } from './columns.ts';
 import type { Row, Section } from './columns.ts';
 import { count, environmentFacts, factsAcross, hasErrors, loadFacts, perStyle } from './format.ts';
 import type { Fact } from './format.ts';
-import type { CompareReport, RunReport } from './schema.ts';
+import type { CompareReport, RunReport } from '../model/schema.ts';
 
 /** A GitHub-flavoured markdown summary of a comparison or of one run, e.g. for $GITHUB_STEP_SUMMARY. */
 export function renderMarkdown(report: CompareReport | RunReport): string {

@@ -1,8 +1,8 @@
 import { count, mebibytes, rate, sig3 } from './format.ts';
-import type { RunReport } from './schema.ts';
-import type { MetricName } from './metric-names.ts';
+import type { RunReport } from '../model/schema.ts';
+import type { MetricName } from '../model/metric-names.ts';
 
-export { METRIC_NAMES, type MetricName } from './metric-names.ts';
+export { METRIC_NAMES, type MetricName } from '../model/metric-names.ts';
 
 /**
  * What a metric measures, which decides the units a threshold may use and how a value prints:

@@ -1,13 +1,13 @@
 import { ReportError } from './errors.ts';
-import { CompareReportSchema, RunReportSchema } from './schema.ts';
-import type { CompareReport, RunReport } from './schema.ts';
+import { CompareReportSchema, RunReportSchema } from '../model/schema.ts';
+import type { CompareReport, RunReport } from '../model/schema.ts';
 import { checkAgainst } from './validate.ts';
 
 const RUN_SCHEMA = 'interplay/run@1';
 const COMPARE_SCHEMA = 'interplay/compare@1';
 
 /**
- * Parses saved JSON and checks it against its schema (src/report/schema.ts, published as
+ * Parses saved JSON and checks it against its schema (src/model/schema.ts, published as
  * docs/schema/*.schema.json), so a damaged or foreign file fails here naming the file and the
  * field rather than as a crash in a table.
  */

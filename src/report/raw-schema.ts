@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { RawRun } from '../measure/raw.ts';
-import { EnvironmentSchema, RunConfigSchema, StyleSchema } from './schema.ts';
-import { DateTime, oneOf, type Assert, type Describes } from './schema-parts.ts';
-import { ProcessReadingSchema } from './runtime-schema.ts';
+import { EnvironmentSchema, RunConfigSchema, StyleSchema } from '../model/schema.ts';
+import { DateTime, oneOf, type Assert, type Describes } from '../model/schema-parts.ts';
+import { ProcessReadingSchema } from '../model/runtime-schema.ts';
 
 /**
  * interplay/raw@1 (src/measure/raw.ts), as bench and compare save it in raw/<label>.json. The type

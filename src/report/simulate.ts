@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ModelResult } from '../simulate/simulate.ts';
-import { STYLES } from '../transports/wiring.ts';
+import { STYLES } from '../model/style.ts';
 import { rate, sig3 } from './format.ts';
 import { htmlPage } from './html-page.ts';
 import { escapeXml as esc, renderSvg } from './svg.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareRuns } from './compare.ts';
 import { renderCompareTable, renderRunTable, renderTable } from './table.ts';
 import { aCompare, aRun } from './test-builders.ts';
-import type { ProcessCost } from './schema.ts';
+import type { ProcessCost } from '../model/schema.ts';
 
 // Strips ANSI codes, so colour can be checked to change nothing else.
 const plain = (s: string): string => s.replace(/\x1b\[\d+m/g, '');

@@ -1,8 +1,8 @@
-import { STYLES } from '../transports/wiring.ts';
+import { STYLES } from '../model/style.ts';
 import { RATIO_SECTION, ratioRows, runRows, runSections } from './columns.ts';
 import type { Row, Section } from './columns.ts';
 import { errorList, factsAcross, hasErrors, loadFacts, perStyle } from './format.ts';
-import type { CompareReport, RunReport } from './schema.ts';
+import type { CompareReport, RunReport } from '../model/schema.ts';
 
 export interface TableOptions {
   /** bold headers and dim rules with ANSI codes; default false (the CLI decides from the terminal and NO_COLOR) */

@@ -1,7 +1,7 @@
 import { LatencyHistogram } from '../measure/histogram.ts';
 import { compareRuns } from './compare.ts';
-import type { CompareReport, Percentiles, RunReport, TimelineSecond } from './schema.ts';
-import type { Style } from '../transports/wiring.ts';
+import type { CompareReport, Percentiles, RunReport, TimelineSecond } from '../model/schema.ts';
+import type { Style } from '../model/style.ts';
 
 /** Test data for the renderers: plausible runs of each style, any field overridable. */
 

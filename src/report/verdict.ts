@@ -1,5 +1,5 @@
 import { count } from './format.ts';
-import type { RunReport } from './schema.ts';
+import type { RunReport } from '../model/schema.ts';
 
 /** Whether a bench or compare did what it was asked, and if not, why in one line. */
 export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };

@@ -3,7 +3,7 @@ import { storeEnv } from './store-env.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { Style } from '../transports/index.ts';
+import type { Style } from '../model/style.ts';
 import { hold } from './resources.ts';
 import { parseReadyLine } from './supervised.ts';
 

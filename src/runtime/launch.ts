@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ServiceName } from '../transports/index.ts';
+import type { ServiceName } from '../model/style.ts';
 import { resolveBroker, type BrokerNode } from './nats-broker.ts';
 import type { PrivateNatsServer } from './nats-server.ts';
 import { startProcesses, type ProcessesOptions } from './processes.ts';

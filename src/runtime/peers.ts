@@ -1,4 +1,4 @@
-import type { ServiceName, Style } from '../transports/index.ts';
+import type { ServiceName, Style } from '../model/style.ts';
 
 /** What a process can be: one of the four services, or the gateway in front of them. */
 export const PROCESS_KINDS = ['auth', 'billing', 'order', 'notification', 'gateway'] as const;

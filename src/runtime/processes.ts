@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeStreams } from '../transports/events/bus.ts';
-import { SERVICES, type ServiceName, type Style } from '../transports/index.ts';
+import { SERVICES, type ServiceName, type Style } from '../model/style.ts';
 import { freePort } from './nats-server.ts';
 import { peersOf, type ProcessKind } from './peers.ts';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.ts';

@@ -1,6 +1,7 @@
 import type { DeliveryChannel } from '../services/notification/index.ts';
 import type { OverloadLimits } from '../platform/http/overload.ts';
-import type { BusConfig, ServiceName, Style } from '../transports/index.ts';
+import type { ServiceName, Style } from '../model/style.ts';
+import type { BusConfig } from '../transports/index.ts';
 import type { ProcessKind } from './peers.ts';
 import type { StoreSelection } from '../platform/store/config.ts';
 import type { Limits } from './limits.ts';

@@ -11,7 +11,7 @@ import type { ServiceMetrics } from '../platform/metrics.ts';
 import type { StoreSelection } from '../platform/store/config.ts';
 import { buildGateway } from '../transports/rest/gateway.ts';
 import { removeStreams } from '../transports/events/bus.ts';
-import { SERVICES, type ServiceName, type Style } from '../transports/index.ts';
+import { SERVICES, type ServiceName, type Style } from '../model/style.ts';
 import { hold } from './resources.ts';
 import { composeService, type ComposedService } from './service.ts';
 import { limitsFromEnv, trustedProxiesFromEnv, type Limits } from './limits.ts';

@@ -7,7 +7,7 @@ import { parseOtlpJson } from '../platform/otlp-json.ts';
 import type { ObservedSpan } from '../platform/observed-span.ts';
 import { startRecording, stopRecording, takeSpans, writeOtlpJson } from '../platform/spans.ts';
 import { launchSystem } from '../runtime/launch.ts';
-import type { Style } from '../transports/index.ts';
+import type { Style } from '../model/style.ts';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { apiClient } from './http.ts';
 import type { BrokerFlags } from '../runtime/launch.ts';

@@ -1,5 +1,5 @@
-import { createRandom } from '../measure/random.ts';
-import type { Style } from '../transports/index.ts';
+import { createRandom } from '../model/random.ts';
+import type { Style } from '../model/style.ts';
 
 /** What an outage can take down: a service (all its replicas) or the event styles' broker. */
 export const COMPONENTS = ['auth', 'billing', 'order', 'notification', 'nats'] as const;

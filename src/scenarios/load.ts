@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createRandom, type Random } from '../measure/random.ts';
+import { createRandom, type Random } from '../model/random.ts';
 import { apiClient, type ApiClient } from './http.ts';
 
 export interface WorkloadOptions {

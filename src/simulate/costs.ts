@@ -1,5 +1,5 @@
-import type { RunReport } from '../report/schema.ts';
-import type { Style } from '../transports/wiring.ts';
+import type { RunReport } from '../model/schema.ts';
+import type { Style } from '../model/style.ts';
 import { BROKER, FLOWS, handlingsOf } from './flows.ts';
 
 /** Mean CPU ms per handling, per station, for one style, and where the figures came from. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../measure/random.ts';
+import { createRandom } from '../model/random.ts';
 import { exponential, serviceSampler, Simulator, Station } from './des.ts';
 
 /** Erlang C: the mean wait in queue of an M/M/c queue with arrival rate λ, service rate μ per server. */

@@ -1,4 +1,4 @@
-import type { Random } from '../measure/random.ts';
+import type { Random } from '../model/random.ts';
 
 /**
  * A discrete-event simulator: a clock in ms and a binary heap of events ordered by time, then by

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyseCoupling } from '../analyse/coupling.ts';
 import { collaborationOrder, notificationOrder, restOrder } from '../analyse/test-spans.ts';
-import { STYLES } from '../transports/wiring.ts';
+import { STYLES } from '../model/style.ts';
 import { edgesOf, FLOWS, handlingsOf } from './flows.ts';
 import { simulate, type ModelInput } from './simulate.ts';
 

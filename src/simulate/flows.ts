@@ -1,4 +1,4 @@
-import type { Style } from '../transports/wiring.ts';
+import type { Style } from '../model/style.ts';
 
 /**
  * Each style's order flow as the model runs it: who handles what, who calls whom and waits, who

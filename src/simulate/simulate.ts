@@ -1,6 +1,6 @@
-import { createRandom } from '../measure/random.ts';
+import { createRandom } from '../model/random.ts';
 import { BROKER_ENDPOINT, NO_DELAY, profileOf, type LinkProfile, type LinksConfig } from '../runtime/links/profile.ts';
-import type { Style } from '../transports/wiring.ts';
+import type { Style } from '../model/style.ts';
 import { exponential, serviceSampler, Simulator, Station } from './des.ts';
 import { BROKER, FLOWS, GATEWAY, type Step } from './flows.ts';
 

@@ -1,4 +1,4 @@
-import type { Style } from '../transports/wiring.ts';
+import type { Style } from '../model/style.ts';
 
 /** One point of `simulate --validate`: what the model predicted and what the system did. */
 export interface ValidationRow {

@@ -1,4 +1,5 @@
-import type { ServiceWiring, Style, WiringContext } from './wiring.ts';
+import type { Style } from '../model/style.ts';
+import type { ServiceWiring, WiringContext } from './wiring.ts';
 
 /**
  * wiringFor (transports/index.ts), importing only the style asked for: a REST service process then never

@@ -7,12 +7,8 @@ import type { Order, OrderDB, OrderDeps, OrderEvent } from '../services/order/in
 import type { ServiceMetrics } from '../platform/metrics.ts';
 import type { InternalApis } from './rest/clients.ts';
 import type { CallContext } from './rest/guards.ts';
+import type { ServiceName } from '../model/style.ts';
 
-export const STYLES = ['rest', 'notification', 'collaboration'] as const;
-export type Style = (typeof STYLES)[number];
-
-export const SERVICES = ['auth', 'billing', 'order', 'notification'] as const;
-export type ServiceName = (typeof SERVICES)[number];
 
 /** The use-case dependencies of each service. */
 export interface DepsOf {

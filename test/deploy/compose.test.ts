@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCollection, type CollectionRun } from '../../scripts/postman.ts';
 import { renderAnomalies } from '../../src/analyse/index.ts';
-import { STYLES, type Style } from '../../src/transports/index.ts';
+import { STYLES, type Style } from '../../src/model/style.ts';
 import { ComposeProject } from './compose.ts';
 import { ensureEngine, ensureStandins, type Engine } from './engine.ts';
 import { buildImage } from './image.ts';

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { checkerToken, checkInvariants, collectState, settle, type Anomaly } from '../../src/analyse/index.ts';
 import { expectationsOf, placeOrders, type OrderAttempt } from '../../src/measure/order-load.ts';
 import { prepareUsers } from '../../src/scenarios/load.ts';
-import { SERVICES, type ServiceName } from '../../src/transports/index.ts';
+import { SERVICES, type ServiceName } from '../../src/model/style.ts';
 import type { ComposeProject } from './compose.ts';
 import { runOk } from './exec.ts';
 

@@ -1,5 +1,5 @@
 import type { BenchOptions } from '../../src/measure/bench.ts';
-import type { Style } from '../../src/transports/index.ts';
+import type { Style } from '../../src/model/style.ts';
 
 /**
  * Overload limits no test reaches, for systems a test starts as processes (they read them from the

@@ -4,7 +4,7 @@ import { measureHello } from './hello.ts';
 import { measureHttpRoundTrip } from './http.ts';
 import { measureJetStreamRound } from './jetstream.ts';
 import type { Saturation } from './sampler.ts';
-import type { Calibration, PrimitiveMeasure, PrimitiveName } from './schema.ts';
+import type { Calibration, PrimitiveMeasure, PrimitiveName } from '../../model/calibration.ts';
 import { measureSqliteCommit } from './sqlite.ts';
 
 export interface CalibrateOptions {
@@ -78,5 +78,5 @@ const measure = (s: Saturation, concurrency: number, cpuOf: string): PrimitiveMe
   cpuOf,
 });
 
-export type { Calibration, PrimitiveMeasure, PrimitiveName, Primitives } from './schema.ts';
-export { PRIMITIVES } from './schema.ts';
+export type { Calibration, PrimitiveMeasure, PrimitiveName, Primitives } from '../../model/calibration.ts';
+export { PRIMITIVES } from '../../model/calibration.ts';

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { createRandom } from '../../measure/random.ts';
+import { createRandom } from '../../model/random.ts';
 import type { LinkProfile } from './profile.ts';
 import { newCounters, startRelay, type Relay } from './relay.ts';
 

@@ -1,4 +1,4 @@
-import type { ServiceName, Style } from '../../transports/index.ts';
+import type { ServiceName, Style } from '../../model/style.ts';
 import { peersOf } from '../peers.ts';
 import type { LinkSpec } from './link-process.ts';
 import { BROKER_ENDPOINT, profileOf, type LinksConfig } from './profile.ts';

@@ -1,6 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Random } from '../../measure/random.ts';
+import type { Random } from '../../model/random.ts';
 import type { LinkProfile } from './profile.ts';
 
 /** Bytes a link carried, per direction, and the connections it took. */

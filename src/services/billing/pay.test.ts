@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRandom } from '../../measure/random.ts';
+import { createRandom } from '../../model/random.ts';
 import { aDatabase, aPaymentRequest, billingDeps, recordingSink, type RecordingSink, type TestDatabase } from '../../../test/support/builders.ts';
 import { billingMigrations, declinePayment, deposit, getAccount, getPayment, openAccount, pay, type BillingDB, type BillingDeps, type BillingEvent } from './index.ts';
 import { STORES } from '../../../test/support/stores.ts';

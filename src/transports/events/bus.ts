@@ -30,7 +30,7 @@ import { isPeerUnavailable } from '../../platform/http/errors.ts';
 import { isDatabaseUnavailable } from '../../platform/store/errors.ts';
 import { recordConsume, recordPublish } from '../../platform/spans.ts';
 import { currentTraceparent, traceContext } from '../../platform/trace-context.ts';
-import type { ServiceName } from '../wiring.ts';
+import type { ServiceName } from '../../model/style.ts';
 
 /** The stream a subject belongs to: one per source service. */
 export type Source = 'AUTH' | 'ORDERS' | 'BILLING';

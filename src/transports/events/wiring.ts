@@ -2,7 +2,8 @@ import type { AuthEvent } from '../../services/auth/index.ts';
 import type { BillingEvent } from '../../services/billing/index.ts';
 import type { ContactDirectory } from '../../services/notification/index.ts';
 import type { OrderEvent } from '../../services/order/index.ts';
-import type { DepsOf, ServiceName, ServiceWiring, WiringContext } from '../wiring.ts';
+import type { ServiceName } from '../../model/style.ts';
+import type { DepsOf, ServiceWiring, WiringContext } from '../wiring.ts';
 import type { EventHandler } from '../../platform/events/index.ts';
 import { eventBus, type ConsumerDeclaration, type OutgoingMessage, type Subscription } from './bus.ts';
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Static, TArray, TNumber, TOptional } from '@sinclair/typebox';
-import { STYLES } from '../transports/wiring.ts';
+import { STYLES } from './style.ts';
 import { METRIC_NAMES, type MetricName } from './metric-names.ts';
 import { DateTime, oneOf, type Frozen } from './schema-parts.ts';
 import { ProcessWindowSchema } from './runtime-schema.ts';

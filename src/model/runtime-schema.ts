@@ -1,6 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { ProcessReading, ProcessWindow } from '../measure/runtime-stats.ts';
-import type { Assert, Describes } from './schema-parts.ts';
 
 /** What a bench or soak reads of a process's runtime (measure/runtime-stats.ts), as JSON Schema. */
 
@@ -47,5 +45,3 @@ export const ProcessWindowSchema = Type.Object(
   { description: 'one process over a window: event-loop delay, GC pauses by kind, SQLite checkpoints' },
 );
 
-export type ProcessReadingMatches = Assert<Describes<Static<typeof ProcessReadingSchema>, ProcessReading>>;
-export type ProcessWindowMatches = Assert<Describes<Static<typeof ProcessWindowSchema>, ProcessWindow>>;
