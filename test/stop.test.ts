@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { eventually } from './support/nats.ts';
 import { descendantsOf, isAlive } from './support/processes.ts';
 import { aFundedUser, call, startUp } from './support/up.ts';
+import { TOPOLOGIES } from '../src/model/topology.ts';
 
 /**
  * SIGTERM to `interplay up` (issue 15, Stopping): in every style and topology the command exits
@@ -15,7 +16,6 @@ import { aFundedUser, call, startUp } from './support/up.ts';
  */
 
 const STYLES = ['rest', 'notification', 'collaboration'] as const;
-const TOPOLOGIES = ['inproc', 'processes'] as const;
 /** ms a stop may take as a user sees it: the 2 s the system promises, plus a loaded machine's slack */
 const STOP_BOUND_MS = 3_000;
 /** enough for 20 orders of 100: the rest are rejected, so both outcomes are in flight at the stop */

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { Topology } from '../runtime/launch.ts';
+import type { Topology } from '../model/topology.ts';
 import type { Style } from '../model/style.ts';
 import { asUsageError, UsageError } from './errors.ts';
 import { stopEverythingOnSignal } from './signals.ts';

@@ -5,6 +5,7 @@ import { UsageError } from './errors.ts';
 import { addStoreFlags, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsChoice, natsClusterOption, streamReplicasOption, type NatsClusterSize } from './nats-flags.ts';
 import { natsOption, parseDuration, parseFraction, parseHostPort, parseRate, parseUrl, positiveInt, replicasOption, topologyOption } from './options.ts';
+import type { TargetTopology, Topology } from '../model/topology.ts';
 
 export interface LoadFlags extends StoreFlags {
   readonly users: number;
@@ -24,7 +25,7 @@ export interface LoadFlags extends StoreFlags {
   readonly json?: boolean;
   readonly findMax?: boolean;
   readonly slo: number;
-  readonly topology: 'inproc' | 'processes' | 'external';
+  readonly topology: TargetTopology;
   readonly replicas?: Record<string, number>;
   readonly baseUrl?: string;
   readonly sink?: { readonly host: string; readonly port: number };
@@ -51,7 +52,7 @@ export const LOAD_DEFAULTS = {
 } as const;
 
 /** The load options `bench` and `compare` share (and `outage` and `chaos`, which need the processes topology by default). */
-export function addLoadFlags(command: Command, defaults: { readonly topology?: 'inproc' | 'processes' } = {}): Command {
+export function addLoadFlags(command: Command, defaults: { readonly topology?: Topology } = {}): Command {
   return addStoreFlags(command)
     .addOption(new Option('--users <n>', 'users registered and funded before the load').argParser(positiveInt(100_000)).default(LOAD_DEFAULTS.users))
     .addOption(new Option('--rate <n>', 'open loop: orders per second on a fixed schedule').argParser(parseRate).default(LOAD_DEFAULTS.rate))

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { STYLES, type Style } from '../model/style.ts';
+import { TARGET_TOPOLOGIES, TOPOLOGIES, type Topology } from '../model/topology.ts';
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -72,14 +73,14 @@ export function parseFraction(value: string): number {
   return n;
 }
 
-export const topologyOption = (withExternal = false, defaultTopology: 'inproc' | 'processes' = 'inproc'): Option =>
+export const topologyOption = (withExternal = false, defaultTopology: Topology = 'inproc'): Option =>
   new Option(
     '--topology <topology>',
     withExternal
       ? 'inproc: the services in one process; processes: each its own process; external: a system running elsewhere (needs --base-url)'
       : 'inproc: the services in one process; processes: each service (and replica) its own process, under a supervisor',
   )
-    .choices(withExternal ? ['inproc', 'processes', 'external'] : ['inproc', 'processes'])
+    .choices(withExternal ? TARGET_TOPOLOGIES : TOPOLOGIES)
     .default(defaultTopology);
 
 export const replicasOption = (): Option =>

@@ -6,10 +6,11 @@ import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlO
 import { natsOption, parseUrl, replicasOption, styleOrAllOption, stylesOf, topologyOption } from './options.ts';
 
 import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';
+import type { TargetTopology } from '../model/topology.ts';
 
 interface ScenarioFlags extends StoreFlags, NatsFlags {
   readonly style: string;
-  readonly topology: 'inproc' | 'processes' | 'external';
+  readonly topology: TargetTopology;
   readonly replicas?: Record<string, number>;
   readonly baseUrl?: string;
   readonly nats?: string;

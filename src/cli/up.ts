@@ -4,7 +4,7 @@ import { UsageError, asUsageError } from './errors.ts';
 import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';
 import { natsOption, parsePort, parseUrl, replicasOption, styleOption, topologyOption } from './options.ts';
-import type { Topology } from '../runtime/launch.ts';
+import type { Topology } from '../model/topology.ts';
 import type { DeliveryChannel } from '../services/notification/index.ts';
 import type { OverloadLimits } from '../platform/http/overload.ts';
 

@@ -1,4 +1,4 @@
-import type { Topology } from '../runtime/launch.ts';
+import type { Topology } from '../model/topology.ts';
 import type { Style } from '../model/style.ts';
 import type { LiveRecovery } from '../measure/recovery.ts';
 

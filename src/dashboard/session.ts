@@ -1,6 +1,6 @@
 import type { StoreRequest } from '../runtime/store.ts';
 import { now } from '../measure/clock.ts';
-import type { Topology } from '../runtime/launch.ts';
+import type { Topology } from '../model/topology.ts';
 import type { Style } from '../model/style.ts';
 import { systemCollector, type SystemCollector } from './collector.ts';
 import { dashboardFrame, TREND_SECONDS, type DashboardFrame } from './frame.ts';

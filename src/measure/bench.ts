@@ -22,13 +22,14 @@ import type { RawOrder, RawRun } from './raw.ts';
 import type { LoadResult } from './load-options.ts';
 import type { LoadTick } from './tally.ts';
 import { readOwnProcess, readSystemProcesses } from './runtime-stats.ts';
+import type { TargetTopology } from '../model/topology.ts';
 
 
 export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv' | 'store'> {
   readonly style: Style;
   readonly argv?: readonly string[];
   /** inproc (default) or processes: started here as `interplay up`; external: already running at baseUrl */
-  readonly topology?: 'inproc' | 'processes' | 'external';
+  readonly topology?: TargetTopology;
   /** processes: instances per service */
   readonly replicas?: Readonly<Record<string, number>>;
   /** external: the system to load */

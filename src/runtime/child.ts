@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Style } from '../model/style.ts';
 import { hold } from './resources.ts';
 import { parseReadyLine } from './supervised.ts';
+import type { Topology } from '../model/topology.ts';
 
 export interface ChildSystemOptions {
   /** default SQLite; passed to `up` in its environment, so a URL's password is not in argv */
@@ -15,7 +16,7 @@ export interface ChildSystemOptions {
   /** where the notification service POSTs deliveries */
   readonly webhook?: string;
   /** default inproc */
-  readonly topology?: 'inproc' | 'processes';
+  readonly topology?: Topology;
   /** processes: instances per service */
   readonly replicas?: Readonly<Record<string, number>>;
   /** environment variables for the system, over this process's (e.g. INTERPLAY_MAX_INFLIGHT) */

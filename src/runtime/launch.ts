@@ -8,10 +8,7 @@ import { startSystem, type SystemOptions } from './system.ts';
 import type { StoreKind } from '../platform/store/config.ts';
 import type { PrivatePostgres } from './postgres-server.ts';
 import { resolveStore, type StoreRequest } from './store.ts';
-
-export const TOPOLOGIES = ['inproc', 'processes'] as const;
-/** inproc: four services in one process; processes: each service (and replica) its own process */
-export type Topology = (typeof TOPOLOGIES)[number];
+import type { Topology } from '../model/topology.ts';
 
 export interface LaunchOptions extends Omit<SystemOptions, 'natsUrl' | 'store'> {
   /** default SQLite; PostgreSQL at a URL, or a private one started here */
