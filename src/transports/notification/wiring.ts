@@ -1,9 +1,9 @@
 import { httpContacts } from '../rest/clients.ts';
 import { eventStyleWiring } from '../events/wiring.ts';
-import { openAccountOnUserRegistered, payOnOrderCreated } from './billing.subscriber.ts';
+import { openAccountOnUserRegistered, payOnOrderCreated } from './billing.handler.ts';
 import { CONSUMERS, encodeAuth, encodeBilling, encodeOrder, SUBJECTS, thinCheck } from './events.ts';
-import { notifyOnOrderChanged } from './notification.subscriber.ts';
-import { settleOnPaymentChanged } from './order.subscriber.ts';
+import { notifyOnOrderChanged } from './notification.handler.ts';
+import { settleOnPaymentChanged } from './order.handler.ts';
 
 /**
  * Event notification: thin events on JetStream; every consumer reads the new state back from

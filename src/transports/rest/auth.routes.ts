@@ -6,6 +6,7 @@ import { sendProblem } from '../../platform/http/problem.ts';
 import type { CallContext, Guards } from './guards.ts';
 import { registrationLimits, type RequestLimits } from './route-limits.ts';
 import { AccessToken, Credentials, IdParams, Registration, User, problems, bearer, Jwks, limited, tooLarge } from './schemas.ts';
+import { answer } from './answer.ts';
 
 export interface AuthRoutesOptions {
   readonly deps: AuthDeps;
@@ -51,7 +52,7 @@ export function authRoutes(app: ServiceApp, opts: AuthRoutesOptions): void {
     },
     async (request, reply) => {
       const result = await login(deps, request.body, { address: request.ip });
-      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+      return answer(reply, result);
     },
   );
 
@@ -60,7 +61,7 @@ export function authRoutes(app: ServiceApp, opts: AuthRoutesOptions): void {
     { onRequest: guards.user, schema: { tags: ['auth'], security: bearer, response: { 200: User, ...problems } } },
     async (request, reply) => {
       const result = await getUser(deps, request.principal);
-      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+      return answer(reply, result);
     },
   );
 
@@ -75,7 +76,7 @@ export function authRoutes(app: ServiceApp, opts: AuthRoutesOptions): void {
     { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, params: IdParams, response: { 200: User, ...problems } } },
     async (request, reply) => {
       const result = await getUser(deps, request.params.id);
-      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+      return answer(reply, result);
     },
   );
 }

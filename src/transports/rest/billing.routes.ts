@@ -1,9 +1,8 @@
 import { declinePayment, deposit, getAccount, getLedger, getPayment, openAccount, pay, type BillingDeps } from '../../services/billing/index.ts';
 import type { ServiceApp } from '../../platform/http/app.ts';
-import { domainProblem } from '../../platform/http/errors.ts';
-import { sendProblem } from '../../platform/http/problem.ts';
 import type { Guards } from './guards.ts';
 import { Account, Deposit, IdempotencyHeaders, Ledger, OpenAccount, OrderIdParams, Payment, PaymentRequest, UserIdParams, problems, bearer, tooLarge } from './schemas.ts';
+import { answer } from './answer.ts';
 
 export interface BillingRoutesOptions {
   readonly deps: BillingDeps;
@@ -17,7 +16,7 @@ export function billingRoutes(app: ServiceApp, { deps, guards }: BillingRoutesOp
     { onRequest: guards.user, schema: { tags: ['billing'], security: bearer, response: { 200: Account, ...problems } } },
     async (request, reply) => {
       const result = await getAccount(deps, request.principal);
-      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+      return answer(reply, result);
     },
   );
 
@@ -33,7 +32,7 @@ export function billingRoutes(app: ServiceApp, { deps, guards }: BillingRoutesOp
         amount: request.body.amount,
         idempotencyKey: request.headers['idempotency-key'],
       });
-      return result.ok ? reply.code(201).send(result.value) : sendProblem(reply, domainProblem(result.error));
+      return answer(reply, result, 201);
     },
   );
 
@@ -48,7 +47,7 @@ export function billingRoutes(app: ServiceApp, { deps, guards }: BillingRoutesOp
     { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, body: PaymentRequest, response: { 200: Payment, ...problems } } },
     async (request, reply) => {
       const result = await pay(deps, request.body);
-      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+      return answer(reply, result);
     },
   );
 
@@ -57,7 +56,7 @@ export function billingRoutes(app: ServiceApp, { deps, guards }: BillingRoutesOp
     { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, description: 'refuse the order’s payment without moving money, unless it was decided already; answers the decision', body: PaymentRequest, response: { 200: Payment, ...problems } } },
     async (request, reply) => {
       const result = await declinePayment(deps, request.body);
-      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+      return answer(reply, result);
     },
   );
 
@@ -66,7 +65,7 @@ export function billingRoutes(app: ServiceApp, { deps, guards }: BillingRoutesOp
     { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, params: OrderIdParams, response: { 200: Payment, ...problems } } },
     async (request, reply) => {
       const result = await getPayment(deps, request.params.orderId);
-      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+      return answer(reply, result);
     },
   );
 
@@ -75,7 +74,7 @@ export function billingRoutes(app: ServiceApp, { deps, guards }: BillingRoutesOp
     { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, params: UserIdParams, response: { 200: Ledger, ...problems } } },
     async (request, reply) => {
       const result = await getLedger(deps, request.params.userId);
-      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+      return answer(reply, result);
     },
   );
 }

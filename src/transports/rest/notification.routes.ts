@@ -5,6 +5,7 @@ import { sendProblem } from '../../platform/http/problem.ts';
 import type { Guards } from './guards.ts';
 import { PageQuery, pageRequest, pageResponse, sendPage } from './paging.ts';
 import { Notification, OrderOutcome, problems, bearer } from './schemas.ts';
+import { answer } from './answer.ts';
 
 export interface NotificationRoutesOptions {
   readonly deps: NotificationDeps;
@@ -29,7 +30,7 @@ export function notificationRoutes(app: ServiceApp, { deps, guards }: Notificati
     { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, body: OrderOutcome, response: { 201: Notification, ...problems } } },
     async (request, reply) => {
       const result = await notifyOrderOutcome(deps, request.body, request);
-      return result.ok ? reply.code(201).send(result.value) : sendProblem(reply, domainProblem(result.error));
+      return answer(reply, result, 201);
     },
   );
 }

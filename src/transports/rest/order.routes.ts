@@ -6,6 +6,7 @@ import type { CallContext, Guards } from './guards.ts';
 import { PageQuery, pageRequest, pageResponse, sendPage } from './paging.ts';
 import { orderLimits, type RequestLimits } from './route-limits.ts';
 import { IdParams, IdempotencyHeaders, IdempotencyKeys, InternalOrder, Order, OrderRequest, UserIdParams, problems, bearer, limited, tooLarge } from './schemas.ts';
+import { answer } from './answer.ts';
 
 export interface OrderRoutesOptions {
   readonly deps: OrderDeps;
@@ -67,7 +68,7 @@ export function orderRoutes(app: ServiceApp, { deps, guards, settle, limits }: O
     { onRequest: guards.user, schema: { tags: ['orders'], security: bearer, params: IdParams, response: { 200: Order, ...problems } } },
     async (request, reply) => {
       const result = await getOrder(deps, request.params.id, request.principal);
-      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+      return answer(reply, result);
     },
   );
 
@@ -88,7 +89,7 @@ export function orderRoutes(app: ServiceApp, { deps, guards, settle, limits }: O
     { onRequest: guards.service, schema: { tags: ['internal'], security: bearer, params: IdParams, response: { 200: InternalOrder, ...problems } } },
     async (request, reply) => {
       const result = await getOrder(deps, request.params.id);
-      return result.ok ? result.value : sendProblem(reply, domainProblem(result.error));
+      return answer(reply, result);
     },
   );
 
