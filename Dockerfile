@@ -29,7 +29,8 @@ COPY . ./
 RUN npm run build \
  && mkdir /runtime \
  && cp -a package.json bin dist /runtime/ \
- && node scripts/runtime-modules.js | while read -r dir; do mkdir -p "/runtime/$(dirname "$dir")" && cp -a "$dir" "/runtime/$dir"; done \
+ && node scripts/runtime-modules.js > /tmp/runtime-modules \
+ && while read -r dir; do mkdir -p "/runtime/$(dirname "$dir")" && cp -a "$dir" "/runtime/$dir" || exit 1; done < /tmp/runtime-modules \
  && cd /runtime/node_modules/better-sqlite3 \
  && rm -rf deps src build/deps build/Release/obj build/Release/obj.target build/Release/.deps build/Release/test_extension.node build/Release/sqlite3.a
 
