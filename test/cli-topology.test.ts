@@ -23,6 +23,11 @@ describe('bad topology input', () => {
     [['up', '--replicas', 'billing=2'], /--replicas needs --topology processes/],
     [['scenario', '--topology', 'external'], /--topology external needs --base-url/],
     [['bench', '--topology', 'external'], /--topology external needs --base-url/],
+    [['bench', '--base-url', 'http://127.0.0.1:1'], /^interplay: --base-url goes with --topology external$/],
+    [['bench', '--topology', 'processes', '--sink', '127.0.0.1:9000'], /^interplay: --sink goes with --topology external$/],
+    [['compare', '--docker-project', 'shop'], /^interplay: --docker-project goes with --topology external$/],
+    [['scenario', '--topology', 'processes', '--base-url', 'http://127.0.0.1:1'], /^interplay: --base-url goes with --topology external$/],
+    [['dashboard', '--topology', 'inproc', '--replicas', 'billing=2'], /^interplay: --replicas needs --topology processes$/],
   ])('interplay %j → exit 2 naming the problem', async (args, message) => {
     const { code, stderr, stdout } = await run(args);
 

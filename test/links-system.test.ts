@@ -23,7 +23,7 @@ beforeAll(async () => {
   nats = await setupNats();
   process.env[LINKS_ENV] = linksToEnv({ profile: { latencyMs: 2, jitterMs: 1 }, pairs: [{ from: 'order', to: 'nats', latencyMs: 3, jitterMs: 0 }] });
   try {
-    system = await launchSystem({ style: 'notification', topology: 'processes', nats: nats.url, port: 0, onStdoutLine: () => undefined });
+    system = await launchSystem({ style: 'notification', topology: { kind: 'processes' }, nats: nats.url, port: 0, onStdoutLine: () => undefined });
   } finally {
     delete process.env[LINKS_ENV];
   }

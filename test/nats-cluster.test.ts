@@ -76,7 +76,7 @@ describe('the processes topology on a private three-node cluster', () => {
   it('passes the course scenario in both event styles: every service consumes from its start', { timeout: 120_000 }, async () => {
     const { runCourseScenario } = await import('../src/scenarios/course.ts');
     for (const style of ['notification', 'collaboration'] as const) {
-      const system = await launchSystem({ style, natsCluster: 3, topology: 'processes', onStdoutLine: () => {}, logLevel: 'error' });
+      const system = await launchSystem({ style, natsCluster: 3, topology: { kind: 'processes' }, onStdoutLine: () => {}, logLevel: 'error' });
       try {
         const result = await runCourseScenario({ baseUrl: system.url });
         const failed = result.steps.filter((step) => !step.ok).map((step) => `${step.name}: ${step.failure ?? ''}`);

@@ -59,7 +59,7 @@ afterAll(() => nats?.teardown());
 describe.each(['rest', 'notification'] as const)('the %s style, each service its own process, with replicas', (style) => {
   let system: LaunchedSystem;
   beforeAll(async () => {
-    system = await launchSystem({ style, topology: 'processes', replicas: REPLICAS, port: 0, nats: nats.url, onStdoutLine: () => {} });
+    system = await launchSystem({ style, topology: { kind: 'processes', replicas: REPLICAS }, port: 0, nats: nats.url, onStdoutLine: () => {} });
   }, 90_000);
   afterAll(() => system?.stop());
 
@@ -76,8 +76,7 @@ describe('the collaboration style, each service its own process, with replicas',
     sink = await startSink();
     system = await launchSystem({
       style: 'collaboration',
-      topology: 'processes',
-      replicas: REPLICAS,
+      topology: { kind: 'processes', replicas: REPLICAS },
       port: 0,
       nats: nats.url,
       webhook: `${sink.url}/deliveries`,

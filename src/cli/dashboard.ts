@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { Topology } from '../model/topology.ts';
+import type { SystemTopology } from '../model/topology.ts';
 import type { Style } from '../model/style.ts';
 import { asUsageError, UsageError } from './errors.ts';
 import { stopEverythingOnSignal } from './signals.ts';
@@ -7,11 +7,12 @@ import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlO
 import { natsOption, parseRate, positiveInt, replicasOption, styleOption, topologyOption } from './options.ts';
 
 import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';
+import { systemTopology } from './topology-flags.ts';
 
 interface DashboardFlags extends StoreFlags, NatsFlags {
   readonly style: Style;
   readonly rate: number;
-  readonly topology: Topology;
+  readonly topology: SystemTopology['kind'];
   readonly replicas?: Record<string, number>;
   readonly nats?: string;
   readonly users: number;
@@ -36,9 +37,9 @@ export function registerDashboard(cli: Command): void {
     .action(async (flags: DashboardFlags, command: Command) => {
       checkStoreFlags(command, flags);
       const broker = natsChoice(flags);
+      const topology = systemTopology(flags.topology, flags.replicas);
       // Checked before anything starts: a pipe or a CI log cannot show a live screen.
       if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError('the dashboard needs a terminal; use bench for a report');
-      if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
       stopEverythingOnSignal();
       // Loaded here, not at the top: --help and bad flags answer without loading ink or the system.
       // Ink draws only a last frame when CI or CONTINUOUS_INTEGRATION is set (it reads them on load); a
@@ -46,7 +47,7 @@ export function registerDashboard(cli: Command): void {
       for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[name];
       const { runDashboard } = await import('../dashboard/live.tsx');
       try {
-        await runDashboard({ style: flags.style, rate: flags.rate, topology: flags.topology, replicas: flags.replicas, ...broker, users: flags.users, store: storeRequest(flags) });
+        await runDashboard({ style: flags.style, rate: flags.rate, topology, ...broker, users: flags.users, store: storeRequest(flags) });
       } catch (error) {
         throw asUsageError(error);
       }

@@ -5,6 +5,7 @@ import { EXIT_FAILED, UsageError } from './errors.ts';
 import type { LoadFlags } from './load-flags.ts';
 import { checkStoreFlags, storeRequest } from './store-flags.ts';
 import { natsChoice } from './nats-flags.ts';
+import { parseTopology } from './topology-flags.ts';
 
 /** "rest,collaboration" → the styles, each once */
 export function parseStyles(value: string): Style[] {
@@ -23,6 +24,8 @@ export function checkFaultLoad(command: string, flags: LoadFlags, cli: Command):
   checkStoreFlags(cli, flags);
   if (flags.topology === 'inproc') throw new UsageError(`${command} needs --topology processes: in one process, one service cannot die alone`);
   if (flags.topology === 'external') throw new UsageError(`${command} needs --topology processes: it stops and restarts services it started itself`);
+  // the flags of another topology (--base-url, --sink, --docker-project) are refused, not ignored
+  parseTopology(flags);
   if (flags.connections !== undefined) throw new UsageError(`${command} runs an open loop at --rate; it cannot go with --connections`);
   if (flags.findMax) throw new UsageError(`${command} runs at one --rate; it cannot go with --find-max`);
 }

@@ -1,13 +1,13 @@
 import { Option, type Command } from 'commander';
 import type { BenchOptions } from '../measure/bench.ts';
 import { coresOption } from './calibrate.ts';
-import { UsageError } from './errors.ts';
 import { addStoreFlags, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsChoice, natsClusterOption, streamReplicasOption, type NatsClusterSize } from './nats-flags.ts';
 import { natsOption, parseDuration, parseFraction, parseHostPort, parseRate, parseUrl, positiveInt, replicasOption, topologyOption } from './options.ts';
-import type { TargetTopology, Topology } from '../model/topology.ts';
+import type { SystemTopology } from '../model/topology.ts';
+import { parseTopology, type TopologyFlags } from './topology-flags.ts';
 
-export interface LoadFlags extends StoreFlags {
+export interface LoadFlags extends StoreFlags, TopologyFlags {
   readonly users: number;
   readonly rate: number;
   readonly connections?: number;
@@ -25,12 +25,6 @@ export interface LoadFlags extends StoreFlags {
   readonly json?: boolean;
   readonly findMax?: boolean;
   readonly slo: number;
-  readonly topology: TargetTopology;
-  readonly replicas?: Record<string, number>;
-  readonly baseUrl?: string;
-  readonly sink?: { readonly host: string; readonly port: number };
-  /** with --topology external: a compose project whose containers' CPU and memory the engine reports */
-  readonly dockerProject?: string;
   /** a saved `interplay calibrate --json`, to print each style's efficiency against the machine's ceiling */
   readonly calibration?: string;
   /** measure the machine's primitives before the load, for the same */
@@ -52,7 +46,7 @@ export const LOAD_DEFAULTS = {
 } as const;
 
 /** The load options `bench` and `compare` share (and `outage` and `chaos`, which need the processes topology by default). */
-export function addLoadFlags(command: Command, defaults: { readonly topology?: Topology } = {}): Command {
+export function addLoadFlags(command: Command, defaults: { readonly topology?: SystemTopology['kind'] } = {}): Command {
   return addStoreFlags(command)
     .addOption(new Option('--users <n>', 'users registered and funded before the load').argParser(positiveInt(100_000)).default(LOAD_DEFAULTS.users))
     .addOption(new Option('--rate <n>', 'open loop: orders per second on a fixed schedule').argParser(parseRate).default(LOAD_DEFAULTS.rate))
@@ -87,17 +81,8 @@ export function addLoadFlags(command: Command, defaults: { readonly topology?: T
 }
 
 export function benchOptions(flags: LoadFlags, argv: readonly string[]): Omit<BenchOptions, 'style'> {
-  if (flags.topology === 'external' && !flags.baseUrl) throw new UsageError('--topology external needs --base-url');
-  if (flags.baseUrl && flags.topology !== 'external') throw new UsageError('--base-url goes with --topology external');
-  if (flags.sink && flags.topology !== 'external') throw new UsageError('--sink goes with --topology external');
-  if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
-  if (flags.dockerProject && flags.topology !== 'external') throw new UsageError('--docker-project goes with --topology external');
   return {
-    topology: flags.topology,
-    replicas: flags.replicas,
-    baseUrl: flags.baseUrl,
-    sink: flags.sink,
-    ...(flags.dockerProject ? { dockerProject: flags.dockerProject } : {}),
+    topology: parseTopology(flags),
     mode: flags.connections === undefined ? 'open' : 'closed',
     rate: flags.rate,
     connections: flags.connections,

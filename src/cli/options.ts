@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { STYLES, type Style } from '../model/style.ts';
-import { TARGET_TOPOLOGIES, TOPOLOGIES, type Topology } from '../model/topology.ts';
+import { TARGET_TOPOLOGIES, TOPOLOGIES, type SystemTopology } from '../model/topology.ts';
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -73,7 +73,7 @@ export function parseFraction(value: string): number {
   return n;
 }
 
-export const topologyOption = (withExternal = false, defaultTopology: Topology = 'inproc'): Option =>
+export const topologyOption = (withExternal = false, defaultTopology: SystemTopology['kind'] = 'inproc'): Option =>
   new Option(
     '--topology <topology>',
     withExternal

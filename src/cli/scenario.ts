@@ -1,18 +1,15 @@
 import { Command } from 'commander';
 import type { ScenarioResult, StepResult } from '../scenarios/course.ts';
-import { asUsageError, EXIT_FAILED, UsageError } from './errors.ts';
+import { asUsageError, EXIT_FAILED } from './errors.ts';
 import { stopEverythingOnSignal } from './signals.ts';
 import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsOption, parseUrl, replicasOption, styleOrAllOption, stylesOf, topologyOption } from './options.ts';
 
 import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';
-import type { TargetTopology } from '../model/topology.ts';
+import { parseTopology, type TopologyFlags } from './topology-flags.ts';
 
-interface ScenarioFlags extends StoreFlags, NatsFlags {
+interface ScenarioFlags extends StoreFlags, NatsFlags, TopologyFlags {
   readonly style: string;
-  readonly topology: TargetTopology;
-  readonly replicas?: Record<string, number>;
-  readonly baseUrl?: string;
   readonly nats?: string;
 }
 
@@ -34,16 +31,16 @@ export function registerScenario(cli: Command): void {
     .action(async (flags: ScenarioFlags, command: Command) => {
       checkStoreFlags(command, flags);
       const broker = natsChoice(flags);
-      if (flags.topology === 'external' && !flags.baseUrl) throw new UsageError('--topology external needs --base-url');
-      if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
+      // --base-url alone implies --topology external; with another --topology named, it is refused.
+      const implied = flags.baseUrl !== undefined && command.getOptionValueSource('topology') === 'default';
+      const topology = parseTopology(implied ? { ...flags, topology: 'external' } : flags);
       stopEverythingOnSignal();
       const { launchSystem } = await import('../runtime/launch.ts');
       const { silentChannel } = await import('../platform/delivery/log.ts');
       const results: ScenarioResult[] = [];
-      if (flags.baseUrl) {
-        results.push(await runAndPrint(`${flags.baseUrl}`, flags.baseUrl));
+      if (topology.kind === 'external') {
+        results.push(await runAndPrint(topology.baseUrl, topology.baseUrl));
       } else {
-        const topology = flags.topology === 'processes' ? 'processes' : 'inproc';
         for (const style of stylesOf(flags.style)) {
           const system = await launchSystem({
             style,
@@ -51,14 +48,13 @@ export function registerScenario(cli: Command): void {
             ...broker,
             store: storeRequest(flags),
             topology,
-            replicas: flags.replicas,
             delivery: silentChannel,
             onStdoutLine: () => {},
           }).catch((e) => {
             throw asUsageError(e);
           });
           try {
-            results.push(await runAndPrint(topology === 'processes' ? `${style} · processes` : style, system.url));
+            results.push(await runAndPrint(topology.kind === 'processes' ? `${style} · processes` : style, system.url));
           } finally {
             await system.stop();
           }

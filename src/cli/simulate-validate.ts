@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RunReport } from '../model/schema.ts';
 import { LINKS_ENV, linksToEnv } from '../runtime/links/profile.ts';
 import type { Style } from '../model/style.ts';
+import { PROCESSES } from '../model/topology.ts';
 import { asUsageError } from './errors.ts';
 import { stopEverythingOnSignal } from './signals.ts';
 import type { ValidationRow } from '../simulate/validation.ts';
@@ -41,7 +42,7 @@ export async function validateModel(opts: ValidateOptions): Promise<ValidationRo
         process.stderr.write(`${style}: ${rate}/s, links ${latencyMs} ms: measuring\n`);
         const run = await collectRun({
           style,
-          topology: 'processes',
+          topology: PROCESSES,
           mode: 'open',
           rate,
           arrivals: 'poisson',

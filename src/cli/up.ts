@@ -4,13 +4,14 @@ import { UsageError, asUsageError } from './errors.ts';
 import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';
 import { natsOption, parsePort, parseUrl, replicasOption, styleOption, topologyOption } from './options.ts';
-import type { Topology } from '../model/topology.ts';
+import type { SystemTopology } from '../model/topology.ts';
+import { systemTopology } from './topology-flags.ts';
 import type { DeliveryChannel } from '../services/notification/index.ts';
 import type { OverloadLimits } from '../platform/http/overload.ts';
 
 interface UpFlags extends StoreFlags, NatsFlags {
   readonly style: Style;
-  readonly topology: Topology;
+  readonly topology: SystemTopology['kind'];
   readonly replicas?: Record<string, number>;
   readonly port: number;
   readonly host: string;
@@ -41,7 +42,7 @@ export function registerUp(cli: Command): void {
     .addOption(databasePoolOption())
     .action(async (flags: UpFlags, command: Command) => {
       checkStoreFlags(command, flags);
-      if (flags.replicas && flags.topology !== 'processes') throw new UsageError('--replicas needs --topology processes');
+      const topology = systemTopology(flags.topology, flags.replicas);
       natsChoice(flags);
       // A signal during the start stops what was started so far; after it, it is the normal way to stop.
       let stopRequested: () => void = () => {};
@@ -60,13 +61,13 @@ export function registerUp(cli: Command): void {
       const overload = overloadLimitsFromEnv();
       if (!overload.ok) throw new UsageError(overload.error);
       const { webhookChannel } = await import('../platform/delivery/webhook.ts');
-      const webhook = flags.webhook && flags.topology === 'inproc'
+      const webhook = flags.webhook && topology.kind === 'inproc'
         ? webhookChannel({
             url: flags.webhook,
             onGiveUp: (orderId, reason) => process.stderr.write(`interplay: notification of order ${orderId} not delivered: ${reason}\n`),
           })
         : undefined;
-      const system = await launch(flags, overload.value, webhook);
+      const system = await launch(flags, topology, overload.value, webhook);
       started = true;
       process.stdout.write(`ready ${system.url}\n`);
       await requested;
@@ -75,7 +76,7 @@ export function registerUp(cli: Command): void {
     });
 }
 
-async function launch(flags: UpFlags, overload: OverloadLimits, delivery?: DeliveryChannel) {
+async function launch(flags: UpFlags, topology: SystemTopology, overload: OverloadLimits, delivery?: DeliveryChannel) {
   // Loaded here, not at the top: --help and bad flags answer without loading the system.
   const { launchSystem } = await import('../runtime/launch.ts');
   try {
@@ -86,8 +87,7 @@ async function launch(flags: UpFlags, overload: OverloadLimits, delivery?: Deliv
       dataDir: flags.data,
       ...natsChoice(flags),
       store: storeRequest(flags),
-      topology: flags.topology,
-      replicas: flags.replicas,
+      topology,
       webhook: flags.webhook,
       logLevel: flags.logLevel,
       overload,

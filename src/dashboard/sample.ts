@@ -1,4 +1,4 @@
-import type { Topology } from '../model/topology.ts';
+import type { SystemTopology } from '../model/topology.ts';
 import type { Style } from '../model/style.ts';
 import type { LiveRecovery } from '../measure/recovery.ts';
 
@@ -73,7 +73,7 @@ export interface DashboardSample extends SystemFacts {
   readonly startedAt: number;
   readonly phase: DashboardPhase;
   readonly style: Style;
-  readonly topology: Topology;
+  readonly topology: SystemTopology['kind'];
   /** intended orders per second now */
   readonly rate: number;
   readonly load: LoadCounters;

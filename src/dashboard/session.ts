@@ -1,6 +1,6 @@
 import type { StoreRequest } from '../runtime/store.ts';
 import { now } from '../measure/clock.ts';
-import type { Topology } from '../model/topology.ts';
+import type { SystemTopology } from '../model/topology.ts';
 import type { Style } from '../model/style.ts';
 import { systemCollector, type SystemCollector } from './collector.ts';
 import { dashboardFrame, TREND_SECONDS, type DashboardFrame } from './frame.ts';
@@ -13,10 +13,10 @@ export interface DashboardOptions extends Omit<BrokerFlags, 'nats'> {
   /** default SQLite; PostgreSQL at a URL, or a private one */
   readonly store?: StoreRequest;
   readonly style: Style;
-  readonly topology: Topology;
+  /** processes may carry instances per service */
+  readonly topology: SystemTopology;
   /** intended orders per second */
   readonly rate: number;
-  readonly replicas?: Readonly<Record<string, number>>;
   readonly nats?: string;
   /** users registered and funded before the load; default 10 */
   readonly users?: number;
@@ -65,7 +65,7 @@ export function startDashboard(opts: DashboardOptions): DashboardSession {
     for (const l of listeners) l(frame);
   };
   const idleSample = (): DashboardSample => ({
-    at: now(), startedAt, phase, style, topology: opts.topology, rate,
+    at: now(), startedAt, phase, style, topology: opts.topology.kind, rate,
     load: { scheduled: 0, sent: 0, dropped: 0, accepted: 0, completed: 0, inflight: 0, pending: 0, failures: {} },
     accept: [], completion: [], processes: [], calls: {}, messages: {}, served503: 0, services: [], backlog: [], selected, note,
   });
@@ -84,7 +84,7 @@ export function startDashboard(opts: DashboardOptions): DashboardSession {
     if (!run || phase !== 'running') return;
     const latencies = run.takeLatencies();
     const recovery = run.recovery();
-    samples.push({ at: now(), startedAt, phase, style, topology: opts.topology, rate: run.rate, load: run.counters(), ...latencies, ...facts, selected, note, ...(recovery ? { recovery } : {}) });
+    samples.push({ at: now(), startedAt, phase, style, topology: opts.topology.kind, rate: run.rate, load: run.counters(), ...latencies, ...facts, selected, note, ...(recovery ? { recovery } : {}) });
     // One more than the trend shows: its first second needs the sample before it for rates.
     if (samples.length > TREND_SECONDS + 1) samples = samples.slice(-(TREND_SECONDS + 1));
     emit();
@@ -99,10 +99,10 @@ export function startDashboard(opts: DashboardOptions): DashboardSession {
     phase = 'starting';
     startedAt = now();
     samples = [];
-    say(`starting ${style} (${opts.topology})…`);
+    say(`starting ${style} (${opts.topology.kind})…`);
     run = await startStyleRun({
       style, topology: opts.topology, rate, users: opts.users ?? DEFAULT_USERS, seed: opts.seed ?? 1,
-      ...(opts.replicas ? { replicas: opts.replicas } : {}), ...(opts.nats ? { nats: opts.nats } : {}),
+      ...(opts.nats ? { nats: opts.nats } : {}),
       ...(opts.natsCluster ? { natsCluster: opts.natsCluster } : {}), ...(opts.streamReplicas ? { streamReplicas: opts.streamReplicas } : {}),
       ...(opts.store ? { store: opts.store } : {}),
       onLog: (line) => say(line.slice(0, 200)),

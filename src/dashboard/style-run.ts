@@ -5,7 +5,7 @@ import { startSink } from '../measure/sink.ts';
 import { errorKind } from '../measure/tally.ts';
 import { webhookChannel } from '../platform/delivery/webhook.ts';
 import { launchSystem, type LaunchedSystem } from '../runtime/launch.ts';
-import type { Topology } from '../model/topology.ts';
+import type { SystemTopology } from '../model/topology.ts';
 import { orderPlan, prepareUsers } from '../scenarios/load.ts';
 import type { Style } from '../model/style.ts';
 import { now } from '../measure/clock.ts';
@@ -18,10 +18,10 @@ export interface StyleRunOptions extends Omit<BrokerFlags, 'nats'> {
   /** default SQLite; PostgreSQL at a URL, or a private one */
   readonly store?: StoreRequest;
   readonly style: Style;
-  readonly topology: Topology;
+  /** processes may carry instances per service */
+  readonly topology: SystemTopology;
   /** intended orders per second */
   readonly rate: number;
-  readonly replicas?: Readonly<Record<string, number>>;
   /** NATS URL for the event styles; default $NATS_URL, else a private nats-server */
   readonly nats?: string;
   /** users registered and funded before the load */
@@ -64,7 +64,7 @@ export async function startStyleRun(opts: StyleRunOptions): Promise<StyleRun> {
     cleanups.push(() => sink.close());
     const webhook = `${sink.url}/deliveries`;
     // inproc: notification runs here and POSTs to the sink itself; processes: its process is told the URL.
-    const delivery = opts.topology === 'inproc' ? webhookChannel({ url: webhook }) : undefined;
+    const delivery = opts.topology.kind === 'inproc' ? webhookChannel({ url: webhook }) : undefined;
     if (delivery) cleanups.push(() => delivery.close());
     const onLog = opts.onLog;
     const system = await launchSystem({
@@ -78,7 +78,6 @@ export async function startStyleRun(opts: StyleRunOptions): Promise<StyleRun> {
       // The screen is the dashboard's: only errors, and those shown as the note line.
       logLevel: 'error',
       ...(delivery ? { delivery } : { webhook, onStdoutLine: () => undefined }),
-      ...(opts.replicas ? { replicas: opts.replicas } : {}),
       ...(onLog ? { supervisor: { stderr: (line: string, from: { service: string; replica: number }) => onLog(`${from.service}#${from.replica}: ${line}`) } } : {}),
     });
     cleanups.push(() => system.stop());

@@ -22,22 +22,14 @@ import type { RawOrder, RawRun } from './raw.ts';
 import type { LoadResult } from './load-options.ts';
 import type { LoadTick } from './tally.ts';
 import { readOwnProcess, readSystemProcesses } from './runtime-stats.ts';
-import type { TargetTopology } from '../model/topology.ts';
+import { INPROC, type Topology } from '../model/topology.ts';
 
 
 export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv' | 'store'> {
   readonly style: Style;
   readonly argv?: readonly string[];
-  /** inproc (default) or processes: started here as `interplay up`; external: already running at baseUrl */
-  readonly topology?: TargetTopology;
-  /** processes: instances per service */
-  readonly replicas?: Readonly<Record<string, number>>;
-  /** external: the system to load */
-  readonly baseUrl?: string;
-  /** external: a compose project whose containers' CPU and memory the Docker engine reports, per compose service */
-  readonly dockerProject?: string;
-  /** external: where the delivery sink listens (the system's --webhook points at it); default a free loopback port */
-  readonly sink?: { readonly host: string; readonly port: number };
+  /** inproc (default) or processes: started here as `interplay up`; external: already running at its baseUrl */
+  readonly topology?: Topology;
   /** environment variables for the system the bench starts, over this process's */
   readonly systemEnv?: Readonly<Record<string, string>>;
   /** default SQLite; PostgreSQL at a URL, or a private one the system starts */
@@ -69,32 +61,32 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
     opts.onPhase?.('starting');
-    const topology = opts.topology ?? 'inproc';
-    const sink = opts.deliveries ?? (await startSink(opts.sink ?? {}));
+    const topology = opts.topology ?? INPROC;
+    const sink = opts.deliveries ?? (await startSink((topology.kind === 'external' && topology.sink) || {}));
     if (!opts.deliveries) cleanups.push(() => sink.close());
-    const external = topology === 'external';
+    const external = topology.kind === 'external';
     const nats = opts.style === 'rest' || external ? undefined : (opts.broker ?? (await ownBroker(opts, cleanups)));
     const streamReplicas = nats ? (opts.streamReplicas ?? ('defaultReplicas' in nats ? nats.defaultReplicas : undefined)) : undefined;
     // A private PostgreSQL is started here, not by the system, so that its processes' CPU is measured as the broker's is.
     const database = external ? undefined : await ownDatabase(opts.store, opts.data, cleanups);
-    const system = external
-      ? { url: opts.baseUrl ?? '', pid: undefined }
+    const system = topology.kind === 'external'
+      ? { url: topology.baseUrl, pid: undefined }
       : await startChildSystem({
           style: opts.style,
           nats: nats?.url,
           webhook: `${sink.url}/deliveries`,
           data: opts.data,
           topology,
-          replicas: opts.replicas,
           env: { ...opts.systemEnv, ...(streamReplicas ? { INTERPLAY_STREAM_REPLICAS: String(streamReplicas) } : {}) },
           ...(database ? { store: database.store } : {}),
         });
     if ('stop' in system) cleanups.push(() => system.stop());
     const measured = [
-      ...(await measuredProcesses(system.url, topology, system.pid, nats?.pids ?? (nats?.pid ? [nats.pid] : []))),
+      ...(await measuredProcesses(system.url, topology.kind, system.pid, nats?.pids ?? (nats?.pid ? [nats.pid] : []))),
       ...(database?.pid ? [{ name: 'postgres', pid: database.pid, tree: true }] : []),
     ];
-    const sampleUsage = opts.dockerProject ? containerSampler(opts.dockerProject) : () => usages(measured);
+    const dockerProject = topology.kind === 'external' ? topology.dockerProject : undefined;
+    const sampleUsage = dockerProject ? containerSampler(dockerProject) : () => usages(measured);
 
     opts.onPhase?.('setup');
     const { tokens } = await (opts.setup ?? ((url: string) => prepareUsers(url, opts.users)))(system.url);
@@ -176,7 +168,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
         store: opts.store?.kind ?? 'sqlite',
       },
       environment: {
-        ...(await environment(opts.style, opts.dockerProject ? `external: compose project ${opts.dockerProject}, CPU and memory per container from the Docker engine` : topology, load.startedAt)),
+        ...(await environment(opts.style, topology, load.startedAt)),
         storage: storageText(opts.store, external),
       },
       load,
@@ -222,7 +214,7 @@ interface Measured {
  * The processes to measure. inproc: the one child that runs everything; processes: every process the
  * gateway's /health lists, and the supervisor (the child itself); external: none, they may be elsewhere.
  */
-async function measuredProcesses(url: string, topology: string, childPid: number | undefined, natsPids: readonly number[]): Promise<Measured[]> {
+async function measuredProcesses(url: string, topology: Topology['kind'], childPid: number | undefined, natsPids: readonly number[]): Promise<Measured[]> {
   // The nodes of a cluster add up under one name, as replicas of a service do.
   const out: Measured[] = natsPids.map((pid) => ({ name: 'nats-server', pid }));
   if (childPid === undefined) return out;
@@ -250,13 +242,21 @@ async function usages(processes: readonly Measured[]): Promise<Record<string, Pr
   return out;
 }
 
-const TOPOLOGY_TEXT: Record<string, string> = {
+const TOPOLOGY_TEXT: Record<Topology['kind'], string> = {
   inproc: 'inproc: 4 services + gateway in one child process',
   processes: 'processes: each service replica and the gateway its own process, under a supervisor',
   external: 'external: a system started elsewhere, loaded at its base URL',
 };
 
-async function environment(style: Style, topology: string, startedAt: string): Promise<RunReport['environment']> {
+/** The run's `environment.topology`: a sentence, as results on disk have it. */
+function topologyText(style: Style, topology: Topology): string {
+  const where = topology.kind === 'external' && topology.dockerProject
+    ? `external: compose project ${topology.dockerProject}, CPU and memory per container from the Docker engine`
+    : TOPOLOGY_TEXT[topology.kind];
+  return `${where}${style === 'rest' || topology.kind === 'external' ? '' : ', nats-server beside it'}; load generator and webhook sink in the parent`;
+}
+
+async function environment(style: Style, topology: Topology, startedAt: string): Promise<RunReport['environment']> {
   return {
     node: process.version,
     natsServer: style === 'rest' ? null : await natsVersion(),
@@ -264,7 +264,7 @@ async function environment(style: Style, topology: string, startedAt: string): P
     cpuCount: cpus().length,
     totalMemoryBytes: totalmem(),
     platform: `${process.platform} ${process.arch}`,
-    topology: `${TOPOLOGY_TEXT[topology] ?? topology}${style === 'rest' || topology === 'external' ? '' : ', nats-server beside it'}; load generator and webhook sink in the parent`,
+    topology: topologyText(style, topology),
     storage: 'SQLite (WAL), one file per service',
     startedAt,
   };

@@ -62,10 +62,9 @@ export async function startFaultSystem(opts: FaultSystemOptions): Promise<FaultS
   try {
     system = await launchSystem({
       style: opts.style,
-      topology: 'processes',
+      topology: { kind: 'processes', replicas: opts.replicas },
       ...(opts.store ? { store: opts.store } : {}),
       ...brokerOf(opts),
-      replicas: opts.replicas,
       webhook: `${sink.url}/deliveries`,
       serviceSecret,
       logLevel: 'error',

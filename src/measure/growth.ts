@@ -40,7 +40,7 @@ export async function collectGrowth(style: Style, opts: GrowthOptions): Promise<
   const unhold = hold(removeData);
   const cleanups: (() => Promise<unknown>)[] = [removeData];
   try {
-    const deliveries = await startSink(opts.sink ?? {});
+    const deliveries = await startSink();
     cleanups.push(() => deliveries.close());
     const broker = style === 'rest' ? undefined : await resolveNats({ url: opts.nats });
     if (broker) cleanups.push(() => broker.stop());

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Style } from '../model/style.ts';
 import { hold } from './resources.ts';
 import { parseReadyLine } from './supervised.ts';
-import type { Topology } from '../model/topology.ts';
+import { topologyArgs, type SystemTopology } from '../model/topology.ts';
 
 export interface ChildSystemOptions {
   /** default SQLite; passed to `up` in its environment, so a URL's password is not in argv */
@@ -16,9 +16,7 @@ export interface ChildSystemOptions {
   /** where the notification service POSTs deliveries */
   readonly webhook?: string;
   /** default inproc */
-  readonly topology?: Topology;
-  /** processes: instances per service */
-  readonly replicas?: Readonly<Record<string, number>>;
+  readonly topology?: SystemTopology;
   /** environment variables for the system, over this process's (e.g. INTERPLAY_MAX_INFLIGHT) */
   readonly env?: Readonly<Record<string, string>>;
   /** keep the databases in this directory (`up --data`): to read their size, or so a later system starts on what this one left; default a temporary one */
@@ -44,9 +42,8 @@ export async function startChildSystem(opts: ChildSystemOptions): Promise<ChildS
   const args = ['up', '--style', opts.style, '--port', '0'];
   if (opts.nats) args.push('--nats', opts.nats);
   if (opts.webhook) args.push('--webhook', opts.webhook);
-  if (opts.topology) args.push('--topology', opts.topology);
+  if (opts.topology) args.push(...topologyArgs(opts.topology));
   if (opts.data) args.push('--data', opts.data);
-  if (opts.replicas) args.push('--replicas', Object.entries(opts.replicas).map(([s, n]) => `${s}=${n}`).join(','));
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(opts.store ? storeEnv(opts.store) : {}), ...opts.env } });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

@@ -8,7 +8,7 @@ import { startSystem, type SystemOptions } from './system.ts';
 import type { StoreKind } from '../platform/store/config.ts';
 import type { PrivatePostgres } from './postgres-server.ts';
 import { resolveStore, type StoreRequest } from './store.ts';
-import type { Topology } from '../model/topology.ts';
+import { INPROC, type SystemTopology } from '../model/topology.ts';
 
 export interface LaunchOptions extends Omit<SystemOptions, 'natsUrl' | 'store'> {
   /** default SQLite; PostgreSQL at a URL, or a private one started here */
@@ -20,10 +20,8 @@ export interface LaunchOptions extends Omit<SystemOptions, 'natsUrl' | 'store'> 
    * streams get 3 replicas unless streamReplicas says otherwise
    */
   readonly natsCluster?: number;
-  /** default inproc */
-  readonly topology?: Topology;
-  /** processes: instances per service */
-  readonly replicas?: ProcessesOptions['replicas'];
+  /** default inproc; processes may carry instances per service */
+  readonly topology?: SystemTopology;
   /** processes: notification POSTs deliveries here (inproc takes a `delivery` channel instead) */
   readonly webhook?: string;
   /** processes: the supervisor's timings, where children's stderr goes, and its events */
@@ -37,7 +35,7 @@ export type BrokerFlags = Pick<LaunchOptions, 'nats' | 'natsCluster' | 'streamRe
 
 export interface LaunchedSystem {
   readonly style: SystemOptions['style'];
-  readonly topology: Topology;
+  readonly topology: SystemTopology['kind'];
   /** the gateway: the public API's base URL */
   readonly url: string;
   /** each service's (first replica's) own base URL */
@@ -74,7 +72,7 @@ export interface LaunchedSystem {
 
 /** Starts the system of one style in one topology, with a broker when the style needs one; stop() removes both. */
 export async function launchSystem(opts: LaunchOptions): Promise<LaunchedSystem> {
-  const topology = opts.topology ?? 'inproc';
+  const topology = opts.topology ?? INPROC;
   // With a kept data directory, a private broker keeps its store there too: events published
   // but not yet consumed when the system stops are delivered after the next start.
   const nats =
@@ -93,12 +91,12 @@ export async function launchSystem(opts: LaunchOptions): Promise<LaunchedSystem>
   });
   try {
     const system =
-      topology === 'processes'
-        ? await startProcesses({ ...opts, natsUrl: nats?.url, streamReplicas, store: store.selection })
+      topology.kind === 'processes'
+        ? await startProcesses({ ...opts, replicas: topology.replicas, natsUrl: nats?.url, streamReplicas, store: store.selection })
         : await startSystem({ ...opts, natsUrl: nats?.url, streamReplicas, store: store.selection });
     return {
       style: opts.style,
-      topology,
+      topology: topology.kind,
       url: system.url,
       services: system.services,
       dataDir: system.dataDir,
