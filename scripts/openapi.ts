@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { silentChannel } from '../src/platform/delivery/log.ts';
+import { silentChannel } from '../src/runtime/delivery/log.ts';
 import { startSystem } from '../src/runtime/system.ts';
 import { SERVICES, type ServiceName } from '../src/model/style.ts';
 import { stableJson, staleFiles, syncGenerated } from './generated-docs.ts';

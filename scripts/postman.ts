@@ -14,7 +14,7 @@ import { Command } from 'commander';
 import newman from 'newman';
 import type { NewmanRunSummary } from 'newman';
 import { natsOption, styleOrAllOption, stylesOf } from '../src/cli/options.ts';
-import { silentChannel } from '../src/platform/delivery/log.ts';
+import { silentChannel } from '../src/runtime/delivery/log.ts';
 import { launchSystem, type LaunchedSystem } from '../src/runtime/launch.ts';
 import type { Style } from '../src/model/style.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookChannel } from '../src/platform/delivery/webhook.ts';
+import { webhookChannel } from '../src/runtime/delivery/webhook.ts';
 import { freePort } from '../src/runtime/nats-server.ts';
 import { startSystem, type RunningSystem } from '../src/runtime/system.ts';
 import { cheapHasher } from './support/builders.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import { checkerToken, checkInvariants, collectState, readList, renderAnomalies, settle, type CollectOptions } from '../src/analyse/index.ts';
-import { silentChannel } from '../src/platform/delivery/log.ts';
+import { silentChannel } from '../src/runtime/delivery/log.ts';
 import { startSystem, type RunningSystem } from '../src/runtime/system.ts';
 import { cheapHasher } from './support/builders.ts';
 import { withDatabase } from './support/databases.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { launchSystem, type LaunchedSystem } from '../src/runtime/launch.ts';
-import { silentChannel } from '../src/platform/delivery/log.ts';
+import { silentChannel } from '../src/runtime/delivery/log.ts';
 import { natsServers } from '../src/platform/events/connection.ts';
 
 /** A poll with a deadline: what /health shows is refreshed in the background. */

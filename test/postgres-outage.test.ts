@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkerToken, checkInvariants, collectState, renderAnomalies, settle, type CollectOptions } from '../src/analyse/index.ts';
-import { silentChannel } from '../src/platform/delivery/log.ts';
+import { silentChannel } from '../src/runtime/delivery/log.ts';
 import { launchSystem, type LaunchedSystem } from '../src/runtime/launch.ts';
 import type { PrivatePostgres } from '../src/runtime/postgres-server.ts';
 import { cheapHasher } from './support/builders.ts';

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declaredAssertions, loadCollection, requestsOf, runCollection, type CollectionRun, type PostmanCollection } from '../scripts/postman.ts';
-import { silentChannel } from '../src/platform/delivery/log.ts';
+import { silentChannel } from '../src/runtime/delivery/log.ts';
 import { startSystem, type RunningSystem } from '../src/runtime/system.ts';
 
 /** How many reads see the unsettled state before the settled one; Infinity never settles. */

@@ -36,7 +36,7 @@ export function registerScenario(cli: Command): void {
       const topology = parseTopology(implied ? { ...flags, topology: 'external' } : flags);
       stopEverythingOnSignal();
       const { launchSystem } = await import('../runtime/launch.ts');
-      const { silentChannel } = await import('../platform/delivery/log.ts');
+      const { silentChannel } = await import('../runtime/delivery/log.ts');
       const results: ScenarioResult[] = [];
       if (topology.kind === 'external') {
         results.push(await runAndPrint(topology.baseUrl, topology.baseUrl));

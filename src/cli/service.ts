@@ -90,7 +90,7 @@ Prints "ready <url>" on stdout once it listens; SIGINT or SIGTERM stops it clean
       process.once('SIGINT', () => void exit());
       process.once('SIGTERM', () => void exit());
       const { runProcess } = await import('../runtime/run-service.ts');
-      const { webhookChannel } = await import('../platform/delivery/webhook.ts');
+      const { webhookChannel } = await import('../runtime/delivery/webhook.ts');
       const delivery =
         name === 'notification' && flags.webhook
           ? webhookChannel({

@@ -60,7 +60,7 @@ export function registerUp(cli: Command): void {
       const { overloadLimitsFromEnv } = await import('../platform/http/overload.ts');
       const overload = overloadLimitsFromEnv();
       if (!overload.ok) throw new UsageError(overload.error);
-      const { webhookChannel } = await import('../platform/delivery/webhook.ts');
+      const { webhookChannel } = await import('../runtime/delivery/webhook.ts');
       const webhook = flags.webhook && topology.kind === 'inproc'
         ? webhookChannel({
             url: flags.webhook,

@@ -3,7 +3,7 @@ import { createJsonClient } from '../measure/http-client.ts';
 import { acceptedOrderId, placeOrder, SHED } from '../measure/place-order.ts';
 import { startSink } from '../measure/sink.ts';
 import { errorKind } from '../measure/tally.ts';
-import { webhookChannel } from '../platform/delivery/webhook.ts';
+import { webhookChannel } from '../runtime/delivery/webhook.ts';
 import { launchSystem, type LaunchedSystem } from '../runtime/launch.ts';
 import type { SystemTopology } from '../model/topology.ts';
 import { orderPlan, prepareUsers } from '../scenarios/load.ts';

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../services/kernel/result.ts';
+import { err, ok, type Result } from '../model/result.ts';
 import { STYLES, type Style } from '../model/style.ts';
 import type { NatsReading, NatsWindow, ProcessReading, ProcessWindow } from './runtime-stats.ts';
 

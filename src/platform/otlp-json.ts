@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { err, ok, type Result } from '../services/kernel/result.ts';
+import { err, ok, type Result } from '../model/result.ts';
 import { SPAN_KIND_NAMES, type AttributeValue, type ObservedSpan, type SpanKindName } from './observed-span.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Result } from '../services/kernel/result.ts';
+import type { Result } from '../model/result.ts';
 import type { Style } from '../model/style.ts';
 import { parseReport } from './parse.ts';
 import type { CompareReport } from '../model/schema.ts';

@@ -1,4 +1,4 @@
-import type { Result } from '../services/kernel/result.ts';
+import type { Result } from '../model/result.ts';
 import { isMetricName, METRIC_NAMES, METRICS } from './metrics.ts';
 import type { MetricKind, MetricName } from './metrics.ts';
 

@@ -13,12 +13,13 @@ import type { OverloadLimits } from '../platform/http/overload.ts';
 import type { ServiceDirectory } from '../platform/http/client.ts';
 import { requireToken } from '../platform/http/tokens.ts';
 import { serviceMetrics, type ServiceMetrics } from '../platform/metrics.ts';
-import { logChannel } from '../platform/delivery/log.ts';
+import { logChannel } from './delivery/log.ts';
 import { authRoutes } from '../transports/rest/auth.routes.ts';
 import { billingRoutes } from '../transports/rest/billing.routes.ts';
 import { internalApis } from '../transports/rest/clients.ts';
 import { notificationRoutes } from '../transports/rest/notification.routes.ts';
 import { orderRoutes } from '../transports/rest/order.routes.ts';
+import { thrownDomainProblem } from '../transports/http/domain-problem.ts';
 import type { ServiceName, Style } from '../model/style.ts';
 import type { BusConfig } from '../transports/index.ts';
 import { loadWiring } from '../transports/load-wiring.ts';
@@ -105,6 +106,7 @@ export async function composeService(config: ServiceConfig): Promise<ComposedSer
       logLevel: config.logLevel,
       overload: config.overload,
       trustProxy: config.trustProxy,
+      errorProblem: thrownDomainProblem,
       health: () => ({ pid: process.pid, ...config.instance, upSince, ...wiring.health() }),
     });
     cleanups.push(() => app.close());

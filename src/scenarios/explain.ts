@@ -2,7 +2,7 @@ import type { StoreRequest } from '../runtime/store.ts';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyseCoupling, type CouplingReport } from '../analyse/index.ts';
-import { silentChannel } from '../platform/delivery/log.ts';
+import { silentChannel } from '../runtime/delivery/log.ts';
 import { parseOtlpJson } from '../platform/otlp-json.ts';
 import type { ObservedSpan } from '../platform/observed-span.ts';
 import { startRecording, stopRecording, takeSpans, writeOtlpJson } from '../platform/spans.ts';

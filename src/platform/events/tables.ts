@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { EventEnvelope } from './envelope.ts';
-import { prepared } from '../../services/kernel/prepared.ts';
+import { prepared } from '../store/prepared.ts';
 import { lockSchema } from '../store/dialect.ts';
 
 /** How a row is appended already claimed by a relay (appendToOutbox's `claim`). */

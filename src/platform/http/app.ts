@@ -1,14 +1,13 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { DomainError } from '../../services/kernel/index.ts';
 import { childTraceparent } from '../events/trace.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import { isRecording, recordServerSpan } from '../spans.ts';
 import { traceContext } from '../trace-context.ts';
-import { UpstreamUnavailable, domainProblem } from './errors.ts';
+import { UpstreamUnavailable } from './errors.ts';
 import { DEFAULT_OVERLOAD_LIMITS, shedOverload, type OverloadLimits } from './overload.ts';
-import { problem, problemTypeUri, sendProblem, type ProblemType } from './problem.ts';
+import { problem, problemTypeUri, sendProblem, type Problem, type ProblemType } from './problem.ts';
 import { logDestination } from '../logs.ts';
 import { enableRequestLimits } from './request-limits.ts';
 import { boundedRequestOptions } from './request-size.ts';
@@ -40,6 +39,11 @@ export interface ServiceAppOptions {
    * default DEFAULT_TRUSTED_PROXIES
    */
   readonly trustProxy?: readonly string[];
+  /**
+   * the problem an error of the application's own answers (a domain error thrown out of a route, mapped
+   * by the transport that knows its codes); undefined leaves it to the conventions below, a 500 at last
+   */
+  readonly errorProblem?: (error: Error) => Problem | undefined;
 }
 
 /**
@@ -110,7 +114,7 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const answer = toProblem(error, request);
+    const answer = opts.errorProblem?.(error) ?? toProblem(error, request);
     if (answer.status === 503 && answer.type === problemTypeUri('database-unavailable')) reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
     return sendProblem(reply, answer);
   });
@@ -151,7 +155,6 @@ function toProblem(error: FastifyError, request: FastifyRequest) {
     const first = errors[0];
     return problem('invalid-input', first ? `${first.field} ${first.message}` : undefined, { errors });
   }
-  if (error instanceof DomainError) return domainProblem(error);
   if (error instanceof UpstreamUnavailable) return problem('service-unavailable', error.message, { service: error.target });
   // A stopped or restarting PostgreSQL, or a cut connection: nothing wrong with the request; it may succeed soon.
   if (isDatabaseUnavailable(error)) return problem('database-unavailable', 'The database is unavailable; the request changed nothing, or its transaction rolled back.');

@@ -4,7 +4,7 @@ import type { AuthDB } from './schema.ts';
 import { userNotFound, type AuthError } from './errors.ts';
 import type { AuthDeps, User } from './user.ts';
 
-// Read on every order of the notification style, compiled once (see kernel/prepared.ts).
+// Read on every order of the notification style, compiled once (see platform/store/prepared.ts).
 const selectUser = prepared((db: Kysely<AuthDB>, p: { id: string }) =>
   db.selectFrom('users').select(['id', 'email', 'name']).where('id', '=', p.id),
 );

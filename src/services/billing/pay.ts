@@ -25,7 +25,7 @@ const selectPayment = prepared((db: Kysely<BillingDB>, p: { orderId: string }) =
 );
 const findPayment = async (db: Kysely<BillingDB>, orderId: string) => (await selectPayment(db, { orderId }))[0];
 
-// The statements of every payment, compiled once (see kernel/prepared.ts).
+// The statements of every payment, compiled once (see platform/store/prepared.ts).
 const claimPayment = prepared((db: Kysely<BillingDB>, p: PaymentsTable) =>
   db
     .insertInto('payments')

@@ -1,8 +1,8 @@
-export { ok, err } from './result.ts';
-export type { Result } from './result.ts';
+export { ok, err } from '../../model/result.ts';
+export type { Result } from '../../model/result.ts';
 export { DomainError } from './errors.ts';
 export { withTx } from './tx.ts';
-export { prepared } from './prepared.ts';
+export { prepared } from '../../platform/store/prepared.ts';
 export { noEvents } from './ports.ts';
 export type { Clock, Ids, EventSink, UnitOfWork } from './ports.ts';
 export { MAX_AMOUNT, CURRENCY, isAmount, formatMoney } from './money.ts';

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from './result.ts';
+import { err, ok, type Result } from '../../model/result.ts';
 
 /**
  * Keyset pages of newest-first lists. A page ends at its last row's (created_at, id), and the next

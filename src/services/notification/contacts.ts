@@ -3,7 +3,7 @@ import { prepared, withTx } from '../kernel/index.ts';
 import type { Contact, ContactDirectory, NotificationDeps } from './notification.ts';
 import type { NotificationDB } from './schema.ts';
 
-// Read for every order of the collaboration style, compiled once (see kernel/prepared.ts).
+// Read for every order of the collaboration style, compiled once (see platform/store/prepared.ts).
 const selectContact = prepared((db: Kysely<NotificationDB>, p: { userId: string }) =>
   db.selectFrom('contacts').select(['user_id', 'email', 'name']).where('user_id', '=', p.userId),
 );

@@ -18,7 +18,7 @@ export const notificationMessage = (outcome: OrderOutcome, contact: Pick<Contact
     ? `${contact.name}, your order ${outcome.orderId} for ${formatMoney(outcome.amount)} is paid.`
     : `${contact.name}, your order ${outcome.orderId} for ${formatMoney(outcome.amount)} could not be paid: not enough money on the account.`;
 
-// Every order's two statements here, compiled once (see kernel/prepared.ts).
+// Every order's two statements here, compiled once (see platform/store/prepared.ts).
 const findNotification = prepared((db: Kysely<NotificationDB>, p: { orderId: string }) =>
   db.selectFrom('notifications').selectAll().where('order_id', '=', p.orderId),
 );

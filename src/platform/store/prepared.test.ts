@@ -1,7 +1,8 @@
 import type { Kysely, Migration } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDatabase, type TestDatabase } from '../../../test/support/builders.ts';
-import { prepared, withTx } from './index.ts';
+import { withTx } from '../../services/kernel/index.ts';
+import { prepared } from './prepared.ts';
 import { STORES } from '../../../test/support/stores.ts';
 
 interface StockDb {
