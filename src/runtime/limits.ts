@@ -1,6 +1,6 @@
 import { DEFAULT_LOGIN_LIMITS, type LoginLimitPolicy } from '../services/auth/index.ts';
 import type { RequestLimit } from '../platform/http/request-limits.ts';
-import type { RequestLimits } from '../transports/rest/route-limits.ts';
+import type { RequestLimits } from '../transports/http/route-limits.ts';
 import { LIMITS_ENV } from './limits-env.ts';
 
 /** Every limit of one service process; an absent one is off. */

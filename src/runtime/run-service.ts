@@ -38,7 +38,7 @@ export interface RunningProcess {
 export async function runProcess(config: ProcessConfig): Promise<RunningProcess> {
   if (config.kind === 'gateway') {
     // Only the gateway proxies: a service process does not load @fastify/http-proxy.
-    const { buildGateway } = await import('../transports/rest/gateway.ts');
+    const { buildGateway } = await import('../transports/http/gateway.ts');
     const need = (s: ServiceName) => config.peers[s] ?? [];
     const gateway = await buildGateway({
       style: config.style,

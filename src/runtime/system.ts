@@ -9,7 +9,7 @@ import type { ServiceApp } from '../platform/http/app.ts';
 import type { OverloadLimits } from '../platform/http/overload.ts';
 import type { ServiceMetrics } from '../platform/metrics.ts';
 import type { StoreSelection } from '../platform/store/config.ts';
-import { buildGateway } from '../transports/rest/gateway.ts';
+import { buildGateway } from '../transports/http/gateway.ts';
 import { removeStreams } from '../transports/events/bus.ts';
 import { SERVICES, type ServiceName, type Style } from '../model/style.ts';
 import { hold } from './resources.ts';

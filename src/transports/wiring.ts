@@ -5,8 +5,8 @@ import type { EventSink } from '../services/kernel/index.ts';
 import type { ContactDirectory, NotificationDeps } from '../services/notification/index.ts';
 import type { Order, OrderDB, OrderDeps, OrderEvent } from '../services/order/index.ts';
 import type { ServiceMetrics } from '../platform/metrics.ts';
-import type { InternalApis } from './rest/clients.ts';
-import type { CallContext } from './rest/guards.ts';
+import type { InternalApis } from './http/clients.ts';
+import type { CallContext } from './http/guards.ts';
 import type { ServiceName } from '../model/style.ts';
 
 

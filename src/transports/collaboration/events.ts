@@ -5,7 +5,7 @@ import type { BillingEvent } from '../../services/billing/index.ts';
 import type { OrderEvent } from '../../services/order/index.ts';
 import { EnvelopeOf } from '../../platform/events/index.ts';
 import type { OutgoingMessage } from '../events/bus.ts';
-import { Order, Payment, User } from '../rest/schemas.ts';
+import { Order, Payment, User } from '../http/schemas.ts';
 
 /** Subjects of the event-collaboration style (without the run's namespace). */
 export const SUBJECTS = {

@@ -1,6 +1,6 @@
 import { openAccount, pay, type BillingDeps } from '../../services/billing/index.ts';
 import type { EventHandler } from '../../platform/events/index.ts';
-import type { InternalApis } from '../rest/clients.ts';
+import type { InternalApis } from '../http/clients.ts';
 import { ACK, applyOnce, dead, notYet } from '../events/once.ts';
 import type { Static } from '@sinclair/typebox';
 import type { ThinData } from './events.ts';

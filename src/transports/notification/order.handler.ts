@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { applyPaymentOutcome, type OrderDeps } from '../../services/order/index.ts';
 import type { EventHandler } from '../../platform/events/index.ts';
-import type { InternalApis } from '../rest/clients.ts';
+import type { InternalApis } from '../http/clients.ts';
 import { ACK, applyOnce, dead } from '../events/once.ts';
 import type { ThinData } from './events.ts';
 

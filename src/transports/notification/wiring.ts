@@ -1,4 +1,4 @@
-import { httpContacts } from '../rest/clients.ts';
+import { httpContacts } from '../http/clients.ts';
 import { eventStyleWiring } from '../events/wiring.ts';
 import { openAccountOnUserRegistered, payOnOrderCreated } from './billing.handler.ts';
 import { CONSUMERS, encodeAuth, encodeBilling, encodeOrder, SUBJECTS, thinCheck } from './events.ts';

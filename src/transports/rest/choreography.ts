@@ -1,8 +1,8 @@
 import type { User } from '../../services/auth/index.ts';
 import type { Payment } from '../../services/billing/index.ts';
 import { applyPaymentOutcome, markSettled, type Order, type OrderDeps } from '../../services/order/index.ts';
-import type { InternalApis } from './clients.ts';
-import type { CallContext } from './guards.ts';
+import type { InternalApis } from '../http/clients.ts';
+import type { CallContext } from '../http/guards.ts';
 
 /**
  * The RESTful style: each step calls the next synchronously, with no orchestrator.

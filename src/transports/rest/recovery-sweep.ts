@@ -1,7 +1,7 @@
 import type pino from 'pino';
 import { pendingSince, type OrderDeps } from '../../services/order/index.ts';
 import { resumeSettlement } from './choreography.ts';
-import type { InternalApis } from './clients.ts';
+import type { InternalApis } from '../http/clients.ts';
 
 export interface RecoverySweepOptions {
   readonly deps: OrderDeps;

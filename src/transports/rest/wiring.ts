@@ -5,7 +5,7 @@ import { logDestination } from '../../platform/logs.ts';
 import type { ServiceName } from '../../model/style.ts';
 import type { DepsOf, ServiceWiring, WiringContext } from '../wiring.ts';
 import { openAccountOnRegistration, payAndNotify } from './choreography.ts';
-import { httpContacts } from './clients.ts';
+import { httpContacts } from '../http/clients.ts';
 import { startRecoverySweep, type RecoverySweep } from './recovery-sweep.ts';
 
 /** The RESTful style: no events; every follow-up is a synchronous call. The order service sweeps for settlements a crash left half-way. */

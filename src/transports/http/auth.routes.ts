@@ -1,7 +1,7 @@
 import type { JWK } from 'jose';
 import { getUser, login, register, removeUser, type AuthDeps, type User as DomainUser } from '../../services/auth/index.ts';
 import type { ServiceApp } from '../../platform/http/app.ts';
-import { domainProblem } from '../http/domain-problem.ts';
+import { domainProblem } from './domain-problem.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
 import type { CallContext, Guards } from './guards.ts';
 import { registrationLimits, type RequestLimits } from './route-limits.ts';

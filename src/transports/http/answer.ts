@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { DomainError, Result } from '../../services/kernel/index.ts';
-import { domainProblem } from '../http/domain-problem.ts';
+import { domainProblem } from './domain-problem.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { listNotifications, notifyOrderOutcome, type NotificationDeps } from '../../services/notification/index.ts';
 import type { ServiceApp } from '../../platform/http/app.ts';
-import { domainProblem } from '../http/domain-problem.ts';
+import { domainProblem } from './domain-problem.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
 import type { Guards } from './guards.ts';
 import { PageQuery, pageRequest, pageResponse, sendPage } from './paging.ts';

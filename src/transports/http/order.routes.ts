@@ -1,6 +1,6 @@
 import { createOrder, getOrder, listIdempotencyKeys, listOrders, type Order as DomainOrder, type OrderDeps } from '../../services/order/index.ts';
 import type { ServiceApp } from '../../platform/http/app.ts';
-import { domainProblem } from '../http/domain-problem.ts';
+import { domainProblem } from './domain-problem.ts';
 import { problem, sendProblem } from '../../platform/http/problem.ts';
 import type { CallContext, Guards } from './guards.ts';
 import { PageQuery, pageRequest, pageResponse, sendPage } from './paging.ts';
