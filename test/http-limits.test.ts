@@ -37,6 +37,16 @@ async function verifications(ts: TestSystem): Promise<number> {
   return counter?.values.find((v) => v.labels['operation'] === 'verify')?.value ?? 0;
 }
 
+/** POST /auth/login requests auth itself has answered (its /metrics), whatever their status. */
+async function authLogins(ts: TestSystem): Promise<number> {
+  const metrics = (await (await fetch(`${ts.system.services.auth}/metrics?format=json`)).json()) as {
+    name: string;
+    values: { labels: Record<string, string>; value: number }[];
+  }[];
+  const counter = metrics.find((m) => m.name === 'interplay_http_server_requests_total');
+  return (counter?.values ?? []).filter((v) => v.labels['method'] === 'POST' && v.labels['route'] === '/auth/login').reduce((a, v) => a + v.value, 0);
+}
+
 describe('HTTP limits, with the defaults a system starts with', () => {
   let ts: TestSystem;
   beforeAll(async () => {
@@ -100,6 +110,44 @@ describe('HTTP limits, with the defaults a system starts with', () => {
     expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
     expect((await verifications(ts)) - before).toBeLessThanOrEqual(5);
     await client.close();
+  });
+
+  it('POST /auth/login - once an address is blocked, the gateway refuses its logins itself with auth\'s 429, and auth sees none of them', async () => {
+    const client = clientFrom('127.0.0.16');
+    const [user, another] = [await ts.aUser(), await ts.aUser()];
+    const bad = () => client.post(`${ts.url}/auth/login`, { email: user.email, password: 'not-the-password' });
+    for (let i = 0; i < 5; i++) expectProblem(await bad(), 401, 'invalid-credentials');
+    const fromAuth = await bad();
+    const loginsAtAuth = await authLogins(ts);
+
+    const atTheEdge = await Promise.all(Array.from({ length: 20 }, bad));
+    const otherAccount = await client.post(`${ts.url}/auth/login`, { email: another.email, password: another.password });
+
+    expect(await authLogins(ts)).toBe(loginsAtAuth);
+    for (const answer of [fromAuth, ...atTheEdge, otherAccount]) {
+      expectProblem(answer, 429, 'too-many-requests');
+      expect(answer.headers.get('x-interplay-address-blocked-ms')).toBeNull();
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(59);
+    }
+    const { detail: _d1, retryAfterS: _r1, ...authBody } = fromAuth.body as Record<string, unknown>;
+    const { detail: _d2, retryAfterS: _r2, ...edgeBody } = atTheEdge[0]!.body as Record<string, unknown>;
+    expect(edgeBody).toEqual(authBody);
+    expect((atTheEdge[0]!.body as { detail: string }).detail).toMatch(/^Too many failed logins; try again in (59|60) s\.$/);
+    await client.close();
+  });
+
+  it('POST /auth/login - an account blocked by another address\'s failures is refused by auth, and the address still logs in to other accounts', async () => {
+    const victim = await ts.aUser();
+    const other = await ts.aUser();
+    const attackers = ['127.0.0.17', '127.0.0.18', '127.0.0.19', '127.0.0.20', '127.0.0.21'].map(clientFrom);
+    for (const attacker of attackers) expectProblem(await attacker.post(`${ts.url}/auth/login`, { email: victim.email, password: 'wrong' }), 401, 'invalid-credentials');
+    const user = clientFrom('127.0.0.22');
+
+    expectProblem(await user.post(`${ts.url}/auth/login`, { email: victim.email, password: victim.password }), 429, 'too-many-requests');
+    const next = await user.post(`${ts.url}/auth/login`, { email: other.email, password: other.password });
+
+    expect(next.status).toBe(200);
+    for (const client of [...attackers, user]) await client.close();
   });
 
   it('bodies over 64 KiB answer 413 problem+json, at the gateway and at a service', async () => {

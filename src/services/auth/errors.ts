@@ -13,10 +13,16 @@ export const userNotFound = (id: string): AuthError => new DomainError('AUTH.USE
 export class TooManyAttempts extends DomainError<'AUTH.TOO_MANY_ATTEMPTS'> {
   /** whole seconds until an attempt is counted again */
   readonly retryAfterS: number;
-  constructor(retryAfterMs: number) {
+  /**
+   * ms the client's address itself stays blocked, when it does: every login from it is refused
+   * until then, so the edge may refuse them without asking (never shown to the client)
+   */
+  readonly addressBlockedMs: number | undefined;
+  constructor(retryAfterMs: number, addressBlockedMs?: number) {
     const retryAfterS = Math.max(1, Math.ceil(retryAfterMs / 1000));
     super('AUTH.TOO_MANY_ATTEMPTS', `Too many failed logins; try again in ${retryAfterS} s.`);
     this.name = 'TooManyAttempts';
     this.retryAfterS = retryAfterS;
+    this.addressBlockedMs = addressBlockedMs;
   }
 }

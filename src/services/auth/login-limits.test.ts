@@ -65,6 +65,22 @@ describe.each(STORES)('login limits · %s', (kind) => {
     expect(codeOf(elsewhere)).toBe('ok');
   });
 
+  it('login - a refusal says how long the address itself stays blocked when it is, and says nothing of an account blocked from elsewhere', async () => {
+    const emails = await Promise.all(Array.from({ length: 6 }, aUser));
+    for (let i = 0; i < 5; i++) await attempt(emails[i]!, '203.0.113.9');
+    for (let i = 0; i < 5; i++) await attempt(emails[5]!, `198.51.100.${20 + i}`);
+    const addressBlockOf = (r: Awaited<ReturnType<typeof login>>) => (!r.ok && r.error instanceof TooManyAttempts ? r.error.addressBlockedMs : 'admitted');
+
+    const fromBlockedAddress = await attempt(emails[5]!, '203.0.113.9');
+    clock.advance(10_000);
+    const later = await attempt(emails[0]!, '203.0.113.9');
+    const onBlockedAccount = await attempt(emails[5]!, '198.51.100.40');
+
+    expect(addressBlockOf(fromBlockedAddress)).toBe(60_000);
+    expect(addressBlockOf(later)).toBe(50_000);
+    expect(addressBlockOf(onBlockedAccount)).toBeUndefined();
+  });
+
   it('login - a refused attempt checks no password: argon2 runs 5 times for 50 bad attempts, also when they come at once', async () => {
     const email = await aUser();
     const before = hasher.verified();

@@ -26,7 +26,14 @@ export function loginKeys(email: string, address: string | undefined): string[] 
   return address ? [`account:${email}`, `address:${address}`] : [`account:${email}`];
 }
 
-export type Admission = { readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number };
+/**
+ * An attempt admitted, or refused for `retryAfterMs`. `addressBlockedMs` is set when the client's
+ * address itself is blocked (every attempt from it is refused, whatever the account), for that long.
+ */
+export type Admission = { readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number; readonly addressBlockedMs?: number };
+
+/** The ms `key` stays blocked by `until`, when it is an address key still blocked at `now`. */
+const addressBlock = (key: string, until: number, now: number): number | undefined => (key.startsWith('address:') && until > now ? until - now : undefined);
 
 /**
  * ms; the wait asked of an attempt refused because `maxFailures` attempts of its key are still
@@ -47,7 +54,7 @@ const BUSY_RETRY_MS = 1_000;
 export async function admitLoginAttempt(db: Kysely<AuthDB>, policy: LoginLimitPolicy, keys: readonly string[], now: number): Promise<Admission> {
   const known = blocksOf(db);
   const blockedUntil = Math.max(0, ...keys.map((key) => known.get(key) ?? 0));
-  if (blockedUntil > now) return { ok: false, retryAfterMs: blockedUntil - now };
+  if (blockedUntil > now) return refusal(blockedUntil - now, keys.map((key) => addressBlock(key, known.get(key) ?? 0, now)));
   const token = randomUUID();
   const rows = await db
     .insertInto('login_limits')
@@ -60,7 +67,12 @@ export async function admitLoginAttempt(db: Kysely<AuthDB>, policy: LoginLimitPo
   await settleAttempt(db, admitted, 'refused');
   for (const r of rows) if (Number(r.blocked_until) > now) known.set(r.key, Number(r.blocked_until), { ttl: Number(r.blocked_until) - now });
   const blockedMs = Math.max(0, ...rows.map((r) => Number(r.blocked_until) - now));
-  return { ok: false, retryAfterMs: blockedMs > 0 ? blockedMs : BUSY_RETRY_MS };
+  return refusal(blockedMs > 0 ? blockedMs : BUSY_RETRY_MS, rows.map((r) => addressBlock(r.key, Number(r.blocked_until), now)));
+}
+
+function refusal(retryAfterMs: number, addressBlocks: readonly (number | undefined)[]): Admission {
+  const addressBlockedMs = addressBlocks.find((ms) => ms !== undefined);
+  return { ok: false, retryAfterMs, ...(addressBlockedMs === undefined ? {} : { addressBlockedMs }) };
 }
 
 /**

@@ -32,7 +32,7 @@ export async function login(deps: AuthDeps, input: Credentials, client: LoginCli
   if (limits) {
     await pruneLoginLimits(deps.db, limits, deps.clock.now());
     const admitted = await admitLoginAttempt(deps.db, limits, keys, deps.clock.now());
-    if (!admitted.ok) return err(new TooManyAttempts(admitted.retryAfterMs));
+    if (!admitted.ok) return err(new TooManyAttempts(admitted.retryAfterMs, admitted.addressBlockedMs));
   }
   const userId = await checkPassword(deps, email, input.password);
   if (limits) await (userId ? loginSucceeded : loginFailed)(deps.db, keys);

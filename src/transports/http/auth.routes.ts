@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
-import { getUser, login, register, removeUser, type AuthDeps, type User as DomainUser } from '../../services/auth/index.ts';
+import { ADDRESS_BLOCKED_HEADER } from '../../platform/http/blocked-addresses.ts';
+import { TooManyAttempts, getUser, login, register, removeUser, type AuthDeps, type User as DomainUser } from '../../services/auth/index.ts';
 import type { ServiceApp } from '../../platform/http/app.ts';
 import { domainProblem } from './domain-problem.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
@@ -52,6 +53,9 @@ export function authRoutes(app: ServiceApp, opts: AuthRoutesOptions): void {
     },
     async (request, reply) => {
       const result = await login(deps, request.body, { address: request.ip });
+      // The gateway refuses the rest of a blocked address's flood itself (docs/limits.md).
+      const blocked = !result.ok && result.error instanceof TooManyAttempts ? result.error.addressBlockedMs : undefined;
+      if (blocked !== undefined) reply.header(ADDRESS_BLOCKED_HEADER, String(Math.floor(blocked)));
       return answer(reply, result);
     },
   );

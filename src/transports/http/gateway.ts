@@ -5,6 +5,7 @@ import { BODY_LIMIT } from '../../platform/http/app.ts';
 import { boundedRequestOptions } from '../../platform/http/request-size.ts';
 import { DEFAULT_OVERLOAD_LIMITS, shedOverload, type OverloadLimits } from '../../platform/http/overload.ts';
 import { problem, sendProblem } from '../../platform/http/problem.ts';
+import { ADDRESS_BLOCKED_HEADER, blockedAddresses } from '../../platform/http/blocked-addresses.ts';
 import { logDestination } from '../../platform/logs.ts';
 import { linkHealth, systemHealth, systemMetrics } from './gateway-status.ts';
 import { childTraceparent } from '../../platform/events/trace.ts';
@@ -83,6 +84,26 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   app.addHook('onRequest', async (request, reply) => {
     const length = Number(request.headers['content-length'] ?? 0);
     if (length > BODY_LIMIT) return sendProblem(reply, problem('payload-too-large', `The body is ${length} bytes; at most ${BODY_LIMIT} are accepted.`));
+  });
+  // A login from an address auth said is blocked is refused here until the block ends: a flood of
+  // them would otherwise cost a hop to auth each (docs/limits.md).
+  const blocked = blockedAddresses();
+  // the client address of each login in flight, as read on arrival (by the time the answer is sent
+  // the proxy has left `request.ip` unreadable)
+  const logins = new WeakMap<object, string>();
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST' || request.url.split('?')[0] !== '/auth/login') return;
+    const refusal = blocked.refusal(request.ip);
+    if (refusal) return sendProblem(reply, refusal);
+    logins.set(request.raw, request.ip);
+  });
+  // auth's hint is taken off every answer, so no client sees it.
+  app.addHook('onSend', async (request, reply) => {
+    const hint = reply.getHeader(ADDRESS_BLOCKED_HEADER);
+    if (hint === undefined) return;
+    reply.removeHeader(ADDRESS_BLOCKED_HEADER);
+    const address = logins.get(request.raw);
+    if (address !== undefined) blocked.learn(hint, address);
   });
   for (const route of ROUTES) {
     const [first, ...more] = opts.upstreams[route.service];
