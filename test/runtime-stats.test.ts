@@ -125,7 +125,7 @@ describe("nats-server's own counters", () => {
 
 describe('a soak row', () => {
   it('carries every process of the system and the load generator, the write-ahead logs, and the stall targets', async () => {
-    const windows = await runSoak({ style: 'rest', rate: 5, durationMs: 4_000, windowMs: 2_000, users: 2 });
+    const windows = await runSoak({ style: 'rest', rate: 5, durationMs: 4_000, windowMs: 2_000, users: 2, seed: 1, insufficient: 0.2, maxInflight: 1000 });
 
     expect(windows.map((w) => w.index)).toEqual([0, 1]);
     for (const w of windows) {

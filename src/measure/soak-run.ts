@@ -14,14 +14,12 @@ import { SoakLedger } from './soak-ledger.ts';
 import { brokerProbe, sampleSystem } from './soak-probes.ts';
 import { windowEnds, type SoakOptions, type SoakWindow } from './soak.ts';
 
-export interface SoakRunOptions extends Omit<SoakOptions, 'out'> {
+export interface SoakRunOptions extends SoakOptions {
   readonly onPhase?: (phase: 'starting' | 'setup' | 'load' | 'drain') => void;
   /** each window's row, in order, as soon as it is ready */
   readonly onWindow?: (window: SoakWindow) => void;
 }
 
-/** as bench's defaults, so a soak sends the same orders as a bench with seed 1 */
-const WORKLOAD = { seed: 1, insufficient: 0.2, maxInflight: 1000 } as const;
 /** ms a window's row waits at most for its orders after its end; longer and they count as late */
 const MAX_GRACE_MS = 30_000;
 /** ms between looks for ready rows */
@@ -59,8 +57,8 @@ export async function runSoak(opts: SoakRunOptions): Promise<SoakWindow[]> {
 
     opts.onPhase?.('setup');
     const { tokens } = await prepareUsers(system.url, opts.users);
-    const plan = orderPlan({ users: opts.users, insufficient: WORKLOAD.insufficient, seed: WORKLOAD.seed });
-    const client = createJsonClient({ baseUrl: system.url, connections: Math.min(WORKLOAD.maxInflight, 256) });
+    const plan = orderPlan({ users: opts.users, insufficient: opts.insufficient, seed: opts.seed });
+    const client = createJsonClient({ baseUrl: system.url, connections: Math.min(opts.maxInflight, 256) });
     cleanups.push(() => client.close());
 
     const baseline = await probe();
@@ -88,8 +86,8 @@ export async function runSoak(opts: SoakRunOptions): Promise<SoakWindow[]> {
     const run = runLoad({
       mode: 'open',
       rate: opts.rate,
-      seed: WORKLOAD.seed,
-      maxInflight: WORKLOAD.maxInflight,
+      seed: opts.seed,
+      maxInflight: opts.maxInflight,
       durationMs: opts.durationMs,
       drainTimeoutMs: graceMs,
       request: async (_i, ctx) => {

@@ -1,40 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSoakArgs, slope, soakTrends, trendOf, windowEnds, type SoakWindow } from './soak.ts';
-
-const parse = (...argv: string[]) => parseSoakArgs(argv, 'reports/x-soak');
-const errorOf = (...argv: string[]): string => {
-  const r = parse(...argv);
-  return r.ok ? 'no error' : r.error;
-};
-
-describe('parseSoakArgs', () => {
-  it('gives the defaults: collaboration at 100/s for 10 min in 30 s windows, 20 users', () => {
-    expect(parse()).toEqual({
-      ok: true,
-      value: { style: 'collaboration', rate: 100, durationMs: 600_000, windowMs: 30_000, users: 20, out: 'reports/x-soak' },
-    });
-  });
-
-  it('reads every option, minutes as a fraction too', () => {
-    const r = parse('--style', 'rest', '--rate', '50', '--minutes', '0.5', '--window', '15', '--users', '5', '--out', '/tmp/s');
-    expect(r).toEqual({ ok: true, value: { style: 'rest', rate: 50, durationMs: 30_000, windowMs: 15_000, users: 5, out: '/tmp/s' } });
-  });
-
-  it.each([
-    [['--style', 'grpc'], '--style must be one of rest, notification, collaboration, got grpc'],
-    [['--rate', '0'], '--rate must be a number of orders per second above 0, at most 10000, got 0'],
-    [['--rate', 'fast'], '--rate must be a number of orders per second above 0, at most 10000, got fast'],
-    [['--minutes', '-1'], '--minutes must be a number of minutes above 0, at most 1440, got -1'],
-    [['--window', '2.5'], '--window must be a whole number of seconds, at least 1, got 2.5'],
-    [['--users', ''], '--users must be a whole number of users from 1 to 10000, got '],
-    [['--minutes', '1', '--window', '90'], '--window (90 s) must not be longer than the run (1 min)'],
-    [['--rate'], '--rate needs a value'],
-    [['--rate', '--minutes', '1'], '--rate needs a value'],
-    [['--seconds', '3'], 'unknown option --seconds; the options are --style, --rate, --minutes, --window, --users, --out'],
-  ])('refuses %j in one line', (argv, message) => {
-    expect(errorOf(...argv)).toBe(message);
-  });
-});
+import { slope, soakTrends, trendOf, windowEnds, type SoakWindow } from './soak.ts';
 
 describe('windowEnds', () => {
   it('cuts every window length and ends a shorter last window at the duration', () => {

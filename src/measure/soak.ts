@@ -1,54 +1,23 @@
-import { err, ok, type Result } from '../services/kernel/result.ts';
-import { STYLES, type Style } from '../model/style.ts';
+import type { Style } from '../model/style.ts';
 import type { NatsReading, NatsWindow, ProcessReading, ProcessWindow } from './runtime-stats.ts';
 
-/** What `npm run bench:soak` was asked for. */
+/** What `interplay soak` was asked for. */
 export interface SoakOptions {
   readonly style: Style;
-  /** orders per second, open loop; default 100 */
+  /** orders per second, open loop */
   readonly rate: number;
-  /** ms of load; default 10 min */
+  /** ms of load */
   readonly durationMs: number;
-  /** ms per sample (one table row); default 30 s */
+  /** ms per sample (one table row); at most durationMs */
   readonly windowMs: number;
-  /** users registered and funded before the load; default 20 */
+  /** users registered and funded before the load */
   readonly users: number;
-  /** where soak.json goes */
-  readonly out: string;
-}
-
-const FLAGS = ['--style', '--rate', '--minutes', '--window', '--users', '--out'] as const;
-type Flag = (typeof FLAGS)[number];
-
-/**
- * `--style S --rate N --minutes M --window S --users N --out DIR`; every flag takes a value.
- * The error is one line, as the script prints it before exiting 2.
- */
-export function parseSoakArgs(argv: readonly string[], defaultOut: string): Result<SoakOptions, string> {
-  const given = new Map<Flag, string>();
-  for (let i = 0; i < argv.length; i += 2) {
-    const flag = argv[i] ?? '';
-    const value = argv[i + 1];
-    if (!(FLAGS as readonly string[]).includes(flag)) return err(`unknown option ${flag}; the options are ${FLAGS.join(', ')}`);
-    if (value === undefined || value.startsWith('--')) return err(`${flag} needs a value`);
-    given.set(flag as Flag, value);
-  }
-  const style = given.get('--style') ?? 'collaboration';
-  if (!(STYLES as readonly string[]).includes(style)) return err(`--style must be one of ${STYLES.join(', ')}, got ${style}`);
-  const number = (flag: Flag, fallback: number, ok: (v: number) => boolean, rule: string): number | string => {
-    const text = given.get(flag);
-    const value = text === undefined ? fallback : Number(text);
-    return text !== undefined && (text.trim() === '' || !ok(value)) ? `${flag} must be ${rule}, got ${text}` : value;
-  };
-  const rate = number('--rate', 100, (v) => Number.isFinite(v) && v > 0 && v <= 10_000, 'a number of orders per second above 0, at most 10000');
-  const minutes = number('--minutes', 10, (v) => Number.isFinite(v) && v > 0 && v <= 24 * 60, 'a number of minutes above 0, at most 1440');
-  const window = number('--window', 30, (v) => Number.isSafeInteger(v) && v >= 1, 'a whole number of seconds, at least 1');
-  const users = number('--users', 20, (v) => Number.isSafeInteger(v) && v >= 1 && v <= 10_000, 'a whole number of users from 1 to 10000');
-  for (const v of [rate, minutes, window, users]) if (typeof v === 'string') return err(v);
-  const durationMs = Math.round((minutes as number) * 60_000);
-  const windowMs = (window as number) * 1000;
-  if (windowMs > durationMs) return err(`--window (${window} s) must not be longer than the run (${minutes} min)`);
-  return ok({ style: style as Style, rate: rate as number, durationMs, windowMs, users: users as number, out: given.get('--out') ?? defaultOut });
+  /** seeds who orders what, as bench's --seed */
+  readonly seed: number;
+  /** fraction of orders the user cannot afford */
+  readonly insufficient: number;
+  /** sends due beyond this many open requests are dropped and counted as shed */
+  readonly maxInflight: number;
 }
 
 /** The ms at which each window ends: every `windowMs`, the last one at `durationMs` (it may be shorter). */

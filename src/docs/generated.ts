@@ -26,16 +26,21 @@ export async function staleFiles(generated: ReadonlyMap<string, string>): Promis
   return stale;
 }
 
-/** The command-line half of a generator: write the stale files, or with --check only report them. */
-export async function syncGenerated(opts: {
+/** What `npm run docs -- <document> [--check]` asks of a generator. */
+export interface SyncRequest {
+  /** write nothing; name the stale files and answer 1 */
+  readonly check: boolean;
+}
+
+/** The command-line half of a generator: write the stale files, or with `check` only report them. Resolves to the exit code. */
+export async function syncGenerated(opts: SyncRequest & {
   readonly what: string;
   readonly command: string;
   readonly generated: ReadonlyMap<string, string>;
-  readonly argv: readonly string[];
 }): Promise<number> {
   const stale = await staleFiles(opts.generated);
   const shown = (file: string) => relative(process.cwd(), file);
-  if (opts.argv.includes('--check')) {
+  if (opts.check) {
     if (stale.length === 0) {
       process.stdout.write(`${opts.what} are up to date\n`);
       return 0;

@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateSchemas, RESULT_NAMES, schemaPath, type ResultName } from '../scripts/schema.ts';
-import { aggregate } from '../src/measure/aggregate.ts';
-import { LatencyHistogram } from '../src/measure/histogram.ts';
-import type { RawRun } from '../src/measure/raw.ts';
-import { compareRepeats } from '../src/report/compare.ts';
-import { aCompare, aRun, aTimeline } from '../src/report/test-builders.ts';
+import { generateSchemas, RESULT_NAMES, schemaPath, type ResultName } from './schema.ts';
+import { aggregate } from '../measure/aggregate.ts';
+import { LatencyHistogram } from '../measure/histogram.ts';
+import type { RawRun } from '../measure/raw.ts';
+import { compareRepeats } from '../report/compare.ts';
+import { aCompare, aRun, aTimeline } from '../report/test-builders.ts';
 
 const summary = { count: 4, mean: 6.5, p50: 6, p90: 8, p99: 8, p999: 8, max: 8 };
 

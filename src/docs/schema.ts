@@ -6,14 +6,14 @@
  *   npm run schema -- --check   write nothing; exit 1 and name the schemas that are stale
  */
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
-import { CalibrationSchema } from '../src/report/calibration-schema.ts';
-import { RawRunSchema } from '../src/report/raw-schema.ts';
-import { CompareReportSchema, RunReportSchema } from '../src/model/schema.ts';
-import { stableJson, staleFiles, syncGenerated } from './generated-docs.ts';
+import { CalibrationSchema } from '../report/calibration-schema.ts';
+import { RawRunSchema } from '../report/raw-schema.ts';
+import { CompareReportSchema, RunReportSchema } from '../model/schema.ts';
+import { stableJson, staleFiles, syncGenerated, type SyncRequest } from './generated.ts';
 
-export const SCHEMA_DIR = fileURLToPath(new URL('../docs/schema/', import.meta.url));
+export const SCHEMA_DIR = fileURLToPath(new URL('../../docs/schema/', import.meta.url));
 
 export const RESULT_SCHEMAS = { run: RunReportSchema, compare: CompareReportSchema, raw: RawRunSchema, calibration: CalibrationSchema } as const;
 export type ResultName = keyof typeof RESULT_SCHEMAS;
@@ -36,6 +36,6 @@ export const generateSchemas = (): ReadonlyMap<string, string> => new Map(RESULT
 
 export const staleSchemaFiles = (): Promise<string[]> => staleFiles(generateSchemas());
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await syncGenerated({ what: 'JSON Schemas', command: 'npm run schema', generated: generateSchemas(), argv: process.argv });
-}
+/** `npm run schema [-- --check]` */
+export const syncSchemas = (request: SyncRequest): Promise<number> =>
+  syncGenerated({ what: 'JSON Schemas', command: 'npm run schema', generated: generateSchemas(), ...request });

@@ -1,4 +1,4 @@
-/// <reference path="../postman/newman.d.ts" />
+/// <reference path="../../postman/newman.d.ts" />
 /**
  * Runs the course's Postman collection with newman against a system started here.
  *
@@ -9,16 +9,14 @@
  * here by overriding its baseUrl (host:port) with an environment variable.
  */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Command } from 'commander';
+import { fileURLToPath } from 'node:url';
 import newman from 'newman';
 import type { NewmanRunSummary } from 'newman';
-import { natsOption, styleOrAllOption, stylesOf } from '../src/cli/options.ts';
-import { silentChannel } from '../src/platform/delivery/log.ts';
-import { launchSystem, type LaunchedSystem } from '../src/runtime/launch.ts';
-import type { Style } from '../src/model/style.ts';
+import { silentChannel } from '../platform/delivery/log.ts';
+import { launchSystem, type LaunchedSystem } from '../runtime/launch.ts';
+import type { Style } from '../model/style.ts';
 
-export const COLLECTION_PATH = fileURLToPath(new URL('../postman/course.postman_collection.json', import.meta.url));
+export const COLLECTION_PATH = fileURLToPath(new URL('../../postman/course.postman_collection.json', import.meta.url));
 
 /** The parts of a Postman v2.1 collection this script reads. */
 export interface CollectionItem {
@@ -167,15 +165,10 @@ async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
   }
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const cli = new Command('test:postman')
-    .description('run the course Postman collection with newman against a system of each style')
-    .addOption(styleOrAllOption())
-    .addOption(natsOption())
-    .parse([...argv], { from: 'user' });
-  const flags = cli.opts<{ style: string; nats?: string }>();
+/** `npm run test:postman`: the collection against a system of each style in turn; resolves to the exit code. */
+export async function runPostman(opts: { readonly styles: readonly Style[]; readonly nats?: string }): Promise<number> {
   const outcomes: [Style, { ok: boolean; stopped: boolean }][] = [];
-  for (const style of stylesOf(flags.style)) outcomes.push([style, await runStyle(style, flags.nats)]);
+  for (const style of opts.styles) outcomes.push([style, await runStyle(style, opts.nats)]);
   if (outcomes.length > 1) {
     process.stdout.write(`\n${outcomes.map(([style, o]) => `${style}: ${o.ok ? 'passed' : 'FAILED'}`).join('\n')}\n`);
   }
@@ -183,8 +176,4 @@ async function main(argv: readonly string[]): Promise<number> {
   // What a system that did not stop left running would keep this process alive.
   if (outcomes.some(([, o]) => !o.stopped)) process.exit(code);
   return code;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
 }

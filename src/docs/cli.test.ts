@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { CLI_DOC, generateCliDoc } from '../scripts/cli-docs.ts';
-import { program } from '../src/cli/main.ts';
+import { CLI_DOC, generateCliDoc } from './cli.ts';
+import { program } from '../cli/main.ts';
 
 describe('docs/cli.md', () => {
   it('is what the commands print for --help now', async () => {

@@ -2,29 +2,29 @@
  * Writes one AsyncAPI 3.0.0 document per event style to docs/asyncapi/<style>.json, built from the
  * TypeBox schemas, subjects and encoders the services use, so the documents cannot drift from the code.
  *
- *   npx tsx scripts/asyncapi.ts           regenerate the committed documents
- *   npx tsx scripts/asyncapi.ts --check   write nothing; exit 1 and name the documents that are stale
+ *   npm run asyncapi              regenerate the committed documents
+ *   npm run asyncapi -- --check   write nothing; exit 1 and name the documents that are stale
  *
  * Keys are sorted and examples use fixed ids and times: the output is byte-identical between runs.
  */
-import { stableJson, staleFiles, syncGenerated } from './generated-docs.ts';
+import { stableJson, staleFiles, syncGenerated, type SyncRequest } from './generated.ts';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Type, type TSchema } from '@sinclair/typebox';
-import type { AuthEvent, User } from '../src/services/auth/index.ts';
-import type { BillingEvent, Payment } from '../src/services/billing/index.ts';
-import type { Order, OrderEvent } from '../src/services/order/index.ts';
-import { DEAD_REASON_HEADER, EnvelopeOf, EventEnvelope, newEnvelope, ORIGINAL_SUBJECT_HEADER } from '../src/platform/events/index.ts';
-import { TRACEPARENT_PATTERN } from '../src/platform/events/trace.ts';
-import * as collaboration from '../src/transports/collaboration/events.ts';
-import type { OutgoingMessage, Source } from '../src/transports/events/bus.ts';
-import * as notification from '../src/transports/notification/events.ts';
-import type { ServiceName } from '../src/model/style.ts';
+import type { AuthEvent, User } from '../services/auth/index.ts';
+import type { BillingEvent, Payment } from '../services/billing/index.ts';
+import type { Order, OrderEvent } from '../services/order/index.ts';
+import { DEAD_REASON_HEADER, EnvelopeOf, EventEnvelope, newEnvelope, ORIGINAL_SUBJECT_HEADER } from '../platform/events/index.ts';
+import { TRACEPARENT_PATTERN } from '../platform/events/trace.ts';
+import * as collaboration from '../transports/collaboration/events.ts';
+import type { OutgoingMessage, Source } from '../transports/events/bus.ts';
+import * as notification from '../transports/notification/events.ts';
+import type { ServiceName } from '../model/style.ts';
 
 export const EVENT_STYLES = ['notification', 'collaboration'] as const;
 export type EventStyle = (typeof EVENT_STYLES)[number];
 
-export const ASYNCAPI_DIR = fileURLToPath(new URL('../docs/asyncapi/', import.meta.url));
+export const ASYNCAPI_DIR = fileURLToPath(new URL('../../docs/asyncapi/', import.meta.url));
 export const asyncApiPath = (style: EventStyle): string => join(ASYNCAPI_DIR, `${style}.json`);
 
 type Producer = Exclude<ServiceName, 'notification'>;
@@ -316,16 +316,13 @@ const TOP_LEVEL = ['asyncapi', 'info', 'defaultContentType', 'servers', 'channel
 
 const render = (document: unknown): string => stableJson(document, TOP_LEVEL);
 
-async function main(): Promise<number> {
+/** `npm run asyncapi [-- --check]` */
+export async function syncAsyncApi(request: SyncRequest): Promise<number> {
   const generated = generateAsyncApi();
   return syncGenerated({
     what: 'AsyncAPI documents',
     command: 'npm run asyncapi',
     generated: new Map(EVENT_STYLES.map((s) => [asyncApiPath(s), generated[s]])),
-    argv: process.argv,
+    ...request,
   });
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main();
 }

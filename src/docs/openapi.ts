@@ -8,13 +8,13 @@
  * on the run (the servers a system happened to listen on) is left out.
  */
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { silentChannel } from '../src/platform/delivery/log.ts';
-import { startSystem } from '../src/runtime/system.ts';
-import { SERVICES, type ServiceName } from '../src/model/style.ts';
-import { stableJson, staleFiles, syncGenerated } from './generated-docs.ts';
+import { fileURLToPath } from 'node:url';
+import { silentChannel } from '../platform/delivery/log.ts';
+import { startSystem } from '../runtime/system.ts';
+import { SERVICES, type ServiceName } from '../model/style.ts';
+import { stableJson, staleFiles, syncGenerated, type SyncRequest } from './generated.ts';
 
-export const OPENAPI_DIR = fileURLToPath(new URL('../docs/openapi/', import.meta.url));
+export const OPENAPI_DIR = fileURLToPath(new URL('../../docs/openapi/', import.meta.url));
 
 export const openApiPath = (service: ServiceName): string => join(OPENAPI_DIR, `${service}.json`);
 
@@ -68,16 +68,13 @@ function withoutServers(document: unknown): unknown {
   return rest;
 }
 
-async function main(): Promise<number> {
+/** `npm run openapi [-- --check]` */
+export async function syncOpenApi(request: SyncRequest): Promise<number> {
   const generated = await generateOpenApi();
   return syncGenerated({
     what: 'OpenAPI documents',
     command: 'npm run openapi',
     generated: new Map(SERVICES.map((s) => [openApiPath(s), generated[s]])),
-    argv: process.argv,
+    ...request,
   });
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main();
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateOpenApi, openApiPath } from '../scripts/openapi.ts';
-import { SERVICES, type ServiceName } from '../src/model/style.ts';
+import { generateOpenApi, openApiPath } from './openapi.ts';
+import { SERVICES, type ServiceName } from '../model/style.ts';
 
 /** What each service offers through the gateway, as "METHOD path"; internal routes may come on top. */
 const PUBLIC_OPERATIONS: Record<ServiceName, readonly string[]> = {
