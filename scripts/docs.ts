@@ -8,14 +8,11 @@
  *
  * Bad input is one line on stderr and exit code 2, as on `interplay`.
  */
-import { Command, CommanderError } from 'commander';
 import { natsOption, styleOrAllOption, stylesOf } from '../src/cli/options.ts';
 import type { SyncRequest } from '../src/docs/generated.ts';
+import { runScript, scriptCommand } from './script-command.ts';
 
-const cli = new Command('docs')
-  .description('write the generated documents, or run the Postman collection')
-  .configureOutput({ outputError: (text, write) => write(`docs: ${text.replace(/^error: /, '')}`) })
-  .exitOverride();
+const cli = scriptCommand('docs', 'write the generated documents, or run the Postman collection');
 
 const generator = (name: string, what: string, sync: () => Promise<(request: SyncRequest) => Promise<number>>) =>
   cli
@@ -47,9 +44,4 @@ cli
     process.exitCode = await runPostman({ styles: stylesOf(flags.style), ...(flags.nats ? { nats: flags.nats } : {}) });
   });
 
-try {
-  await cli.parseAsync();
-} catch (error) {
-  if (!(error instanceof CommanderError)) throw error;
-  process.exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
-}
+process.exitCode = await runScript(cli);
