@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option } from 'commander';
 import { loaderChoice } from '../bin/source-stamp.js';
-import { childProcesses, processUsage } from '../src/measure/proc.ts';
+import { childProcesses, processUsage } from '../src/measure/engine/proc.ts';
 import { nonNegativeInt, parseDuration, positiveInt } from '../src/cli/options.ts';
 import { parseScript, scriptCommand } from './script-command.ts';
 

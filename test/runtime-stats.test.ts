@@ -2,9 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSoak } from '../src/measure/soak-run.ts';
-import { LOAD_GENERATOR, soakTargets } from '../src/measure/soak.ts';
-import { natsWindow, readNats, readSystemProcesses, walBytes } from '../src/measure/runtime-stats.ts';
+import { runSoak } from '../src/measure/soak/soak-run.ts';
+import { LOAD_GENERATOR, soakTargets } from '../src/measure/soak/soak.ts';
+import { natsWindow, readNats, readSystemProcesses, walBytes } from '../src/measure/engine/runtime-stats.ts';
 import { startPrivateNatsServer } from '../src/runtime/nats-server.ts';
 import { startRestSystem, type TestSystem } from './support/system.ts';
 

@@ -62,9 +62,9 @@ export function registerCeiling(cli: Command): void {
     // Loaded here, not at the top: --help and bad flags answer without loading the system.
     const { calibrationOf, measureCalibration, withCeilings } = await import('./calibration.ts');
     const { knownCeilings } = await import('../analyse/ceiling.ts');
-    const { findMax } = await import('../measure/find-max.ts');
-    const { collectRun } = await import('../measure/bench.ts');
-    const { aggregate } = await import('../measure/aggregate.ts');
+    const { findMax } = await import('../measure/bench/find-max.ts');
+    const { collectRun } = await import('../measure/bench/bench.ts');
+    const { aggregate } = await import('../measure/bench/aggregate.ts');
     const { renderCalibration } = await import('../report/calibration.ts');
     const { renderCeilingRamps, renderHalfRates } = await import('../report/ceiling.ts');
     const { compareRepeats, defaultReportDir, writeReports, writeRunReport } = await import('../report/index.ts');

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { GrowthRun } from '../measure/growth.ts';
+import type { GrowthRun } from '../measure/soak/growth.ts';
 import { STYLES, type Style } from '../model/style.ts';
 import { EXIT_FAILED } from './errors.ts';
 import { parseStyles } from './fault-flags.ts';
@@ -34,7 +34,7 @@ export function registerGrowth(cli: Command): void {
     .option('--out <dir>', 'where growth.json goes (default reports/<timestamp>-growth)')
     .action(async (flags: GrowthFlags) => {
       // Loaded here, not at the top: --help and bad flags answer without loading the system.
-      const { collectGrowth, growthFigures } = await import('../measure/growth.ts');
+      const { collectGrowth, growthFigures } = await import('../measure/soak/growth.ts');
       const { renderGrowthTable, renderSeeding } = await import('../report/growth.ts');
       const { defaultReportDir } = await import('../report/index.ts');
       const { writeAtomic } = await import('../report/files.ts');

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { BenchOptions } from '../measure/bench.ts';
+import type { BenchOptions } from '../measure/bench/bench.ts';
 import { coresOption } from './calibrate.ts';
 import { UsageError } from './errors.ts';
 import { addStoreFlags, storeRequest, type StoreFlags } from './store-flags.ts';

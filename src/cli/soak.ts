@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { STYLES, type Style } from '../model/style.ts';
-import type { SoakWindow } from '../measure/soak.ts';
+import type { SoakWindow } from '../measure/soak/soak.ts';
 import { asUsageError, UsageError } from './errors.ts';
 import { loadOption, type LoadFlags } from './load-flags.ts';
 import { parseDuration } from './options.ts';
@@ -33,8 +33,8 @@ export function registerSoak(cli: Command): void {
       if (flags.window < 1000) throw new UsageError('--window must be at least 1s: each row samples every process of the system');
       if (flags.window > flags.duration) throw new UsageError('--window must not be longer than --duration');
       // Loaded here, not at the top: --help and bad flags answer without loading the system.
-      const { runSoak } = await import('../measure/soak-run.ts');
-      const { soakTargets, soakTrends } = await import('../measure/soak.ts');
+      const { runSoak } = await import('../measure/soak/soak-run.ts');
+      const { soakTargets, soakTrends } = await import('../measure/soak/soak.ts');
       const { defaultReportDir } = await import('../report/index.ts');
       const { soakSaved, soakHead, soakLegend, soakRow, renderSoakSummary, renderSoakTargets } = await import('../report/soak.ts');
       const { writeAtomic } = await import('../report/files.ts');

@@ -3,9 +3,9 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSchemas, RESULT_NAMES, schemaPath, type ResultName } from './schema.ts';
-import { aggregate } from '../measure/aggregate.ts';
-import { LatencyHistogram } from '../measure/histogram.ts';
-import type { RawRun } from '../measure/raw.ts';
+import { aggregate } from '../measure/bench/aggregate.ts';
+import { LatencyHistogram } from '../measure/engine/histogram.ts';
+import type { RawRun } from '../measure/bench/raw.ts';
 import { compareRepeats } from '../report/compare.ts';
 import { aCompare, aRun, aTimeline } from '../report/test-builders.ts';
 

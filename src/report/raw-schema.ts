@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import type { RawRun } from '../measure/raw.ts';
+import type { RawRun } from '../measure/bench/raw.ts';
 import { EnvironmentSchema, RunConfigSchema, StyleSchema } from '../model/schema.ts';
 import { DateTime, oneOf, type Assert, type Describes } from '../model/schema-parts.ts';
 import { ProcessReadingSchema } from '../model/runtime-schema.ts';

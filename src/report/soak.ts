@@ -12,7 +12,7 @@ import {
   type SeriesTrend,
   type SoakTarget,
   type SoakWindow,
-} from '../measure/soak.ts';
+} from '../measure/soak/soak.ts';
 import { cpus } from 'node:os';
 import { grid } from './calibration.ts';
 import { count, mebibytes, NONE, sig3, wrap } from './format.ts';
