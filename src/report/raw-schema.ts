@@ -6,7 +6,7 @@ import { DateTime, oneOf, type Assert, type Describes } from '../model/schema-pa
 import { ProcessReadingSchema } from '../model/runtime-schema.ts';
 
 /**
- * interplay/raw@1 (src/measure/raw.ts), as bench and compare save it in raw/<label>.json. The type
+ * interplay/raw@1 (src/measure/bench/raw.ts), as bench and compare save it in raw/<label>.json. The type
  * stays in measure with the code that collects it; `RawRunMatches` keeps the two in step.
  */
 
