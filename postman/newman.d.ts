@@ -1,5 +1,5 @@
 /**
- * The part of newman 6's library API that scripts/postman.ts uses. newman ships no types and
+ * The part of newman 6's library API that src/docs/postman.ts uses. newman ships no types and
  * @types/newman lags behind it; this covers only what we read.
  */
 declare module 'newman' {

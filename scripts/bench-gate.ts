@@ -14,20 +14,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { Option } from 'commander';
+import { parseStyles } from '../src/cli/fault-flags.ts';
+import { parseDuration, parseRate, positiveInt } from '../src/cli/options.ts';
+import { runScript, scriptCommand } from './script-command.ts';
 
 const BIN = fileURLToPath(new URL('../bin/interplay', import.meta.url));
-
-const { values } = parseArgs({
-  options: {
-    gates: { type: 'string', default: '5' },
-    styles: { type: 'string', default: 'rest' },
-    duration: { type: 'string', default: '5s' },
-    rate: { type: 'string', default: '30' },
-    repeat: { type: 'string', default: '3' },
-    'fail-on': { type: 'string', default: 'completion.p99:+25%,throughput.completed:-15%' },
-  },
-});
 
 interface Exit {
   readonly code: number | null;
@@ -45,25 +37,50 @@ function interplay(args: readonly string[]): Promise<Exit> {
   });
 }
 
-const load = ['compare', '--styles', values.styles, '--duration', values.duration, '--rate', values.rate, '--repeat', values.repeat];
-const dir = await mkdtemp(join(tmpdir(), 'interplay-bench-gate-'));
-try {
-  const started = Date.now();
-  const baseline = await interplay([...load, '--out', join(dir, 'baseline')]);
-  if (baseline.code !== 0) throw new Error(`recording the baseline exited ${baseline.code}: ${baseline.last}`);
-  const gates = Number(values.gates);
-  let alarms = 0;
-  let broken = 0;
-  for (let i = 1; i <= gates; i++) {
-    const gate = await interplay([...load, '--out', join(dir, `gate-${i}`), '--baseline', join(dir, 'baseline', 'compare.json'), '--fail-on', values['fail-on']]);
-    if (gate.code === 1) alarms++;
-    else if (gate.code !== 0) broken++;
-    process.stdout.write(`gate ${i}/${gates}: exit ${gate.code}${gate.code === 0 ? '' : ` ${gate.last}`}\n`);
-  }
-  process.stdout.write(
-    `${load.join(' ')} --fail-on "${values['fail-on']}": ${alarms} false alarm${alarms === 1 ? '' : 's'} in ${gates} fair gates` +
-      `${broken > 0 ? ` (${broken} broken runs)` : ''}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
-  );
-} finally {
-  await rm(dir, { recursive: true, force: true });
+interface Flags {
+  readonly gates: number;
+  readonly styles: string;
+  readonly duration: string;
+  readonly rate: string;
+  readonly repeat: number;
+  readonly failOn: string;
 }
+
+/** Checked here, passed on to interplay compare as written. */
+const checked = (parse: (value: string) => unknown) => (value: string) => (parse(value), value);
+
+async function measure(values: Flags): Promise<void> {
+  const load = ['compare', '--styles', values.styles, '--duration', values.duration, '--rate', values.rate, '--repeat', String(values.repeat)];
+  const dir = await mkdtemp(join(tmpdir(), 'interplay-bench-gate-'));
+  try {
+    const started = Date.now();
+    const baseline = await interplay([...load, '--out', join(dir, 'baseline')]);
+    if (baseline.code !== 0) throw new Error(`recording the baseline exited ${baseline.code}: ${baseline.last}`);
+    const gates = values.gates;
+    let alarms = 0;
+    let broken = 0;
+    for (let i = 1; i <= gates; i++) {
+      const gate = await interplay([...load, '--out', join(dir, `gate-${i}`), '--baseline', join(dir, 'baseline', 'compare.json'), '--fail-on', values.failOn]);
+      if (gate.code === 1) alarms++;
+      else if (gate.code !== 0) broken++;
+      process.stdout.write(`gate ${i}/${gates}: exit ${gate.code}${gate.code === 0 ? '' : ` ${gate.last}`}\n`);
+    }
+    process.stdout.write(
+      `${load.join(' ')} --fail-on "${values.failOn}": ${alarms} false alarm${alarms === 1 ? '' : 's'} in ${gates} fair gates` +
+        `${broken > 0 ? ` (${broken} broken runs)` : ''}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await runScript(
+  scriptCommand('bench-gate', 'how often the gate fails a change that changed nothing: its false-alarm rate')
+    .addOption(new Option('--gates <n>', 'gated runs against the one baseline').argParser(positiveInt(1000)).default(5))
+    .addOption(new Option('--styles <list>', 'styles each run compares').argParser(checked(parseStyles)).default('rest'))
+    .addOption(new Option('--duration <time>', 'measured window of each run').argParser(checked(parseDuration)).default('5s'))
+    .addOption(new Option('--rate <n>', 'open-loop orders per second').argParser(checked(parseRate)).default('30'))
+    .addOption(new Option('--repeat <n>', 'repeats per run, as interplay compare --repeat').argParser(positiveInt(20)).default(3))
+    .option('--fail-on <list>', 'thresholds, as interplay compare --fail-on', 'completion.p99:+25%,throughput.completed:-15%')
+    .action(measure),
+);

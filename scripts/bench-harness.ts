@@ -21,10 +21,14 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { Option } from 'commander';
+import { positiveInt } from '../src/cli/options.ts';
+import { runScript, scriptCommand } from './script-command.ts';
 import { createJsonClient, runLoad } from '../src/measure/index.ts';
 import type { LoadResult } from '../src/measure/index.ts';
 
-const CHILD_FLAG = '--child-server';
+/** set in the forked child: it serves instead of measuring (an environment variable, so the arguments stay the user's) */
+const CHILD_ENV = 'INTERPLAY_BENCH_HARNESS_SERVER';
 const TARGET_RATIO = 0.8;
 
 interface Sample {
@@ -40,8 +44,16 @@ interface Sample {
   readonly sendLagP99?: number;
 }
 
-if (process.argv.includes(CHILD_FLAG)) startChildServer();
-else await main();
+if (process.env[CHILD_ENV] === '1') startChildServer();
+else {
+  process.exitCode = await runScript(
+    scriptCommand('bench-harness', "our load engine against autocannon on a trivial server: can it drive as much load?")
+      .addOption(new Option('--seconds <n>', 'seconds per measured run').argParser(positiveInt(600)).default(5))
+      .addOption(new Option('--connections <n>', 'connections of the closed loops').argParser(positiveInt(10_000)).default(32))
+      .addOption(new Option('--rounds <n>', 'rounds of the four runs; medians are printed').argParser(positiveInt(100)).default(3))
+      .action(main),
+  );
+}
 
 function startChildServer(): void {
   const body = JSON.stringify({ ok: true });
@@ -54,10 +66,7 @@ function startChildServer(): void {
   process.on('disconnect', () => process.exit(0));
 }
 
-async function main(): Promise<void> {
-  const seconds = numberArg('--seconds', 5);
-  const connections = numberArg('--connections', 32);
-  const rounds = numberArg('--rounds', 3);
+async function main({ seconds, connections, rounds }: { seconds: number; connections: number; rounds: number }): Promise<void> {
   const { child, url } = await forkServer();
   try {
     console.log(`server ${url} (child pid ${child.pid}); ${rounds} rounds × 4 runs of ${seconds}s, ${connections} connections`);
@@ -95,7 +104,7 @@ async function main(): Promise<void> {
 }
 
 async function forkServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], { stdio: 'inherit' });
+  const child = fork(fileURLToPath(import.meta.url), [], { stdio: 'inherit', env: { ...process.env, [CHILD_ENV]: '1' } });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`server exited early with ${code}`)));
@@ -209,13 +218,6 @@ function loadAverage(): string {
   const cores = availableParallelism();
   const busy = one > cores * 0.75 ? ` — busy machine (${cores} cores): numbers are noisy` : '';
   return `${one.toFixed(2)}${busy}`;
-}
-
-function numberArg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`${name} must be a positive number`);
-  return v;
 }
 
 function fmt(x: number): string {

@@ -3,14 +3,15 @@
  * npx tsx scripts/bench-spans.ts [calls]
  */
 import { performance } from 'node:perf_hooks';
+import { positiveInt } from '../src/cli/options.ts';
+import { runScript, scriptCommand } from './script-command.ts';
 import { childTraceparent, newTraceparent } from '../src/platform/events/trace.ts';
 import { recordClientCall, startRecording, stopRecording, takeSpans } from '../src/platform/spans.ts';
 
-const calls = Number(process.argv[2] ?? 200_000);
 const parent = newTraceparent();
 const selves = Array.from({ length: 1024 }, () => childTraceparent(parent));
 
-function run(): number {
+function run(calls: number): number {
   const t0 = Date.now();
   const start = performance.now();
   for (let i = 0; i < calls; i++) {
@@ -21,14 +22,22 @@ function run(): number {
   return ((performance.now() - start) * 1e6) / calls;
 }
 
-stopRecording();
-run(); // warm-up
-const off = run();
-await startRecording({ maxSpans: Number.MAX_SAFE_INTEGER });
-run();
-const on = run();
-await startRecording({ sample: 0 });
-const sampledOut = run();
-stopRecording();
-takeSpans();
-console.log(`recordClientCall, ${calls} calls: off ${off.toFixed(1)} ns/call, on ${on.toFixed(0)} ns/call, on but sampled out ${sampledOut.toFixed(0)} ns/call`);
+async function measure(calls: number): Promise<void> {
+  stopRecording();
+  run(calls); // warm-up
+  const off = run(calls);
+  await startRecording({ maxSpans: Number.MAX_SAFE_INTEGER });
+  run(calls);
+  const on = run(calls);
+  await startRecording({ sample: 0 });
+  const sampledOut = run(calls);
+  stopRecording();
+  takeSpans();
+  console.log(`recordClientCall, ${calls} calls: off ${off.toFixed(1)} ns/call, on ${on.toFixed(0)} ns/call, on but sampled out ${sampledOut.toFixed(0)} ns/call`);
+}
+
+process.exitCode = await runScript(
+  scriptCommand('bench-spans', 'ns per span-recording call: recorder off, on, and on but sampled out')
+    .argument('[calls]', 'calls per measured run', positiveInt(1_000_000_000), 200_000)
+    .action(measure),
+);

@@ -23,10 +23,11 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { Option } from 'commander';
 import { loaderChoice } from '../bin/source-stamp.js';
-import { childProcesses, processUsage } from '../src/measure/proc.ts';
-import { parseDuration } from '../src/cli/options.ts';
+import { childProcesses, processUsage } from '../src/measure/engine/proc.ts';
+import { nonNegativeInt, parseDuration, positiveInt } from '../src/cli/options.ts';
+import { parseScript, scriptCommand } from './script-command.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECRET = 'bench-start-service-secret-0123456789abcdef';
@@ -52,7 +53,24 @@ interface UpFigures {
   readonly childMiB: readonly number[];
 }
 
-const opts = options(process.argv.slice(2));
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const flags = parseScript<{ baseline: string[]; runs: number; kinds: string[]; upRuns: number; upStyles: string[]; settle: number }>(
+  scriptCommand('bench-start', "what a process of the system costs to start, this checkout's compiled code against baselines")
+    .addOption(new Option('--baseline <list>', 'git revisions, tsx (these sources through tsx) or none, separated by commas').argParser(list).default(['main'], 'main'))
+    .addOption(new Option('--runs <n>', 'runs per child kind and variant').argParser(positiveInt(1000)).default(5))
+    .addOption(new Option('--kinds <list>', 'the children started, as interplay service KIND').argParser(list).default(['billing', 'order', 'gateway'], 'billing,order,gateway'))
+    .addOption(new Option('--up-runs <n>', 'runs of interplay up --topology processes per style and variant (0: none)').argParser(nonNegativeInt(1000)).default(3))
+    .addOption(new Option('--up-styles <list>', 'styles of those runs').argParser(list).default(['rest', 'notification'], 'rest,notification'))
+    .addOption(new Option('--settle <time>', 'after ready, when the steady RSS is read').argParser(parseDuration).default(3000, '3s')),
+);
+const opts = {
+  baselines: flags.baseline.filter((b) => b !== 'none'),
+  runs: flags.runs,
+  kinds: flags.kinds,
+  upRuns: flags.upRuns,
+  upStyles: flags.upStyles,
+  settleMs: flags.settle,
+};
 const cleanups: (() => void)[] = [];
 process.once('exit', () => cleanups.forEach((clean) => clean()));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
@@ -213,38 +231,5 @@ function ensureBuilt(root: string): void {
   if (build.status !== 0 || loaderChoice(root).kind !== 'dist' || !existsSync(join(root, 'dist'))) {
     console.error(`bench:start: the build of ${root} failed`);
     process.exit(1);
-  }
-}
-
-function options(argv: string[]) {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        baseline: { type: 'string', default: 'main' },
-        runs: { type: 'string', default: '5' },
-        kinds: { type: 'string', default: 'billing,order,gateway' },
-        'up-runs': { type: 'string', default: '3' },
-        'up-styles': { type: 'string', default: 'rest,notification' },
-        settle: { type: 'string', default: '3s' },
-      },
-    });
-    const whole = (name: string, v: string, min: number) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}`);
-      return n;
-    };
-    const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
-    return {
-      baselines: list(values.baseline!).filter((b) => b !== 'none'),
-      runs: whole('runs', values.runs!, 1),
-      kinds: list(values.kinds!),
-      upRuns: whole('up-runs', values['up-runs']!, 0),
-      upStyles: list(values['up-styles']!),
-      settleMs: parseDuration(values.settle!),
-    };
-  } catch (error) {
-    console.error(`bench:start: ${(error as Error).message}`);
-    process.exit(2);
   }
 }

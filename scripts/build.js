@@ -2,6 +2,7 @@
 // dist/ and stamps the result, so bin/interplay runs dist/ only while it matches the sources.
 // `--out DIR` builds elsewhere (tests). See docs/build.md.
 import { spawnSync } from 'node:child_process';
+import { Command } from 'commander';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -10,11 +11,17 @@ import { bundle } from '../bin/bundle.js';
 import { STAMP_FILE, sourceStamp } from '../bin/source-stamp.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const at = process.argv.indexOf('--out');
-const out = at > 0 && process.argv[at + 1] ? resolve(process.argv[at + 1]) : join(root, 'dist');
-// `--metafile FILE`: esbuild's account of which source went into which output file, and its bytes.
-const metaAt = process.argv.indexOf('--metafile');
-const metafile = metaAt > 0 && process.argv[metaAt + 1] ? resolve(process.argv[metaAt + 1]) : undefined;
+const flags = new Command('build')
+  .description('type-check src/, bundle it into dist/ and stamp it (docs/build.md)')
+  .option('--out <dir>', 'build here instead of dist/')
+  .option('--metafile <file>', "also write esbuild's account of which source went into which output file, and its bytes")
+  .configureOutput({ outputError: (text, write) => write(`interplay build: ${text.replace(/^error: /, '')}`) })
+  // Bad input is one line and exit code 2, as on every command; --help exits 0.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  .parse(process.argv)
+  .opts();
+const out = flags.out ? resolve(flags.out) : join(root, 'dist');
+const metafile = flags.metafile ? resolve(flags.metafile) : undefined;
 // Taken before compiling: a source saved during the build leaves dist/ stale, never wrongly fresh.
 const stamp = sourceStamp(root);
 // A whole rebuild: a deleted or renamed source must not leave its old output behind to be imported.

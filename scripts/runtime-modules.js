@@ -7,9 +7,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
 import { EXTERNAL_PACKAGES } from '../bin/bundle.js';
 
-const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
+const [given] = new Command('runtime-modules')
+  .description('list the node_modules directories a built dist/ needs at run time, one a line')
+  .argument('[root]', 'the checkout (default: this one)')
+  .configureOutput({ outputError: (text, write) => write(`runtime-modules: ${text.replace(/^error: /, '')}`) })
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  .parse(process.argv).args;
+const root = resolve(given ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
 
 /** Node's lookup from `from` upwards: the nearest node_modules/NAME, or undefined when not installed. */
 function installed(name, from) {

@@ -5,7 +5,7 @@ import type { Msg } from '@nats-io/transport-node';
 import { Ajv } from 'ajv';
 import formats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asyncApiPath, EVENT_STYLES, generateAsyncApi, type EventStyle } from '../scripts/asyncapi.ts';
+import { asyncApiPath, EVENT_STYLES, generateAsyncApi, type EventStyle } from '../src/docs/asyncapi.ts';
 import type { User } from '../src/services/auth/index.ts';
 import type { Payment } from '../src/services/billing/index.ts';
 import type { Order } from '../src/services/order/index.ts';

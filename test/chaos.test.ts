@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderAnomalies } from '../src/analyse/index.ts';
-import { runChaos } from '../src/measure/chaos.ts';
+import { runChaos } from '../src/measure/faults/chaos.ts';
 import { STYLES } from '../src/model/style.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { benchStyle } from '../src/measure/bench.ts';
+import { benchStyle } from '../src/measure/bench/bench.ts';
 import { compareRuns } from '../src/report/index.ts';
 import type { CompareReport, RunReport } from '../src/model/schema.ts';
 import { STYLES } from '../src/model/style.ts';

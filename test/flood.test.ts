@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FLOOD_DEFAULTS, runFlood } from '../src/measure/flood.ts';
+import { FLOOD_DEFAULTS, runFlood } from '../src/measure/faults/flood.ts';
 
 describe('interplay flood', () => {
   // The suite runs many systems at once on shared cores: the child system must not shed for lag that

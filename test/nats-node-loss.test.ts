@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderAnomalies } from '../src/analyse/index.ts';
-import { runOutage, type OutageCell } from '../src/measure/outage.ts';
+import { runOutage, type OutageCell } from '../src/measure/faults/outage.ts';
 
 type Measured = Extract<OutageCell, { applies: true }>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderAnomalies } from '../src/analyse/index.ts';
-import { runOutage, type OutageCell } from '../src/measure/outage.ts';
+import { runOutage, type OutageCell } from '../src/measure/faults/outage.ts';
 import type { Style } from '../src/model/style.ts';
 
 /** The outage matrix at small scale: billing stopped for 3 s in a 9 s window. */

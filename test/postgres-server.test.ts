@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childProcesses } from '../src/measure/proc.ts';
+import { childProcesses } from '../src/measure/engine/proc.ts';
 import { DatabaseUnreachable, openStore, probeServer } from '../src/platform/store/index.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../src/runtime/postgres-server.ts';
 import { eventually } from './support/nats.ts';

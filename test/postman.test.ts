@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { declaredAssertions, loadCollection, requestsOf, runCollection, type CollectionRun, type PostmanCollection } from '../scripts/postman.ts';
+import { declaredAssertions, loadCollection, requestsOf, runCollection, type CollectionRun, type PostmanCollection } from '../src/docs/postman.ts';
 import { silentChannel } from '../src/runtime/delivery/log.ts';
 import { startSystem, type RunningSystem } from '../src/runtime/system.ts';
 

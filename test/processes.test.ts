@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchSystem, type LaunchedSystem } from '../src/runtime/launch.ts';
-import { startSink, type DeliverySink } from '../src/measure/sink.ts';
+import { startSink, type DeliverySink } from '../src/measure/engine/sink.ts';
 import { runCourseScenario } from '../src/scenarios/course.ts';
 import { aRegistration } from './support/builders.ts';
 import { eventually, setupNats, type TestNats } from './support/nats.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { benchStyle } from '../src/measure/bench.ts';
+import { benchStyle } from '../src/measure/bench/bench.ts';
 import { compareRuns, writeReports } from '../src/report/index.ts';
 import type { CompareReport, RunReport } from '../src/model/schema.ts';
 import { aSmallBench } from './support/bench.ts';

@@ -2,9 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSoak } from '../src/measure/soak-run.ts';
-import { LOAD_GENERATOR, soakTargets } from '../src/measure/soak.ts';
-import { natsWindow, readNats, readSystemProcesses, walBytes } from '../src/measure/runtime-stats.ts';
+import { runSoak } from '../src/measure/soak/soak-run.ts';
+import { LOAD_GENERATOR, soakTargets } from '../src/measure/soak/soak.ts';
+import { natsWindow, readNats, readSystemProcesses, walBytes } from '../src/measure/engine/runtime-stats.ts';
 import { startPrivateNatsServer } from '../src/runtime/nats-server.ts';
 import { startRestSystem, type TestSystem } from './support/system.ts';
 
@@ -125,7 +125,7 @@ describe("nats-server's own counters", () => {
 
 describe('a soak row', () => {
   it('carries every process of the system and the load generator, the write-ahead logs, and the stall targets', async () => {
-    const windows = await runSoak({ style: 'rest', rate: 5, durationMs: 4_000, windowMs: 2_000, users: 2 });
+    const windows = await runSoak({ style: 'rest', rate: 5, durationMs: 4_000, windowMs: 2_000, users: 2, seed: 1, insufficient: 0.2, maxInflight: 1000 });
 
     expect(windows.map((w) => w.index)).toEqual([0, 1]);
     for (const w of windows) {

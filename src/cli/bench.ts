@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { FindMaxResult } from '../measure/find-max.ts';
+import type { FindMaxResult } from '../measure/bench/find-max.ts';
 import { compareRepeats, defaultReportDir, renderCompareTable, renderRunTable, verdict, writeHtmlReport, writeRawRuns, writeReports, writeRunReport } from '../report/index.ts';
 import type { CompareReport, RunReport } from '../model/schema.ts';
 import { STYLES, type Style } from '../model/style.ts';
@@ -80,9 +80,9 @@ async function runStyles(styles: readonly Style[], flags: LoadFlags, terminal: T
     throw asUsageError(error);
   });
   // Loaded here, not at the top: --help and bad flags answer without loading the system.
-  const { collectRun } = await import('../measure/bench.ts');
-  const { aggregate } = await import('../measure/aggregate.ts');
-  const { findMax } = await import('../measure/find-max.ts');
+  const { collectRun } = await import('../measure/bench/bench.ts');
+  const { aggregate } = await import('../measure/bench/aggregate.ts');
+  const { findMax } = await import('../measure/bench/find-max.ts');
   const outcomes: Outcome[] = [];
   for (const { style, round } of rounds(styles, repeat)) {
     const live = progress(out, terminal, repeat > 1 ? `${style} ${round}/${repeat}` : style);

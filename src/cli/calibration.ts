@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Ceiling } from '../analyse/ceiling.ts';
-import type { FindMaxResult } from '../measure/find-max.ts';
+import type { FindMaxResult } from '../measure/bench/find-max.ts';
 import type { Calibration } from '../model/calibration.ts';
 import type { RunReport } from '../model/schema.ts';
 import type { Style } from '../model/style.ts';

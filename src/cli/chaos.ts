@@ -34,7 +34,7 @@ export function registerChaos(cli: Command): void {
     const out = flags.json ? process.stderr : process.stdout;
     stopEverythingOnSignal();
     // Loaded here, not at the top: --help and bad flags answer without loading the system.
-    const { runChaos } = await import('../measure/chaos.ts');
+    const { runChaos } = await import('../measure/faults/chaos.ts');
     const { renderChaos, chaosFailed } = await import('../report/chaos.ts');
     const replicas = { ...DEFAULT_REPLICAS, ...flags.replicas };
     let result;

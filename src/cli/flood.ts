@@ -44,7 +44,7 @@ export function registerFlood(cli: Command): void {
     .option('--out <dir>', 'where flood.json and flood.txt go (default reports/flood-<timestamp>)')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (flags: FloodFlags) => {
-      const { runFlood, FLOOD_DEFAULTS } = await import('../measure/flood.ts');
+      const { runFlood, FLOOD_DEFAULTS } = await import('../measure/faults/flood.ts');
       const { renderFlood } = await import('../report/flood.ts');
       const { writeAtomic } = await import('../report/files.ts');
       stopEverythingOnSignal();

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { BenchOptions } from '../measure/bench.ts';
+import type { BenchOptions } from '../measure/bench/bench.ts';
 import { coresOption } from './calibrate.ts';
 import { addStoreFlags, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsChoice, natsClusterOption, streamReplicasOption, type NatsClusterSize } from './nats-flags.ts';
@@ -45,19 +45,36 @@ export const LOAD_DEFAULTS = {
   insufficient: 0.2,
 } as const;
 
+/**
+ * The workload options one at a time, each a fresh commander Option with the defaults above: `bench`
+ * and `compare` take them all, and a command with a load of its own (soak, growth) takes the ones
+ * that apply, with `.default()` set again where its own default differs.
+ */
+export const loadOption = {
+  users: () => new Option('--users <n>', 'users registered and funded before the load').argParser(positiveInt(100_000)).default(LOAD_DEFAULTS.users),
+  rate: () => new Option('--rate <n>', 'open loop: orders per second on a fixed schedule').argParser(parseRate).default(LOAD_DEFAULTS.rate),
+  duration: () => new Option('--duration <time>', 'measured window, e.g. 20s').argParser(parseDuration).default(LOAD_DEFAULTS.durationMs, '20s'),
+  warmup: () => new Option('--warmup <time>', 'sent before the window and left out of the statistics').argParser(parseDuration).default(LOAD_DEFAULTS.warmupMs, '3s'),
+  drain: () => new Option('--drain <time>', 'how long to wait after the window for accepted orders to finish').argParser(parseDuration).default(LOAD_DEFAULTS.drainMs, '30s'),
+  maxInflight: () =>
+    new Option('--max-inflight <n>', 'open loop: sends due beyond this many open requests are dropped and counted').argParser(positiveInt(100_000)).default(LOAD_DEFAULTS.maxInflight),
+  seed: () => new Option('--seed <n>', 'seeds who orders what; the same sequence in every style').argParser(positiveInt(2 ** 31)).default(LOAD_DEFAULTS.seed),
+  insufficient: () => new Option('--insufficient <fraction>', 'fraction of orders the user cannot afford').argParser(parseFraction).default(LOAD_DEFAULTS.insufficient),
+};
+
 /** The load options `bench` and `compare` share (and `outage` and `chaos`, which need the processes topology by default). */
 export function addLoadFlags(command: Command, defaults: { readonly topology?: SystemTopology['kind'] } = {}): Command {
   return addStoreFlags(command)
-    .addOption(new Option('--users <n>', 'users registered and funded before the load').argParser(positiveInt(100_000)).default(LOAD_DEFAULTS.users))
-    .addOption(new Option('--rate <n>', 'open loop: orders per second on a fixed schedule').argParser(parseRate).default(LOAD_DEFAULTS.rate))
+    .addOption(loadOption.users())
+    .addOption(loadOption.rate())
     .addOption(new Option('--connections <n>', 'closed loop instead: this many loops, each sending when its last order was answered').argParser(positiveInt(10_000)))
     .addOption(new Option('--arrivals <kind>', 'open-loop spacing of arrivals').choices(['uniform', 'poisson']).default(LOAD_DEFAULTS.arrivals))
-    .addOption(new Option('--duration <time>', 'measured window, e.g. 20s').argParser(parseDuration).default(LOAD_DEFAULTS.durationMs, '20s'))
-    .addOption(new Option('--warmup <time>', 'sent before the window and left out of the statistics').argParser(parseDuration).default(LOAD_DEFAULTS.warmupMs, '3s'))
-    .addOption(new Option('--drain <time>', 'how long to wait after the window for accepted orders to finish').argParser(parseDuration).default(LOAD_DEFAULTS.drainMs, '30s'))
-    .addOption(new Option('--max-inflight <n>', 'open loop: sends due beyond this many open requests are dropped and counted').argParser(positiveInt(100_000)).default(LOAD_DEFAULTS.maxInflight))
-    .addOption(new Option('--seed <n>', 'seeds who orders what; the same sequence in every style').argParser(positiveInt(2 ** 31)).default(LOAD_DEFAULTS.seed))
-    .addOption(new Option('--insufficient <fraction>', 'fraction of orders the user cannot afford').argParser(parseFraction).default(LOAD_DEFAULTS.insufficient))
+    .addOption(loadOption.duration())
+    .addOption(loadOption.warmup())
+    .addOption(loadOption.drain())
+    .addOption(loadOption.maxInflight())
+    .addOption(loadOption.seed())
+    .addOption(loadOption.insufficient())
     .addOption(natsOption())
     .addOption(natsClusterOption())
     .addOption(streamReplicasOption())

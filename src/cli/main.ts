@@ -17,14 +17,15 @@ type Register = (cli: Command) => void;
  * their measurement and report modules cost it tens of MiB and part of a second at start.
  */
 async function otherCommands(): Promise<Register[]> {
-  const [up, scenario, bench, dashboard, explain, calibrate, outage, chaos, report, flood, simulate] = await Promise.all([
+  const [up, scenario, bench, dashboard, explain, calibrate, outage, chaos, report, flood, simulate, soak, growth, ceiling] = await Promise.all([
     import('./up.ts'), import('./scenario.ts'), import('./bench.ts'), import('./dashboard.ts'), import('./explain.ts'),
     import('./calibrate.ts'), import('./outage.ts'), import('./chaos.ts'), import('./report.ts'), import('./flood.ts'), import('./simulate.ts'),
+    import('./soak.ts'), import('./growth.ts'), import('./ceiling.ts'),
   ]);
   return [
     up.registerUp, scenario.registerScenario, bench.registerBench, bench.registerCompare, dashboard.registerDashboard,
     explain.registerExplain, calibrate.registerCalibrate, outage.registerOutage, chaos.registerChaos, report.registerReport,
-    flood.registerFlood, simulate.registerSimulate,
+    flood.registerFlood, simulate.registerSimulate, soak.registerSoak, growth.registerGrowth, ceiling.registerCeiling,
   ];
 }
 

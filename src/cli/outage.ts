@@ -36,7 +36,7 @@ export function registerOutage(cli: Command): void {
     const out = flags.json ? process.stderr : process.stdout;
     stopEverythingOnSignal();
     // Loaded here, not at the top: --help and bad flags answer without loading the system.
-    const { runOutage } = await import('../measure/outage.ts');
+    const { runOutage } = await import('../measure/faults/outage.ts');
     const { outageFailed, outageMarkdown, renderOutageMatrix } = await import('../report/outage.ts');
     const { renderOutageHtml } = await import('../report/coupling-html.ts');
     let result;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadTick } from '../measure/tally.ts';
+import type { LoadTick } from '../measure/engine/tally.ts';
 import { progress } from './progress.ts';
 
 const aTick = (overrides: Partial<LoadTick> = {}): LoadTick => ({

@@ -1,4 +1,4 @@
-import type { LoadTick } from '../measure/tally.ts';
+import type { LoadTick } from '../measure/engine/tally.ts';
 import { fitParts, type Part, type Terminal } from './terminal.ts';
 
 /**

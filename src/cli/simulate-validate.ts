@@ -27,8 +27,8 @@ export interface ValidateOptions {
  */
 export async function validateModel(opts: ValidateOptions): Promise<ValidationRow[]> {
   stopEverythingOnSignal();
-  const { collectRun } = await import('../measure/bench.ts');
-  const { aggregate } = await import('../measure/aggregate.ts');
+  const { collectRun } = await import('../measure/bench/bench.ts');
+  const { aggregate } = await import('../measure/bench/aggregate.ts');
   const { costsOfRun } = await import('../simulate/costs.ts');
   const { simulate } = await import('../simulate/simulate.ts');
   const rows: ValidationRow[] = [];

@@ -1,8 +1,8 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { natsServers } from '../platform/events/connection.ts';
-import { counterDelta, scrapeMetrics, type MetricsSnapshot } from '../measure/metrics-snapshot.ts';
-import { processUsage } from '../measure/proc.ts';
+import { counterDelta, scrapeMetrics, type MetricsSnapshot } from '../measure/engine/metrics-snapshot.ts';
+import { processUsage } from '../measure/engine/proc.ts';
 import { streamsFor } from '../platform/events/streams.ts';
 import type { LaunchedSystem } from '../runtime/launch.ts';
 import type { ConsumerBacklog, ProcessSample, ServiceSample, SystemFacts } from './sample.ts';

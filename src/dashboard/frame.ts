@@ -1,4 +1,4 @@
-import type { LiveRecovery } from '../measure/recovery.ts';
+import type { LiveRecovery } from '../measure/faults/recovery.ts';
 import type { ConsumerBacklog, DashboardPhase, DashboardSample, ProcessSample } from './sample.ts';
 
 /** seconds of history the trend lines show */

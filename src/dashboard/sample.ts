@@ -1,6 +1,6 @@
 import type { SystemTopology } from '../model/topology.ts';
 import type { Style } from '../model/style.ts';
-import type { LiveRecovery } from '../measure/recovery.ts';
+import type { LiveRecovery } from '../measure/faults/recovery.ts';
 
 /** One process whose CPU is shown: a service replica, the gateway, nats-server, or the one inproc process. */
 export interface ProcessSample {

@@ -1,5 +1,5 @@
 import type { StoreRequest } from '../runtime/store.ts';
-import { now } from '../measure/clock.ts';
+import { now } from '../measure/engine/clock.ts';
 import type { SystemTopology } from '../model/topology.ts';
 import type { Style } from '../model/style.ts';
 import { systemCollector, type SystemCollector } from './collector.ts';

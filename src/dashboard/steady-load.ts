@@ -1,6 +1,6 @@
-import { runLoad, type LoadRun } from '../measure/engine.ts';
-import type { RequestContext } from '../measure/load-options.ts';
-import type { LoadResponse } from '../measure/tally.ts';
+import { runLoad, type LoadRun } from '../measure/engine/engine.ts';
+import type { RequestContext } from '../measure/engine/load-options.ts';
+import type { LoadResponse } from '../measure/engine/tally.ts';
 
 export interface SteadyLoadOptions {
   /** intended requests per second at the start */

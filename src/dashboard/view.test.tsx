@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import type { LiveRecovery } from '../measure/recovery.ts';
+import type { LiveRecovery } from '../measure/faults/recovery.ts';
 import { dashboardFrame } from './frame.ts';
 import { aSecondOfLoad } from './test-samples.ts';
 import { DashboardView, sparkline } from './view.tsx';

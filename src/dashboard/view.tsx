@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { count, NONE, rate, sig3 } from '../report/format.ts';
-import { recoveryText, type LiveRecovery } from '../measure/recovery.ts';
+import { recoveryText, type LiveRecovery } from '../measure/faults/recovery.ts';
 import type { DashboardFrame, ServiceRow } from './frame.ts';
 import { WINDOW_SECONDS } from './frame.ts';
 import { HELP_LINE } from './keys.ts';

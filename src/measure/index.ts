@@ -1,15 +1,15 @@
-export { now } from './clock.ts';
+export { now } from './engine/clock.ts';
 export { createRandom } from '../model/random.ts';
-export { arrivalOffsets, scheduleOffsets, validateSchedule } from './schedule.ts';
-export { LatencyHistogram } from './histogram.ts';
-export { runLoad } from './engine.ts';
-export { validateLoad } from './load-options.ts';
-export { startSink } from './sink.ts';
-export { createJsonClient } from './http-client.ts';
+export { arrivalOffsets, scheduleOffsets, validateSchedule } from './engine/schedule.ts';
+export { LatencyHistogram } from './engine/histogram.ts';
+export { runLoad } from './engine/engine.ts';
+export { validateLoad } from './engine/load-options.ts';
+export { startSink } from './engine/sink.ts';
+export { createJsonClient } from './engine/http-client.ts';
 
 export type { Random } from '../model/random.ts';
-export type { Arrivals, ScheduleOptions } from './schedule.ts';
-export type { LatencySummary } from './histogram.ts';
+export type { Arrivals, ScheduleOptions } from './engine/schedule.ts';
+export type { LatencySummary } from './engine/histogram.ts';
 export type {
   ClosedLoadOptions,
   CompletionInfo,
@@ -19,8 +19,8 @@ export type {
   LoadResult,
   OpenLoadOptions,
   RequestContext,
-} from './load-options.ts';
-export type { LoadRun } from './engine.ts';
-export type { LoadCounts, LoadResponse, LoadTick, WarmupCounts } from './tally.ts';
-export type { Delivery, DeliverySink, SinkOptions, WaitResult } from './sink.ts';
-export type { JsonClient, JsonClientOptions, JsonRequest, JsonResponse } from './http-client.ts';
+} from './engine/load-options.ts';
+export type { LoadRun } from './engine/engine.ts';
+export type { LoadCounts, LoadResponse, LoadTick, WarmupCounts } from './engine/tally.ts';
+export type { Delivery, DeliverySink, SinkOptions, WaitResult } from './engine/sink.ts';
+export type { JsonClient, JsonClientOptions, JsonRequest, JsonResponse } from './engine/http-client.ts';

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-/** What a bench or soak reads of a process's runtime (measure/runtime-stats.ts), as JSON Schema. */
+/** What a bench or soak reads of a process's runtime (measure/engine/runtime-stats.ts), as JSON Schema. */
 
 const loopDelay = Type.Union([Type.Object({ maxMs: Type.Number(), p99Ms: Type.Number() }), Type.Null()], {
   description: 'event-loop delay since the previous read (monitorEventLoopDelay), ms; null when it had no sample',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChaosResult, ChaosStyleResult } from '../measure/chaos.ts';
+import type { ChaosResult, ChaosStyleResult } from '../measure/faults/chaos.ts';
 import { chaosFailed, renderChaos } from './chaos.ts';
 
 const aStyle = (over: Partial<ChaosStyleResult> = {}): ChaosStyleResult => ({

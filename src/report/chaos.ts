@@ -1,6 +1,6 @@
 import { renderAnomalies } from '../analyse/index.ts';
-import type { ChaosResult, ChaosStyleResult, FaultRecord } from '../measure/chaos.ts';
-import { recoveryText } from '../measure/recovery.ts';
+import type { ChaosResult, ChaosStyleResult, FaultRecord } from '../measure/faults/chaos.ts';
+import { recoveryText } from '../measure/faults/recovery.ts';
 import { FAULT_TYPES } from '../scenarios/faults.ts';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

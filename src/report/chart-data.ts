@@ -1,4 +1,4 @@
-import { LatencyHistogram } from '../measure/histogram.ts';
+import { LatencyHistogram } from '../measure/engine/histogram.ts';
 import type { RunReport } from '../model/schema.ts';
 
 /** The rows the charts plot and their tables list: derived from saved runs only, never re-measured. */

@@ -1,4 +1,4 @@
-import type { OutageResult } from '../measure/outage.ts';
+import type { OutageResult } from '../measure/faults/outage.ts';
 import { htmlPage, type PageSection } from './html-page.ts';
 import { renderExplainText, type ExplainView } from './explain.ts';
 import { cellText, penaltyText } from './outage.ts';

@@ -1,5 +1,5 @@
-import type { FloodResult } from '../measure/flood.ts';
-import type { PhaseFigures } from '../measure/flood-figures.ts';
+import type { FloodResult } from '../measure/faults/flood.ts';
+import type { PhaseFigures } from '../measure/faults/flood-figures.ts';
 
 /** the most the p99 completion may grow under the flood (issue 16) */
 export const FLOOD_P99_TARGET = 1.5;

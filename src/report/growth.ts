@@ -1,4 +1,4 @@
-import { growthFigures, GROWTH_TOLERANCE, type GrowthRun } from '../measure/growth.ts';
+import { growthFigures, GROWTH_TOLERANCE, type GrowthRun } from '../measure/soak/growth.ts';
 import { grid } from './calibration.ts';
 import { count, duration, mebibytes, sig3, times } from './format.ts';
 

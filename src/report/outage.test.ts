@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OutageCell, OutageResult } from '../measure/outage.ts';
+import type { OutageCell, OutageResult } from '../measure/faults/outage.ts';
 import { cellText, outageFailed, outageMarkdown, renderOutageMatrix } from './outage.ts';
 
 const aCell = (component: OutageCell['component'], over: Partial<Extract<OutageCell, { applies: true }>> = {}): OutageCell => ({

@@ -1,5 +1,5 @@
-import type { OutageCell, OutageResult } from '../measure/outage.ts';
-import { recoveryText, type Recovery } from '../measure/recovery.ts';
+import type { OutageCell, OutageResult } from '../measure/faults/outage.ts';
+import { recoveryText, type Recovery } from '../measure/faults/recovery.ts';
 import { wrap } from './format.ts';
 
 const percent = (share: number): string => `${Math.round(share * 100)} %`;

@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import type { RawRun } from '../measure/raw.ts';
+import type { RawRun } from '../measure/bench/raw.ts';
 import { EnvironmentSchema, RunConfigSchema, StyleSchema } from '../model/schema.ts';
 import { DateTime, oneOf, type Assert, type Describes } from '../model/schema-parts.ts';
 import { ProcessReadingSchema } from '../model/runtime-schema.ts';
 
 /**
- * interplay/raw@1 (src/measure/raw.ts), as bench and compare save it in raw/<label>.json. The type
+ * interplay/raw@1 (src/measure/bench/raw.ts), as bench and compare save it in raw/<label>.json. The type
  * stays in measure with the code that collects it; `RawRunMatches` keeps the two in step.
  */
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { soakTargets, soakTrends, type SoakWindow } from '../measure/soak.ts';
+import { soakTargets, soakTrends, type SoakWindow } from '../measure/soak/soak.ts';
 import { renderSoakSummary, renderSoakTargets, soakHead, soakRow } from './soak.ts';
 
 const aRestWindow = (index: number): SoakWindow => ({

@@ -5,12 +5,15 @@ import {
   generatorDelayMaxMs,
   loopDelayMaxMs,
   loopDelayP99Ms,
+  soakTargets,
+  soakTrends,
   TREND_RULE,
   walTotalBytes,
   type SeriesTrend,
   type SoakTarget,
   type SoakWindow,
-} from '../measure/soak.ts';
+} from '../measure/soak/soak.ts';
+import { cpus } from 'node:os';
 import { grid } from './calibration.ts';
 import { count, mebibytes, NONE, sig3, wrap } from './format.ts';
 
@@ -96,4 +99,21 @@ export function renderSoakSummary(trends: readonly SeriesTrend[]): string[] {
     t.verdict,
   ]);
   return [...grid(['series', 'first', 'last', 'slope', 'mean', 'floor', 'verdict'], rows, [0, 6]), '', ...wrap(TREND_RULE, PROSE_WIDTH).map((l) => ` ${l}`)];
+}
+
+/**
+ * soak.json's text: what was asked, where it ran, every window so far with the trends and targets
+ * over them. Written after every row, so an interrupted soak keeps what it measured.
+ */
+export function soakSaved(config: Readonly<Record<string, unknown>>, startedAt: Date, windows: readonly SoakWindow[]): string {
+  const saved = {
+    schema: 'interplay/soak@2',
+    config,
+    environment: { node: process.version, cpuModel: cpus()[0]?.model ?? 'unknown', cpuCount: cpus().length, startedAt: startedAt.toISOString() },
+    windows,
+    trends: soakTrends(windows),
+    rule: TREND_RULE,
+    targets: soakTargets(windows),
+  };
+  return `${JSON.stringify(saved, null, 2)}\n`;
 }

@@ -1,4 +1,4 @@
-import { LatencyHistogram } from '../measure/histogram.ts';
+import { LatencyHistogram } from '../measure/engine/histogram.ts';
 import { compareRuns } from './compare.ts';
 import type { CompareReport, Percentiles, RunReport, TimelineSecond } from '../model/schema.ts';
 import type { Style } from '../model/style.ts';

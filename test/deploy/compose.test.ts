@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCollection, type CollectionRun } from '../../scripts/postman.ts';
+import { runCollection, type CollectionRun } from '../../src/docs/postman.ts';
 import { renderAnomalies } from '../../src/analyse/index.ts';
 import { STYLES, type Style } from '../../src/model/style.ts';
 import { ComposeProject } from './compose.ts';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { checkerToken, checkInvariants, collectState, settle, type Anomaly } from '../../src/analyse/index.ts';
-import { expectationsOf, placeOrders, type OrderAttempt } from '../../src/measure/order-load.ts';
+import { expectationsOf, placeOrders, type OrderAttempt } from '../../src/measure/faults/order-load.ts';
 import { prepareUsers } from '../../src/scenarios/load.ts';
 import { SERVICES, type ServiceName } from '../../src/model/style.ts';
 import type { ComposeProject } from './compose.ts';

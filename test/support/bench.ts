@@ -1,4 +1,4 @@
-import type { BenchOptions } from '../../src/measure/bench.ts';
+import type { BenchOptions } from '../../src/measure/bench/bench.ts';
 import type { Style } from '../../src/model/style.ts';
 
 /**

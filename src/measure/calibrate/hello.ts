@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { processUsage } from '../proc.ts';
+import { processUsage } from '../engine/proc.ts';
 import { sampleIntervalMs } from './sampler.ts';
 
 export interface HelloOptions {

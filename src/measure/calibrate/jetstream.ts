@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { ensureConsumer, ensureStream } from '../../platform/events/streams.ts';
 import { NATS_CLIENT_OPTIONS, natsServers } from '../../platform/events/connection.ts';
-import { processUsage } from '../proc.ts';
+import { processUsage } from '../engine/proc.ts';
 import { ownCpuMs, saturate, type Saturation } from './sampler.ts';
 
 export interface JetStreamPrimitiveOptions {

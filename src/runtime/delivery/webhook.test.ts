@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSink, type DeliverySink } from '../../measure/sink.ts';
+import { startSink, type DeliverySink } from '../../measure/engine/sink.ts';
 import type { Notification } from '../../services/notification/index.ts';
 import { webhookChannel } from './webhook.ts';
 
