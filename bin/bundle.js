@@ -27,7 +27,8 @@ export async function bundle(root, out, opts = {}) {
   const { build } = await import('esbuild');
   return build({
     absWorkingDir: root,
-    entryPoints: { 'cli/main': 'src/cli/main.ts', 'cli/hello-server': 'src/measure/calibrate/hello-server.ts' },
+    // A link process loads cli/link.js, the relay alone, not the CLI (docs/simulate.md).
+    entryPoints: { 'cli/main': 'src/cli/main.ts', 'cli/link': 'src/runtime/links/link-main.ts', 'cli/hello-server': 'src/measure/calibrate/hello-server.ts' },
     outdir: out,
     chunkNames: 'cli/[name]-[hash]',
     bundle: true,

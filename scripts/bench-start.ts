@@ -4,6 +4,8 @@
  *   npm run bench:start [-- --baseline REV|tsx|none[,…]] [--runs 5] [--kinds billing,order,gateway]
  *                       [--up-runs 3] [--up-styles rest,notification] [--settle 3s]
  *
+ * `--kinds` takes the services, the gateway and `link` (one relay process, `interplay link`).
+ *
  * Per child (`interplay service KIND --style rest --port 0`, started as the processes topology starts
  * it: `node bin/interplay service KIND`): the time from spawn to its `ready` line, the CPU it spent
  * until then (utime + stime), its peak RSS (VmHWM) and its steady RSS (VmRSS `--settle` after ready).
@@ -13,7 +15,7 @@
  *
  * Each baseline (several, separated by commas, each a column): a git revision checked out beside (a
  * detached worktree, this node_modules linked, built with its own `npm run build`; default `main`),
- * `tsx` (this checkout's sources through tsx), or `none`. This checkout is built first when its dist/
+ * `tsx` (this checkout's sources through tsx), `tsx@REV` (a revision's sources through tsx), or `none`. This checkout is built first when its dist/
  * is stale.
  *
  * A benchmark, not a test: it exits 0 whatever the numbers, 1 when a run could not start, 2 on a bad option.
@@ -32,6 +34,8 @@ import { parseScript, scriptCommand } from './script-command.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECRET = 'bench-start-service-secret-0123456789abcdef';
 const MiB = 2 ** 20;
+/** `--kinds link`: one relay process as the processes topology starts it (`interplay link`), to a closed port. */
+const LINK_SPEC = JSON.stringify({ name: 'order>billing', host: '127.0.0.1', statusPort: 0, profile: { latencyMs: 5, jitterMs: 0 }, routes: [{ port: 0, target: { host: '127.0.0.1', port: 9 } }], seed: 1 });
 
 interface Variant {
   readonly name: string;
@@ -76,7 +80,11 @@ process.once('exit', () => cleanups.forEach((clean) => clean()));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 const variants: Variant[] = [];
-for (const baseline of opts.baselines) variants.push(baseline === 'tsx' ? { name: 'tsx', root: ROOT, env: { INTERPLAY_SOURCES: '1' } } : baselineCheckout(baseline));
+for (const baseline of opts.baselines) {
+  if (baseline === 'tsx') variants.push({ name: 'tsx', root: ROOT, env: { INTERPLAY_SOURCES: '1' } });
+  else if (baseline.startsWith('tsx@')) variants.push({ ...baselineCheckout(baseline.slice(4)), name: `tsx ${baseline.slice(4)}`, env: { INTERPLAY_SOURCES: '1' } });
+  else variants.push(baselineCheckout(baseline));
+}
 ensureBuilt(ROOT);
 variants.push({ name: 'this checkout', root: ROOT, env: {} });
 
@@ -128,7 +136,7 @@ const measures: [string, (f: ChildFigures) => number, string, number][] = [
 for (const kind of opts.kinds) {
   for (const [label, pick, unit, digits] of measures) rows.push([`${kind}: ${label}`, ...variants.map((v) => cell(childRuns, v, kind, pick, unit, digits))]);
 }
-for (const style of opts.upStyles) {
+for (const style of opts.upRuns > 0 ? opts.upStyles : []) {
   const of = (v: Variant) => upRuns.get(key(v, style)) ?? [];
   rows.push([`up processes ${style}: to ready`, ...variants.map((v) => (of(v).length ? `${(median(of(v).map((f) => f.readyMs)) / 1000).toFixed(2)} s` : '–'))]);
   rows.push([`up processes ${style}: child RSS max`, ...variants.map((v) => (of(v).length ? `${median(of(v).map((f) => Math.max(...f.childMiB))).toFixed(1)} MiB` : '–'))]);
@@ -140,14 +148,14 @@ console.log(`medians of ${opts.runs} runs per child (rest style), ${opts.upRuns}
 console.log(line(header));
 for (const r of rows) console.log(line(r));
 
-/** One `interplay service KIND` from spawn to ready, then settled; stopped with SIGTERM. */
+/** One `interplay service KIND` (or `interplay link`) from spawn to ready, then settled; stopped with SIGTERM. */
 async function child(variant: Variant, kind: string): Promise<ChildFigures> {
   const data = mkdtempSync(join(tmpdir(), 'interplay-bench-start-'));
   // The peers are not asked during the start; a closed port stands for each.
   const peers = Object.fromEntries(['AUTH', 'BILLING', 'ORDER', 'NOTIFICATION'].map((s) => [`INTERPLAY_${s}_URL`, 'http://127.0.0.1:9']));
   const env = { ...process.env, ...peers, ...variant.env, INTERPLAY_SERVICE_SECRET: SECRET, INTERPLAY_PORT: '0', INTERPLAY_DATA_DIR: data, INTERPLAY_STYLE: 'rest' };
   try {
-    return await timed(variant, ['service', kind], env, async (pid, readyMs) => {
+    return await timed(variant, kind === 'link' ? ['link'] : ['service', kind], kind === 'link' ? { ...env, INTERPLAY_LINK: LINK_SPEC } : env, async (pid, readyMs) => {
       const atReady = await processUsage(pid);
       await sleep(opts.settleMs);
       const settled = await processUsage(pid);

@@ -79,32 +79,39 @@ describe('npm run build', () => {
     expect(files).toContain(join('cli', 'main.js'));
   });
 
+  /**
+   * `node bin/interplay ARGS` until its ready line: its /health's status, then SIGTERM. Every module it
+   * imported, as a path (a loader hook, registered before bin/interplay runs, writes each on stderr).
+   */
+  async function readyAndStopped(args: readonly string[], env: Record<string, string>): Promise<{ health: number; code: number | null; stderr: string; loaded: string[] }> {
+    const child = spawn(process.execPath, ['--import', LOAD_LOGGER, bin(), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        const m = /^ready (\S+)/m.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.once('close', (code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
+    });
+    const health = (await fetch(`${url}/health`)).status;
+    child.kill('SIGTERM');
+    const code = await exited;
+    return { health, code, stderr, loaded: [...stderr.matchAll(/^loaded (file:\S+)$/gm)].map((m) => fileURLToPath(m[1]!)) };
+  }
+
   it('bin/interplay runs the fresh dist/, and `interplay service` from it serves /health and stops on SIGTERM with 0', async () => {
     const data = mkdtempSync(join(tmpdir(), 'interplay-build-data-'));
     try {
       const env = { ...loader, INTERPLAY_SERVICE_SECRET: SECRET, INTERPLAY_AUTH_URL: 'http://127.0.0.1:9', INTERPLAY_PORT: '0', INTERPLAY_DATA_DIR: data };
-      let health: number | undefined;
-      // Every module the child imports, as a file: URL on stderr (a loader hook, registered before bin/interplay runs).
-      const child = spawn(process.execPath, ['--import', LOAD_LOGGER, bin(), 'service', 'billing'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => {
-          out += d;
-          const m = /^ready (\S+)/m.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        child.once('close', (code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
-      });
-      health = (await fetch(`${url}/health`)).status;
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      const { health, code, stderr, loaded } = await readyAndStopped(['service', 'billing'], env);
+      expect(code).toBe(0);
       expect(health).toBe(200);
       expect(stderr).toMatch(/^interplay: runs dist\/: dist\/ is fresh$/m);
       // The bundle: its code comes from dist/, of node_modules only the native addons esbuild leaves out.
-      const loaded = [...stderr.matchAll(/^loaded (file:\S+)$/gm)].map((m) => fileURLToPath(m[1]!));
       expect(loaded).toContain(join(root, 'dist', 'cli', 'main.js'));
       const ours = (f: string) => f.startsWith(join(root, 'dist') + '/') || f.startsWith(join(root, 'bin') + '/');
       expect(loaded.filter((f) => !ours(f) && !f.includes('/node_modules/better-sqlite3/'))).toEqual([]);
@@ -112,6 +119,29 @@ describe('npm run build', () => {
     } finally {
       rmSync(data, { recursive: true, force: true });
     }
+  }, 60_000);
+
+  it('`interplay link` loads the relay alone, not the CLI: dist/cli/link.js when fresh, a handful of sources through tsx otherwise', async () => {
+    const spec = { name: 'order>billing', host: '127.0.0.1', statusPort: 0, profile: { latencyMs: 1, jitterMs: 0 }, routes: [{ port: 0, target: { host: '127.0.0.1', port: 9 } }], seed: 1 };
+    const env = { ...loader, INTERPLAY_LINK: JSON.stringify(spec) };
+    const bundled = await readyAndStopped(['link'], env);
+    expect(bundled.health).toBe(200);
+    expect(bundled.code).toBe(0);
+    expect(bundled.stderr).toMatch(/^interplay: runs dist\/: dist\/ is fresh$/m);
+    const fromDist = bundled.loaded.filter((f) => f.startsWith(join(root, 'dist') + '/'));
+    expect(fromDist).toContain(join(root, 'dist', 'cli', 'link.js'));
+    expect(fromDist).not.toContain(join(root, 'dist', 'cli', 'main.js'));
+    // link.js and the small chunks it shares with the CLI (the relay, the supervisor protocol, the seeded
+    // random): tens of kilobytes, where a service loads megabytes; and no package at all.
+    const { statSync } = await import('node:fs');
+    expect(fromDist.reduce((bytes, f) => bytes + statSync(f).size, 0)).toBeLessThan(32 * 1024);
+    expect(bundled.loaded.filter((f) => f.includes('/node_modules/'))).toEqual([]);
+
+    const sources = await readyAndStopped(['link'], { ...env, INTERPLAY_SOURCES: '1' });
+    expect(sources.health).toBe(200);
+    expect(sources.code).toBe(0);
+    const fromSrc = sources.loaded.filter((f) => f.startsWith(join(root, 'src') + '/')).map((f) => f.slice(root.length + 1)).sort();
+    expect(fromSrc).toEqual(['src/model/random.ts', 'src/runtime/links/link-main.ts', 'src/runtime/links/link-process.ts', 'src/runtime/links/relay.ts', 'src/runtime/supervised.ts']);
   }, 60_000);
 });
 

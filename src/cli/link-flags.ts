@@ -70,7 +70,8 @@ export function linkOptions(): Option[] {
 }
 
 export function addLinkFlag(command: Command): Command {
-  for (const option of linkOptions()) command.addOption(option);
+  // explain takes them only to refuse them in one line (below), so its help does not list them.
+  for (const option of linkOptions()) command.addOption(command.name() === 'explain' ? option.hideHelp() : option);
   return command
     .hook('preAction', (_command, action) => {
       const flags = action.opts<LinkFlags>();
@@ -80,7 +81,9 @@ export function addLinkFlag(command: Command): Command {
         throw new UsageError('the --link flags need --topology processes: a link is a relay process between two service processes');
       }
       if (action.name() === 'explain') {
-        throw new UsageError('explain observes one process with spans on; links run between processes: use bench or compare with --topology processes');
+        throw new UsageError(
+          'explain takes no --link flags: it records spans in one process, and links run between processes (they change no edge of the graph); measure links with bench or compare --topology processes',
+        );
       }
       if (configs.length > 1 && action.name() !== 'compare') throw new UsageError('--link-latency takes several values only on compare (a sweep)');
       // One value: the system this command starts reads it, in this process and in `interplay up`.

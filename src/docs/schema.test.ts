@@ -117,6 +117,23 @@ describe('docs/schema', () => {
     ]);
   });
 
+  it("schema - a raw run with links validates, and its run holds each link's bytes per direction and CPU over the run", () => {
+    const link = (name: string, pid: number, forward: number, backward: number, cpuMs: number) => ({ name, pid, forward, backward, connections: 2, cpuMs });
+    const raw = {
+      ...aRawRun(),
+      links: { before: [link('order>billing', 40, 1_000, 500, 120)], after: [link('order>billing', 40, 9_000, 4_500, 160)] },
+    };
+    expect(validate('raw', raw)).toBe('valid');
+    const run = aggregate(raw);
+    expect(validate('run', run)).toBe('valid');
+    // 4 orders: 8,000 bytes there and 4,000 back, 40 ms of the link's own CPU.
+    expect(run.links).toEqual({
+      'order>billing': { bytes: { forward: 8_000, backward: 4_000 }, bytesPerOrder: { forward: 2_000, backward: 1_000 }, connections: 0, cpuMs: 40, cpuMsPerOrder: 10 },
+    });
+    // A run without links, and one saved before links were counted, have none.
+    expect(aggregate(aRawRun()).links).toBeUndefined();
+  });
+
   it('schema - calibration.schema.json accepts a calibration and refuses a primitive at zero per second', () => {
     expect(validate('calibration', aCalibration)).toBe('valid');
     const zero = { ...aCalibration, primitives: { ...aCalibration.primitives, sqlite: { ...aCalibration.primitives['hello'], perSecond: 0 } } };

@@ -66,6 +66,20 @@ export const ProcessCostSchema = Type.Object({
   rssPeakBytes: count('bytes; the most the process was resident'),
 });
 
+export const LinkCostSchema = Type.Object(
+  {
+    bytes: Type.Object(
+      { forward: count('bytes from the caller to the target'), backward: count('bytes from the target back to the caller') },
+      { description: 'bytes the link carried per direction from just before the load to after the drain' },
+    ),
+    bytesPerOrder: Type.Object({ forward: Type.Number({ minimum: 0 }), backward: Type.Number({ minimum: 0 }) }, { description: 'bytes per accepted order' }),
+    connections: count('connections the link accepted in that time'),
+    cpuMs: Type.Number({ minimum: 0, description: "ms of user + system CPU of the link's own process in that time" }),
+    cpuMsPerOrder: Type.Number({ minimum: 0, description: 'ms of CPU per accepted order' }),
+  },
+  { description: 'One link (a TCP relay process between two services, or a service and the broker): what it carried and what it cost, never charged to a service.' },
+);
+
 export const TimelineSecondSchema = Type.Object(
   {
     t: count('seconds since the load started: this row covers [t, t + 1)'),
@@ -162,6 +176,12 @@ export const RunReportSchema = Type.Object(
       }),
     ),
     ceiling: Type.Optional(RunCeilingSchema),
+    links: Type.Optional(
+      Type.Record(Type.String(), LinkCostSchema, {
+        description:
+          'per link, keyed "from>to" ("order>billing", "order>nats"): bytes per direction and the link process\'s CPU (all links together are cost.byService.links); absent in runs without links and in older runs',
+      }),
+    ),
     runtime: Type.Optional(
       Type.Array(ProcessWindowSchema, {
         description: 'each process of the system and the load generator from just before the load to after the drain; absent for external systems and older runs',
@@ -216,6 +236,7 @@ export type Percentiles = Frozen<Static<typeof PercentilesSchema>>;
 export type RunConfig = Frozen<Static<typeof RunConfigSchema>>;
 export type Environment = Frozen<Static<typeof EnvironmentSchema>>;
 export type ProcessCost = Frozen<Static<typeof ProcessCostSchema>>;
+export type LinkCost = Frozen<Static<typeof LinkCostSchema>>;
 export type TimelineSecond = Frozen<Static<typeof TimelineSecondSchema>>;
 export type RunCeiling = Frozen<Static<typeof RunCeilingSchema>>;
 /** interplay/run@1 as read and written: `orders.shed` is always there once parsed (see parse.ts) */

@@ -61,6 +61,18 @@ const ProcessUsageSchema = Type.Object({
   rssPeakBytes: count(),
 });
 
+const LinkReadingSchema = Type.Object(
+  {
+    name: Type.String({ description: '"order>billing"' }),
+    pid: Type.Number(),
+    forward: count(),
+    backward: count(),
+    connections: count(),
+    cpuMs: Type.Number({ description: 'ms of user + system CPU so far' }),
+  },
+  { description: "one link process's counts since it started (bytes per direction, connections) and its CPU" },
+);
+
 const processes = Type.Record(Type.String(), ProcessUsageSchema);
 const series = Type.Array(Type.Tuple([Type.String(), Type.Number()]));
 
@@ -103,6 +115,12 @@ export const RawRunSchema = Type.Object(
     processes: Type.Object(
       { before: processes, after: processes },
       { description: 'CPU and memory per measured process (replicas of one service added up), before and after' },
+    ),
+    links: Type.Optional(
+      Type.Object(
+        { before: Type.Array(LinkReadingSchema), after: Type.Array(LinkReadingSchema) },
+        { description: 'each link process just before the load and after the drain; absent in runs without links and in older runs' },
+      ),
     ),
     runtime: Type.Optional(
       Type.Object(

@@ -118,11 +118,13 @@ async function logIn(api: Pick<ApiClient, 'call'>, email: string): Promise<strin
 
 async function prepareUser(baseUrl: string, email: string): Promise<PreparedUser> {
   const api = patientClient(baseUrl);
-  const fail = (what: string, status: number) => {
-    throw new Error(`setup: ${what} for ${email} answered ${status}`);
+  const fail = (what: string, res: { status: number; body: unknown }) => {
+    // A problem+json answer says why: which service was unavailable, what was wrong.
+    const detail = (res.body as { detail?: unknown } | undefined)?.detail;
+    throw new Error(`setup: ${what} for ${email} answered ${res.status}${typeof detail === 'string' ? `: ${detail}` : ''}`);
   };
   const reg = await api.call('POST', '/auth/register', { body: { email, password: PASSWORD, name: 'Bench User' } });
-  if (reg.status !== 201) fail('register', reg.status);
+  if (reg.status !== 201) fail('register', reg);
   const token = await logIn(api, email);
   const funding = { amount: FUNDING, idempotencyKey: `fund-${email}` };
   const deadline = Date.now() + ACCOUNT_TIMEOUT_MS;
@@ -133,8 +135,12 @@ async function prepareUser(baseUrl: string, email: string): Promise<PreparedUser
       headers: { 'idempotency-key': funding.idempotencyKey },
     });
     if (deposit.status === 201) return { id: reg.body.id as string, email, token, funding };
-    // In the event styles the account opens a moment after registration.
-    if (deposit.status !== 404 || Date.now() > deadline) fail('deposit', deposit.status);
-    await new Promise((r) => setTimeout(r, 20));
+    // In the event styles the account opens a moment after registration (404 until then). A 503 without
+    // Retry-After is a service the deposit needs that did not answer in time (billing fetching auth's keys
+    // to verify the token, on a loaded machine or through slow links): the idempotency key makes sending
+    // it again safe, and setup only has to finish.
+    if ((deposit.status !== 404 && deposit.status !== 503) || Date.now() > deadline) fail('deposit', deposit);
+    // 20 ms for an account about to open; 250 ms for a service that is slow to answer, which more calls would slow down further.
+    await new Promise((r) => setTimeout(r, deposit.status === 503 ? 250 : 20));
   }
 }

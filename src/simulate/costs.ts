@@ -1,12 +1,25 @@
 import type { RunReport } from '../model/schema.ts';
 import type { Style } from '../model/style.ts';
-import { BROKER, FLOWS, handlingsOf } from './flows.ts';
+import { BROKER, FLOWS, handlingsOf, linkCrossingsOf } from './flows.ts';
 
 /** Mean CPU ms per handling, per station, for one style, and where the figures came from. */
 export interface StyleCosts {
   readonly style: Style;
   readonly serviceMs: Readonly<Record<string, number>>;
   readonly source: string;
+}
+
+/**
+ * Mean CPU ms the link processes spent per crossing of the style's flow, from a run with links (its
+ * `links` block): all links' CPU per order over the flow's crossings per order. What the links carry
+ * beyond the flow (auth's keys, the broker's pings, pulls and acks) is spread over those crossings.
+ * Undefined for a run without links.
+ */
+export function linkCpuMsOfRun(run: RunReport): number | undefined {
+  if (!run.links || Object.keys(run.links).length === 0) return undefined;
+  const perOrder = Object.values(run.links).reduce((sum, link) => sum + link.cpuMsPerOrder, 0);
+  const crossings = linkCrossingsOf(FLOWS[run.style]);
+  return crossings > 0 ? perOrder / crossings : undefined;
 }
 
 /** The processes a bench run measures that are stations of the model, by the name the run gives them. */

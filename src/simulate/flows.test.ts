@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseCoupling } from '../analyse/coupling.ts';
 import { collaborationOrder, notificationOrder, restOrder } from '../analyse/test-spans.ts';
 import { STYLES } from '../model/style.ts';
-import { edgesOf, FLOWS, handlingsOf } from './flows.ts';
+import { edgesOf, FLOWS, handlingsOf, linkCrossingsOf } from './flows.ts';
 import { simulate, type ModelInput } from './simulate.ts';
 
 const observed = { rest: restOrder(), notification: notificationOrder(), collaboration: collaborationOrder() };
@@ -19,6 +19,14 @@ describe("each style's flow in the model", () => {
     expect(handlingsOf(FLOWS.rest)).toEqual({ gateway: 1, order: 1, billing: 1, notification: 1, auth: 1 });
     expect(handlingsOf(FLOWS.notification)).toEqual({ gateway: 1, order: 4, billing: 2, notification: 1, auth: 1, nats: 3 });
     expect(handlingsOf(FLOWS.collaboration)).toEqual({ gateway: 1, order: 2, billing: 1, notification: 1, nats: 3 });
+  });
+
+  it('counts the link crossings per order: a call between services there and back, a message to the broker and from it', () => {
+    // rest: order→billing, order→notification, notification→auth, each there and back (the gateway's call is direct)
+    expect(linkCrossingsOf(FLOWS.rest)).toBe(6);
+    // notification: 3 messages and 4 read-backs
+    expect(linkCrossingsOf(FLOWS.notification)).toBe(14);
+    expect(linkCrossingsOf(FLOWS.collaboration)).toBe(6);
   });
 });
 
@@ -61,6 +69,17 @@ describe('simulate', () => {
     // per order: gateway 0.5 + order 2 × 0.8 + billing 0.6 + notification 1 + 3 messages × 0.1 = 4 ms; 100/s on 2 cores
     expect(Object.keys(r.utilisation)).toEqual(['machine']);
     expect(r.utilisation['machine']).toBeCloseTo(0.2, 1);
+  });
+
+  it('puts the links’ CPU on the machine’s cores too, once per crossing, when it is given', () => {
+    const one = { ...base, style: 'collaboration' as const, rate: 100, orders: 20_000, machineCores: 2, links: { profile: { latencyMs: 0, jitterMs: 0 }, pairs: [] } };
+    const without = simulate(one);
+    const withLinks = simulate({ ...one, linkCpuMs: 0.5 });
+    // 6 crossings × 0.5 ms = 3 ms more per order: at 100/s on 2 cores, 0.15 more of the machine busy
+    expect(withLinks.utilisation['machine']! - without.utilisation['machine']!).toBeCloseTo(0.15, 1);
+    expect(withLinks.completion.p50).toBeGreaterThan(without.completion.p50 + 2.5);
+    // without a machine to share, a link's CPU is its own (the stations' servers are the services')
+    expect(simulate({ ...one, machineCores: undefined, linkCpuMs: 0.5 })).toEqual(simulate({ ...one, machineCores: undefined }));
   });
 
   it('holds the orders while a consumer is down and drains them when it is back', () => {

@@ -121,3 +121,24 @@ export function handlingsOf(flow: Flow): Record<string, number> {
   walk(flow.steps);
   return counts;
 }
+
+/**
+ * How many times per order bytes cross a link in the processes topology: a call between services twice
+ * (there and back), a message twice (to the broker, from it); the gateway's calls are direct.
+ */
+export function linkCrossingsOf(flow: Flow): number {
+  let crossings = 0;
+  const walk = (at: string, steps: readonly Step[]) => {
+    for (const step of steps) {
+      if (step.do === 'call') {
+        if (at !== GATEWAY) crossings += 2;
+        walk(step.to, step.then);
+      } else if (step.do === 'publish') {
+        crossings += 2;
+        walk(step.consumer, step.then);
+      }
+    }
+  };
+  walk(flow.entry, flow.steps);
+  return crossings;
+}

@@ -36,6 +36,12 @@ export interface ModelInput {
    * each station has its servers to itself.
    */
   readonly machineCores?: number;
+  /**
+   * With `machineCores` and `links`: mean CPU ms a link process spends on one crossing (a request, an
+   * answer, a message to or from the broker), queued for the machine's cores before the crossing's
+   * delay, as the relays shared the host's CPU with the services. Default 0.
+   */
+  readonly linkCpuMs?: number;
 }
 
 export interface LatencySummary {
@@ -99,18 +105,24 @@ export function simulate(input: ModelInput): ModelResult {
     const key = `${from}>${to}`;
     let p = profiles.get(key);
     if (!p) {
-      p = !input.links || from === GATEWAY || to === GATEWAY ? NO_DELAY : profileOf(input.links, endpoint(from), endpoint(to));
+      p = !input.links || from === GATEWAY || to === GATEWAY ? DIRECT : profileOf(input.links, endpoint(from), endpoint(to));
       profiles.set(key, p);
     }
     return p;
   };
   const endpoint = (name: string) => (name === BROKER ? BROKER_ENDPOINT : name);
+  const linkCpuMs = machine ? (input.linkCpuMs ?? 0) : 0;
   const cross = (link: LinkProfile, then: () => void): void => {
-    const { latencyMs, jitterMs, stall } = link;
-    let delay = jitterMs > 0 ? Math.max(0, latencyMs + (random.next() * 2 - 1) * jitterMs) : latencyMs;
-    if (stall && random.next() < stall.p) delay += stall.ms;
-    if (delay > 0) sim.after(delay, then);
-    else then();
+    const carry = () => {
+      const { latencyMs, jitterMs, stall } = link;
+      let delay = jitterMs > 0 ? Math.max(0, latencyMs + (random.next() * 2 - 1) * jitterMs) : latencyMs;
+      if (stall && random.next() < stall.p) delay += stall.ms;
+      if (delay > 0) sim.after(delay, then);
+      else then();
+    };
+    // A relay reads the bytes on the machine's cores before it holds them for the delay.
+    if (machine && linkCpuMs > 0 && link !== DIRECT) machine.submit(sample(linkCpuMs), carry);
+    else carry();
   };
 
   const warmup = input.warmupOrders ?? Math.max(100, Math.floor(input.orders / 10));
@@ -287,6 +299,9 @@ export function simulate(input: ModelInput): ModelResult {
 }
 
 const noop = (): void => {};
+
+/** A hop with no link: the gateway's calls, or a system without links. Compared by identity. */
+const DIRECT: LinkProfile = { ...NO_DELAY };
 
 
 /** mean, p50 and p99 of the values; an infinite value (never happened) makes the mean infinite and counts in the percentiles */

@@ -4,6 +4,7 @@ import { counterDelta } from '../engine/metrics-snapshot.ts';
 import type { RawRun } from './raw.ts';
 import { recordTimeline } from './timeline.ts';
 import { processWindows } from '../engine/runtime-stats.ts';
+import { linkCosts } from './link-readings.ts';
 
 const sum = (r: Readonly<Record<string, number>>) => Object.values(r).reduce((a, b) => a + b, 0);
 
@@ -77,6 +78,7 @@ export function aggregate(raw: RawRun): RunReport {
       load.scheduled + load.warmup.sent + load.warmup.dropped,
       raw.orders.flatMap((o) => delivered.get(o.id)?.receivedAt ?? []),
     ),
+    ...(raw.links ? { links: linkCosts(raw.links.before, raw.links.after, allOrders) } : {}),
     ...(raw.runtime ? { runtime: processWindows(raw.runtime.before, raw.runtime.after) } : {}),
   };
 }

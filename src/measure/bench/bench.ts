@@ -23,6 +23,7 @@ import type { LoadResult } from '../engine/load-options.ts';
 import type { LoadTick } from '../engine/tally.ts';
 import { readOwnProcess, readSystemProcesses } from '../engine/runtime-stats.ts';
 import { INPROC, type Topology } from '../../model/topology.ts';
+import { readLinks } from './link-readings.ts';
 
 
 export interface BenchOptions extends Omit<RunConfig, 'style' | 'argv' | 'store'> {
@@ -99,6 +100,9 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
     // Each process's event-loop delay, GC and checkpoints over the run; this read starts the delay histograms anew.
     const runtime = async () => (external ? [] : [...(await readSystemProcesses(system.url)), await readOwnProcess()]);
     const runtimeBefore = await runtime();
+    // Each link's bytes and CPU, apart from the services'; only the processes topology runs links.
+    const links = async () => (topology.kind === 'processes' ? await readLinks(system.url) : []);
+    const linksBefore = await links();
     const orders: RawOrder[] = [];
     const ticks: LoadTick[] = [];
     /** the measured window's start on the run's clock: the first intended send after the warm-up */
@@ -145,6 +149,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
     const metricsAfter = await scrapeMetrics(system.url);
     const processesAfter = await sampleUsage();
     const runtimeAfter = await runtime();
+    const linksAfter = await links();
     const deliveries = orders.flatMap((o) => {
       const d = sink.delivery(o.id);
       return d ? [{ orderId: d.orderId, type: d.type, receivedAt: d.receivedAt }] : [];
@@ -183,6 +188,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
       metrics: { before: [...metricsBefore], after: [...metricsAfter] },
       processes: { before: processesBefore, after: processesAfter },
       ...(external ? {} : { runtime: { before: runtimeBefore, after: runtimeAfter } }),
+      ...(linksAfter.length > 0 ? { links: { before: linksBefore, after: linksAfter } } : {}),
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);

@@ -4,6 +4,7 @@ import type { LoadResult } from '../engine/load-options.ts';
 import type { ProcessUsage } from '../engine/proc.ts';
 import type { LoadTick } from '../engine/tally.ts';
 import type { ProcessReading } from '../engine/runtime-stats.ts';
+import type { LinkReading } from './link-readings.ts';
 
 /** One order the system accepted (201), on the run's clock (ms). */
 export interface RawOrder {
@@ -52,6 +53,8 @@ export interface RawRun {
     readonly before: Readonly<Record<string, ProcessUsage | undefined>>;
     readonly after: Readonly<Record<string, ProcessUsage | undefined>>;
   };
+  /** each link's bytes and CPU just before the load and after the drain; absent without links and in older runs */
+  readonly links?: { readonly before: readonly LinkReading[]; readonly after: readonly LinkReading[] };
   /** each process's runtime (event-loop delay, GC, checkpoints) just before the load and after the drain; absent for external systems and older runs */
   readonly runtime?: { readonly before: readonly ProcessReading[]; readonly after: readonly ProcessReading[] };
 }
