@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { checkpointInBackground } from './checkpointer.ts';
+import { groupCommits } from '../../services/kernel/index.ts';
 import {
   CompiledQuery,
   Kysely,
@@ -16,8 +17,10 @@ import {
 const STATEMENT_CACHE_SIZE = 256;
 
 /**
- * Opens one service's SQLite file: WAL, foreign keys, and a cache of prepared statements,
- * because Kysely's SQLite driver prepares every query anew.
+ * Opens one service's SQLite file: WAL, foreign keys, a cache of prepared statements (Kysely's
+ * SQLite driver prepares every query anew), and group commit for withTx: the file has one writer,
+ * its transactions already run one at a time, and a COMMIT is the costliest statement of a unit of
+ * work, so the units that arrive together share one (services/kernel/group-commit.ts).
  */
 export function openSqlite<DB>(file: string): Kysely<DB> {
   const sqlite = new Database(file);
@@ -47,7 +50,9 @@ export function openSqlite<DB>(file: string): Kysely<DB> {
       sqlite.close();
     },
   };
-  return new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database }) });
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database }) });
+  groupCommits(db);
+  return db;
 }
 
 /**
