@@ -22,7 +22,7 @@ const STATEMENT_CACHE_SIZE = 256;
  * its transactions already run one at a time, and a COMMIT is the costliest statement of a unit of
  * work, so the units that arrive together share one (services/kernel/group-commit.ts).
  */
-export function openSqlite<DB>(file: string): Kysely<DB> {
+export function openSqlite<DB>(file: string, opts: { /** default true */ readonly groupCommit?: boolean } = {}): Kysely<DB> {
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode loses no committed transaction when the process dies, only on power loss.
@@ -51,7 +51,7 @@ export function openSqlite<DB>(file: string): Kysely<DB> {
     },
   };
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database }) });
-  groupCommits(db);
+  if (opts.groupCommit ?? true) groupCommits(db);
   return db;
 }
 

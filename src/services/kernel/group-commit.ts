@@ -28,6 +28,11 @@ const SAVEPOINT = CompiledQuery.raw('savepoint unit_of_work');
 const RELEASE = CompiledQuery.raw('release savepoint unit_of_work');
 const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint unit_of_work');
 
+/** Rolls back a group whose first unit failed: nothing else is in it yet. */
+class FirstUnitFailed extends Error {
+  override name = 'FirstUnitFailed';
+}
+
 /** resolves once the event loop has turned: the I/O callbacks of this turn have run */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -63,9 +68,11 @@ export class GroupCommit {
   /** Runs `fn` inside the next shared transaction; resolves after its commit. */
   run<T>(fn: (tx: UnitOfWork<any>) => Promise<T>): Promise<Committed<T>> {
     return new Promise<Committed<T>>((resolve, reject) => {
-      // The unit runs in its caller's async context (trace context), not in the group's.
-      this.#queue.push({ fn: AsyncResource.bind(fn), resolve: resolve as Queued['resolve'], reject });
-      if (!this.#open) {
+      const opens = !this.#open;
+      // A unit runs in its caller's async context (its trace), not in the group's. The unit that opens a
+      // group runs in the context the group was opened in, its own, and needs no binding.
+      this.#queue.push({ fn: opens ? fn : AsyncResource.bind(fn), resolve: resolve as Queued['resolve'], reject });
+      if (opens) {
         this.#open = true;
         void this.#commitGroup();
       }
@@ -88,9 +95,12 @@ export class GroupCommit {
           }
           taken += 1;
           current = unit;
+          // The first unit needs no savepoint: if it fails, the transaction holds nothing else and rolls
+          // back whole. A group of one (low load) costs what a transaction of its own did, plus a turn.
+          const first = taken === 1;
           const hooks: (() => void)[] = [];
           const tx: UnitOfWork<any> = { trx, afterCommit: (hook) => void hooks.push(hook) };
-          await trx.executeQuery(SAVEPOINT);
+          if (!first) await trx.executeQuery(SAVEPOINT);
           this.#enter(trx, tx);
           let value: unknown;
           try {
@@ -98,8 +108,9 @@ export class GroupCommit {
           } catch (error) {
             this.#enter(trx, undefined);
             current = undefined;
-            // Its writes go with the savepoint, or with the whole group if the transaction itself is gone.
+            // Its writes go with the savepoint (or the transaction), or with the whole group if the transaction itself is gone.
             unit.reject(error);
+            if (first) throw new FirstUnitFailed();
             await trx.executeQuery(ROLLBACK_TO);
             await trx.executeQuery(RELEASE);
             continue;
@@ -107,14 +118,16 @@ export class GroupCommit {
           this.#enter(trx, undefined);
           current = undefined;
           done.push({ unit, value, hooks });
-          await trx.executeQuery(RELEASE);
+          if (!first) await trx.executeQuery(RELEASE);
         }
       });
     } catch (error) {
-      current?.reject(error);
-      for (const { unit } of done) unit.reject(error);
-      // Nothing began (BEGIN failed): the units waiting would meet the same failure.
-      if (taken === 0) for (const unit of this.#queue.splice(0)) unit.reject(error);
+      if (!(error instanceof FirstUnitFailed)) {
+        current?.reject(error);
+        for (const { unit } of done) unit.reject(error);
+        // Nothing began (BEGIN failed): the units waiting would meet the same failure.
+        if (taken === 0) for (const unit of this.#queue.splice(0)) unit.reject(error);
+      }
       this.#next();
       return;
     }
