@@ -23,13 +23,14 @@ export const EDGE_HTTP_PER_ORDER = 2;
  * Hops per order of each style when no run says otherwise. Calls and messages are what
  * docs/ARCHITECTURE.md ("Styles") reports as measured: rest 3 service-to-service calls; notification
  * 4 read-backs and 3 messages; collaboration 3 messages and no calls. Commits are counted along each
- * style's code path, as no counter measures them: rest creates the order, pays, applies the outcome,
- * notifies and records that the settlement was seen through (5); the event styles commit the same four
- * effects, each consumed one with its inbox row (4). Their relays mark published rows sent in shared
+ * style's code path, as no counter measures them: rest creates the order, pays, notifies, and applies the
+ * outcome with the settlement's mark in one commit (4); the event styles commit the same four effects,
+ * each consumed one with its inbox row (4). Group commit (services/kernel/group-commit.ts) can share a
+ * commit between orders that arrive together; the table counts a unit of work alone, as at low rates. Their relays mark published rows sent in shared
  * statements, one per 10 ms at most (outbox-marks.ts MARK_DELAY_MS), which near a ceiling comes to nothing per order.
  */
 export const KNOWN_HOPS: Readonly<Record<Style, OrderHops>> = {
-  rest: { http: 3 + EDGE_HTTP_PER_ORDER, messages: 0, commits: 5 },
+  rest: { http: 3 + EDGE_HTTP_PER_ORDER, messages: 0, commits: 4 },
   notification: { http: 4 + EDGE_HTTP_PER_ORDER, messages: 3, commits: 4 },
   collaboration: { http: 0 + EDGE_HTTP_PER_ORDER, messages: 3, commits: 4 },
 };

@@ -23,8 +23,8 @@ describe('renderCalibration', () => {
   });
 
   it('shows each style’s hops, CPU per order and ceiling, and states the model', () => {
-    // rest: 5 × 100 + 5 × 50 = 750 µs → 2 cores / 0.75 ms = 2,667 orders/s
-    expect(text).toMatch(/^ rest\s+5\.00\s+0\s+5\.00\s+0\.750\s+37\.5\s+2,667$/m);
+    // rest: 5 × 100 + 4 × 50 = 700 µs → 2 cores / 0.7 ms = 2,857 orders/s
+    expect(text).toMatch(/^ rest\s+5\.00\s+0\s+4\.00\s+0\.700\s+35\.0\s+2,857$/m);
     // collaboration: 2 × 100 + 3 × 150 + 4 × 50 = 850 µs → 2 cores / 0.85 ms = 2,353 orders/s
     expect(text).toMatch(/^ collaboration\s+2\.00\s+3\.00\s+4\.00\s+0\.850\s+42\.5\s+2,353$/m);
     expect(text).toContain('ceiling = cores × 1000 / CPU ms per order');

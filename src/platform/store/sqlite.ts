@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { checkpointInBackground } from './checkpointer.ts';
+import { shareCommits } from './commit-sharing.ts';
 import {
   CompiledQuery,
   Kysely,
@@ -16,10 +17,13 @@ import {
 const STATEMENT_CACHE_SIZE = 256;
 
 /**
- * Opens one service's SQLite file: WAL, foreign keys, and a cache of prepared statements,
- * because Kysely's SQLite driver prepares every query anew.
+ * Opens one service's SQLite file: WAL, foreign keys, a cache of prepared statements (Kysely's
+ * SQLite driver prepares every query anew), and group commit for withTx: the file has one writer,
+ * its transactions already run one at a time, and a COMMIT is the costliest statement of a unit of
+ * work, so the units that arrive together share one (commit-sharing.ts marks it; the unit of work in
+ * services/kernel/group-commit.ts groups them).
  */
-export function openSqlite<DB>(file: string): Kysely<DB> {
+export function openSqlite<DB>(file: string, opts: { /** default true */ readonly groupCommit?: boolean } = {}): Kysely<DB> {
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode loses no committed transaction when the process dies, only on power loss.
@@ -47,7 +51,9 @@ export function openSqlite<DB>(file: string): Kysely<DB> {
       sqlite.close();
     },
   };
-  return new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database }) });
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database }) });
+  if (opts.groupCommit ?? true) shareCommits(db);
+  return db;
 }
 
 /**

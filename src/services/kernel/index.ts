@@ -1,7 +1,7 @@
 export { ok, err } from '../../model/result.ts';
 export type { Result } from '../../model/result.ts';
 export { DomainError } from './errors.ts';
-export { withTx } from './tx.ts';
+export { groupCommits, withTx } from './tx.ts';
 export { prepared } from '../../platform/store/prepared.ts';
 export { noEvents } from './ports.ts';
 export type { Clock, Ids, EventSink, UnitOfWork } from './ports.ts';

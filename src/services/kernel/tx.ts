@@ -1,8 +1,23 @@
 import type { Kysely } from 'kysely';
+import { sharesCommits } from '../../platform/store/commit-sharing.ts';
+import { GroupCommit } from './group-commit.ts';
 import type { UnitOfWork } from './ports.ts';
 
 /** The unit of work of each transaction opened by withTx, so that a nested withTx joins it. */
 const open = new WeakMap<Kysely<any>, UnitOfWork<any>>();
+
+/** The databases whose units of work share commits (see groupCommits). */
+const grouped = new WeakMap<Kysely<any>, GroupCommit>();
+
+/**
+ * From now on, withTx on `db` runs its units of work in shared transactions, a savepoint each, and
+ * answers each after the shared commit (group-commit.ts). The store turns it on where it pays: SQLite,
+ * whose commits are one writer's, one at a time (platform/store/sqlite.ts).
+ */
+export function groupCommits(db: Kysely<any>): void {
+  if (grouped.has(db)) return;
+  grouped.set(db, new GroupCommit(db, (trx, tx) => (tx ? open.set(trx, tx) : open.delete(trx))));
+}
 
 /**
  * Runs `fn` in a transaction, or inside the caller's one when `db` already is a transaction that
@@ -19,6 +34,13 @@ export async function withTx<DB, T>(db: Kysely<DB>, fn: (tx: UnitOfWork<DB>) => 
     // A bare transaction has no hooks to run after it commits: what a use case defers would be lost.
     if (!outer) throw new Error('withTx: joined a transaction that withTx did not open');
     return fn(outer as UnitOfWork<DB>);
+  }
+  if (!grouped.has(db) && sharesCommits(db)) groupCommits(db);
+  const group = grouped.get(db);
+  if (group) {
+    const { value, hooks } = await group.run(fn);
+    runHooks(hooks);
+    return value;
   }
   const hooks: (() => void)[] = [];
   const result = await db.transaction().execute(async (trx) => {

@@ -4,7 +4,7 @@ export { applyPaymentOutcome } from './apply-payment-outcome.ts';
 export type { PaymentOutcome } from './apply-payment-outcome.ts';
 export { getOrder, listIdempotencyKeys, listOrders } from './queries.ts';
 export type { KeyedOrder } from './queries.ts';
-export { markSettled, pendingSince } from './settlement.ts';
+export { completeSettlement, markSettled, pendingSince } from './settlement.ts';
 export { toOrder } from './order.ts';
 export type { Order, OrderDeps, OrderEvent, OrderLine } from './order.ts';
 export { orderMigrations } from './schema.ts';

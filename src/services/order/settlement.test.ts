@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDatabase, anOrderRequest, fixedClock, orderDeps, type FixedClock, type TestDatabase } from '../../../test/support/builders.ts';
-import { applyPaymentOutcome, createOrder, markSettled, orderMigrations, pendingSince, type Order, type OrderDB, type OrderDeps } from './index.ts';
+import { applyPaymentOutcome, completeSettlement, createOrder, markSettled, orderMigrations, pendingSince, type Order, type OrderDB, type OrderDeps } from './index.ts';
 import { STORES } from '../../../test/support/stores.ts';
 
 describe.each(STORES)('settlement bookkeeping · %s', (kind) => {
@@ -48,5 +48,28 @@ describe.each(STORES)('settlement bookkeeping · %s', (kind) => {
     clock.advance(1_000);
 
     expect(await pendingSince(deps, clock.now())).toMatchObject([{ id: order.id, status: 'rejected' }]);
+  });
+
+  it('completeSettlement - applies the outcome and takes the order off the list in one step; a repeat changes nothing', async () => {
+    const order = await place();
+    clock.advance(1_000);
+
+    const settled = await completeSettlement(deps, order.id, 'paid');
+    const again = await completeSettlement(deps, order.id, 'rejected');
+
+    expect(settled).toMatchObject({ ok: true, value: { id: order.id, status: 'paid', version: 2 } });
+    expect(again).toMatchObject({ ok: true, value: { id: order.id, status: 'paid', version: 2 } });
+    expect(await pendingSince(deps, clock.now())).toEqual([]);
+  });
+
+  it('completeSettlement - settles an order an earlier attempt finished but left unsettled, keeping its outcome', async () => {
+    const order = await place();
+    await applyPaymentOutcome(deps, order.id, 'rejected');
+    clock.advance(1_000);
+
+    const settled = await completeSettlement(deps, order.id, 'rejected');
+
+    expect(settled).toMatchObject({ ok: true, value: { status: 'rejected' } });
+    expect(await pendingSince(deps, clock.now())).toEqual([]);
   });
 });

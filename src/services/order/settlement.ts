@@ -1,3 +1,6 @@
+import { withTx, type Result } from '../kernel/index.ts';
+import { applyPaymentOutcome, type PaymentOutcome } from './apply-payment-outcome.ts';
+import type { OrderError } from './errors.ts';
 import { toOrder, type Order, type OrderDeps } from './order.ts';
 
 /** the most orders one sweep pass takes: a pass stays short, and the next pass takes the rest */
@@ -33,4 +36,18 @@ export async function markSettled(deps: Pick<OrderDeps, 'db' | 'clock'>, orderId
     .where('status', '!=', 'pending')
     .where('settled_at', 'is', null)
     .execute();
+}
+
+/**
+ * The RESTful settlement's last step, once the user was told of billing's decision: the outcome
+ * applied and the settlement marked done, one fact in one commit. A crash before it leaves the order
+ * unsettled (pending, or finished by an earlier attempt), so the sweep resumes it; telling the user
+ * again is a no-op (one notification per order).
+ */
+export async function completeSettlement(deps: OrderDeps, orderId: string, outcome: PaymentOutcome): Promise<Result<Order, OrderError>> {
+  return withTx(deps.db, async ({ trx }) => {
+    const applied = await applyPaymentOutcome({ ...deps, db: trx }, orderId, outcome);
+    if (applied.ok) await markSettled({ ...deps, db: trx }, orderId);
+    return applied;
+  });
 }

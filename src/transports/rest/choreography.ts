@@ -1,6 +1,6 @@
 import type { User } from '../../services/auth/index.ts';
 import type { Payment } from '../../services/billing/index.ts';
-import { applyPaymentOutcome, markSettled, type Order, type OrderDeps } from '../../services/order/index.ts';
+import { completeSettlement, type Order, type OrderDeps } from '../../services/order/index.ts';
 import type { InternalApis } from '../http/clients.ts';
 import type { CallContext } from '../http/guards.ts';
 
@@ -23,9 +23,9 @@ export const payAndNotify =
   (deps: OrderDeps, order: InternalApis) =>
   async (placed: Order, ctx: CallContext): Promise<Order> => {
     // A replayed key whose order was decided already (by the sweep, say) pays nothing more.
-    if (placed.status !== 'pending') return finishSettlement(deps, order, placed.id, placed.status, ctx);
+    if (placed.status !== 'pending') return finishSettlement(deps, order, placed, placed.status, ctx);
     const payment = await order.billing.pay({ orderId: placed.id, userId: placed.userId, amount: placed.amount }, ctx);
-    return finishSettlement(deps, order, payment.orderId, payment.status, ctx);
+    return finishSettlement(deps, order, placed, payment.status, ctx);
   };
 
 /**
@@ -38,19 +38,22 @@ export const payAndNotify =
 export const resumeSettlement =
   (deps: OrderDeps, order: InternalApis) =>
   async (placed: Order, ctx: CallContext): Promise<Order> => {
-    if (placed.status !== 'pending') return finishSettlement(deps, order, placed.id, placed.status, ctx);
+    if (placed.status !== 'pending') return finishSettlement(deps, order, placed, placed.status, ctx);
     const payment =
       (await order.billing.getPayment(placed.id, ctx)) ??
       (await order.billing.decline({ orderId: placed.id, userId: placed.userId, amount: placed.amount }, ctx));
-    return finishSettlement(deps, order, payment.orderId, payment.status, ctx);
+    return finishSettlement(deps, order, placed, payment.status, ctx);
   };
 
-/** Applies billing's decision, has the user told (once per order), and marks the settlement done. */
-async function finishSettlement(deps: OrderDeps, apis: InternalApis, orderId: string, outcome: Payment['status'], ctx: CallContext): Promise<Order> {
-  const applied = await applyPaymentOutcome(deps, orderId, outcome);
-  if (!applied.ok) throw applied.error;
-  const final = applied.value;
-  await apis.notification.notify({ orderId: final.id, userId: final.userId, amount: final.amount, status: final.status }, ctx);
-  await markSettled(deps, final.id);
-  return final;
+/**
+ * Has the user told of billing's decision (once per order), then applies it and marks the settlement
+ * done in one commit. Billing's payment is unique per order and is the only thing that moves an order
+ * from pending, so its decision is the order's final status before it is applied. The user may hear
+ * of it a moment before GET /orders shows it; a crash in between leaves the order unsettled for the sweep.
+ */
+async function finishSettlement(deps: OrderDeps, apis: InternalApis, placed: Order, outcome: Payment['status'], ctx: CallContext): Promise<Order> {
+  await apis.notification.notify({ orderId: placed.id, userId: placed.userId, amount: placed.amount, status: outcome }, ctx);
+  const settled = await completeSettlement(deps, placed.id, outcome);
+  if (!settled.ok) throw settled.error;
+  return settled.value;
 }
