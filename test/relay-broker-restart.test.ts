@@ -89,4 +89,38 @@ describe('outbox relay and a broker restart', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a publish in flight when the broker dies does not hold the relay: its row goes out soon after the broker is back', { timeout: 60_000 }, async () => {
+    const server = await startPrivateNatsServer();
+    const dir = mkdtempSync(join(tmpdir(), 'interplay-relay-restart-'));
+    const db = new Kysely<EventTables>({ dialect: new SqliteDialect({ database: new Database(join(dir, 'outbox.db')) }) });
+    const nc = await connect({ ...NATS_CLIENT_OPTIONS, servers: server.url, ...NATS_RECONNECT_OPTIONS });
+    // A publish timeout far longer than the test waits: only giving the publish up on the lost connection gets the row out.
+    const relay = startOutboxRelay({ db, js: jetstream(nc), pollMs: 500, relayId: 'owner', publishTimeoutMs: 30_000 });
+    try {
+      await createEventTables(db);
+      const jsm = await jetstreamManager(nc);
+      await ensureStream(jsm, { name: 'R', subjects: ['r.>'], duplicateWindowMs: 120_000 });
+      void followBrokerConnection(nc, relay);
+      // The broker frozen: the publish goes out and its acknowledgement never comes. Then it crashes.
+      process.kill(server.pid, 'SIGSTOP');
+      const envelope = newEnvelope('toy', {});
+      const row = await db.transaction().execute((trx) => appendToOutbox(trx, { subject: 'r.toy', envelope, claim: relay.claimForNewRows() }));
+      relay.handOver([row]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await server.halt('SIGKILL');
+      await server.resume();
+      await eventually(async () => (await db.selectFrom('outbox').select('id').where('sent_at', 'is', null).execute()).length === 0, {
+        what: 'the row to be marked sent, well before its publish would time out',
+        timeoutMs: 15_000,
+      });
+      expect((await jsm.streams.info('R')).state.messages).toBe(1);
+    } finally {
+      await relay.stop();
+      await nc.close();
+      await db.destroy();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -153,6 +153,19 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   const handed = new Map<string, OutboxTable>();
   /** whether the next pass reads the outbox for claimable rows; a handover alone does not */
   let claimDue = true;
+  /**
+   * Rejects when the connection to the broker is lost. The client does not fail a request in flight on
+   * a disconnect; it waits out the publish timeout (5 s), and the pass with it. A broker that crashed
+   * and is back in a second would leave the relay, and every event behind that pass, waiting for
+   * seconds more. The publishes in flight are given up at once instead: their rows stay unsent and go
+   * out again after the reconnect, where the broker drops the ones it had stored (their Nats-Msg-Id).
+   * So are the ones sent while the connection was down, once it is back.
+   */
+  let connectionLost = lostSignal();
+  const abandonPublishes = (reason: string): void => {
+    connectionLost.reject(new Error(reason));
+    connectionLost = lostSignal();
+  };
   /** ms since epoch the connection to the broker was lost at; undefined while it holds */
   let lostAt: number | undefined;
   /** ms since epoch: the next claim first makes the rows sent since then unsent again (brokerBack) */
@@ -260,11 +273,14 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   async function publish(row: OutboxTable): Promise<void> {
     const headers = parseHeaders(row);
     const startMs = Date.now();
-    const ack = await js.publish(row.subject, row.payload, {
+    const acking = js.publish(row.subject, row.payload, {
       msgID: row.id,
       headers: toNatsHeaders(headers),
       timeout: publishTimeoutMs,
     });
+    // Given up below when the connection is lost; its own timeout must not surface as unhandled.
+    acking.catch(() => undefined);
+    const ack = await Promise.race([acking, connectionLost.promise]);
     published++;
     if (ack.duplicate) duplicates++;
     const traffic = bySubject.get(row.subject) ?? { messages: 0, bytes: 0 };
@@ -332,9 +348,12 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
     brokerLost() {
       // The first loss counts: the reconnect attempts that follow lose nothing more.
       lostAt ??= now();
+      abandonPublishes('the connection to the broker was lost before the publish was acknowledged');
     },
     brokerBack() {
       if (stopped) return;
+      // What was sent while the connection was down may never reach the broker, and its acknowledgement never come.
+      abandonPublishes('published while the connection to the broker was down');
       if (lostAt !== undefined) {
         republishFrom = Math.min(republishFrom ?? Infinity, lostAt - REPUBLISH_BEFORE_LOSS_MS);
         lostAt = undefined;
@@ -365,4 +384,12 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
       };
     },
   };
+}
+
+/** A promise that only rejects, when reject() is called; never an unhandled rejection by itself. */
+function lostSignal(): { readonly promise: Promise<never>; readonly reject: (err: Error) => void } {
+  let reject: (err: Error) => void = () => undefined;
+  const promise = new Promise<never>((_, fail) => (reject = fail));
+  promise.catch(() => undefined);
+  return { promise, reject };
 }
