@@ -18,6 +18,7 @@ import {
   ORIGINAL_SUBJECT_HEADER,
   startConsumer,
   startOutboxRelay,
+  REPUBLISH_BEFORE_LOSS_MS,
 } from '../src/platform/events/index.ts';
 import type {
   ConsumerDefinition,
@@ -290,6 +291,34 @@ describe('outbox relay', () => {
     relay.brokerBack();
     await eventually(async () => (await unsent(db)).length === 0, { what: 'the row to go out after brokerBack', timeoutMs: 3_000 });
     expect(await messagesIn(name)).toBe(1);
+  });
+
+  it('publishes again the rows it marked sent just before the connection to the broker was lost, and no older ones', async () => {
+    // nats-server 2.9 acknowledges publishes while it shuts down and an interest stream drops them:
+    // what went out just before a lost connection may be gone (see REPUBLISH_BEFORE_LOSS_MS).
+    const stream = await aStream({ duplicateWindowMs: 100 });
+    const db = await aToyDb();
+    let clock = 1_000_000;
+    const relay = startOutboxRelay({ db, js: nats.js, pollMs: 60_000, relayId: 'owner', markDelayMs: 0, now: () => clock });
+    running.push(relay);
+    const hand = async (key: string) => {
+      const row = await db.transaction().execute((trx) => appendToOutbox(trx, { subject: stream.subject, envelope: newEnvelope('toy.bumped', { key }), claim: relay.claimForNewRows() }));
+      relay.handOver([row]);
+      await eventually(async () => (await unsent(db)).length === 0, { what: `${key} to be marked sent` });
+    };
+    await hand('old');
+    clock += REPUBLISH_BEFORE_LOSS_MS + 1;
+    await hand('recent');
+    clock += 10;
+    relay.brokerLost();
+    // Past the stream's duplicate window, so that the broker stores the republished copy: it stands for one it had dropped.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    relay.brokerBack();
+    await eventually(async () => (await messagesIn(stream.name)) === 3, { what: 'the recent row to be published again' });
+    const last = await nats.jsm.streams.getMessage(stream.name, { seq: 3 });
+    expect(last?.json<EventEnvelope<Bump>>().data.key).toBe('recent');
+    await eventually(async () => (await unsent(db)).length === 0, { what: 'the republished row to be marked sent again' });
+    expect(relay.stats()).toMatchObject({ published: 3, duplicates: 0 });
   });
 
   it('applies the effect once when a relay dies between publishing and marking the row sent', async () => {

@@ -1,6 +1,6 @@
 export { EnvelopeOf, EventEnvelope, envelopeCheck, newEnvelope, decodeEnvelope } from './envelope.ts';
 export { createEventTables, appendToOutbox, claimInbox, outboxRow } from './tables.ts';
-export { startOutboxRelay, OUTBOX_LEASE_MS } from './relay.ts';
+export { startOutboxRelay, OUTBOX_LEASE_MS, REPUBLISH_BEFORE_LOSS_MS } from './relay.ts';
 export { streamsFor, ensureStream, ensureConsumer, InvalidConsumerDefinition } from './streams.ts';
 export {
   startConsumer,

@@ -52,3 +52,18 @@ export async function releaseOutboxClaims(db: Kysely<EventTables>, relayId: stri
     .where('sent_at', 'is', null)
     .execute();
 }
+
+/**
+ * Makes this relay's rows marked sent since `since` (ms since epoch) unsent again, so that its next
+ * claim publishes them once more, under the same Nats-Msg-Id. See REPUBLISH_BEFORE_LOSS_MS (relay.ts).
+ * Returns how many rows it reopened.
+ */
+export async function reopenSentRows(db: Kysely<EventTables>, relayId: string, since: number): Promise<number> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ sent_at: null })
+    .where('claimed_by', '=', relayId)
+    .where('sent_at', '>=', since)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { EventTables, OutboxRowClaim, OutboxTable } from './tables.ts';
 
-import { claimOutboxRows, releaseOutboxClaims } from './outbox-claims.ts';
+import { claimOutboxRows, releaseOutboxClaims, reopenSentRows } from './outbox-claims.ts';
 import { outboxMarks } from './outbox-marks.ts';
 import { toNatsHeaders } from './nats-headers.ts';
 import { errorMessage, silentLog } from './log.ts';
@@ -58,6 +58,19 @@ export interface OutboxRelayOptions<DB extends EventTables> {
  */
 export const OUTBOX_LEASE_MS = 30_000;
 
+/**
+ * ms before the connection to the broker was lost from which the rows marked sent are published
+ * again once it is back. nats-server 2.9 acknowledges publishes while it shuts down (SIGTERM, an
+ * operator's restart) after its consumers have stopped, and an interest-retention stream drops a
+ * message that no consumer wants on arrival: acknowledged, then gone, with the sequence reused after
+ * the restart. Measured here: the lost publishes were acknowledged 56 to 82 ms after the SIGTERM,
+ * none before it, and the client sees the connection close once the shutdown is over. 2 s is some
+ * 25 times that. The republish keeps the Nats-Msg-Id: a message the server still holds is dropped
+ * as a duplicate, and one it delivered already is dropped by the consumers' inbox; the cost is a
+ * redelivery of at most 2 s of events per lost connection.
+ */
+export const REPUBLISH_BEFORE_LOSS_MS = 2_000;
+
 /** When a publish ran, and the trace context the message carries, for a span of it. */
 export interface PublishSpan {
   readonly traceparent: string | undefined;
@@ -101,8 +114,11 @@ export interface OutboxRelay {
   /**
    * Call when the connection to the broker is back (a reconnect): what failed while it was gone is
    * tried now, not after the rest of the backoff, and a later failure backs off from the start again.
+   * After a brokerLost(), the rows marked sent from REPUBLISH_BEFORE_LOSS_MS before it are published again.
    */
   brokerBack(): void;
+  /** Call when the connection to the broker is lost (a disconnect): brokerBack() republishes what it may have dropped. */
+  brokerLost(): void;
   /** stops polling, waits for the pass in flight and hands its unsent rows back to the other relays */
   stop(): Promise<void>;
   stats(): OutboxRelayStats;
@@ -137,6 +153,23 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   const handed = new Map<string, OutboxTable>();
   /** whether the next pass reads the outbox for claimable rows; a handover alone does not */
   let claimDue = true;
+  /**
+   * Rejects when the connection to the broker is lost. The client does not fail a request in flight on
+   * a disconnect; it waits out the publish timeout (5 s), and the pass with it. A broker that crashed
+   * and is back in a second would leave the relay, and every event behind that pass, waiting for
+   * seconds more. The publishes in flight are given up at once instead: their rows stay unsent and go
+   * out again after the reconnect, where the broker drops the ones it had stored (their Nats-Msg-Id).
+   * So are the ones sent while the connection was down, once it is back.
+   */
+  let connectionLost = lostSignal();
+  const abandonPublishes = (reason: string): void => {
+    connectionLost.reject(new Error(reason));
+    connectionLost = lostSignal();
+  };
+  /** ms since epoch the connection to the broker was lost at; undefined while it holds */
+  let lostAt: number | undefined;
+  /** ms since epoch: the next claim first makes the rows sent since then unsent again (brokerBack) */
+  let republishFrom: number | undefined;
   const marks = outboxMarks({
     db,
     now,
@@ -202,6 +235,7 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
     for (;;) {
       // A claim takes this relay's own unsent rows again: the ones already published are marked first.
       if (!(await marks.flush())) return false;
+      if (republishFrom !== undefined && !(await reopen(republishFrom))) return false;
       let rows: OutboxTable[];
       try {
         rows = await claimOutboxRows(db, { relayId, now: now(), leaseMs, batch });
@@ -239,11 +273,14 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   async function publish(row: OutboxTable): Promise<void> {
     const headers = parseHeaders(row);
     const startMs = Date.now();
-    const ack = await js.publish(row.subject, row.payload, {
+    const acking = js.publish(row.subject, row.payload, {
       msgID: row.id,
       headers: toNatsHeaders(headers),
       timeout: publishTimeoutMs,
     });
+    // Given up below when the connection is lost; its own timeout must not surface as unhandled.
+    acking.catch(() => undefined);
+    const ack = await Promise.race([acking, connectionLost.promise]);
     published++;
     if (ack.duplicate) duplicates++;
     const traffic = bySubject.get(row.subject) ?? { messages: 0, bytes: 0 };
@@ -252,6 +289,18 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
     traffic.bytes += bytes;
     bySubject.set(row.subject, traffic);
     opts.onPublished?.(row.subject, bytes, ack.duplicate, { traceparent: headers?.['traceparent'], startMs, endMs: Date.now() });
+  }
+
+  /** the rows this relay marked sent since `since` become unsent, for the claim that follows to publish again */
+  async function reopen(since: number): Promise<boolean> {
+    try {
+      const n = await reopenSentRows(db, relayId, since);
+      republishFrom = undefined;
+      if (n > 0) log.warn({ rows: n }, 'outbox relay: the broker connection was lost; publishing again the rows sent just before');
+      return true;
+    } catch (err) {
+      return fail(err, 'outbox reopen failed');
+    }
   }
 
   async function countUnsent(): Promise<number> {
@@ -296,8 +345,19 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
       for (const row of rows) handed.set(row.id, row);
       if (failures === 0) kick();
     },
+    brokerLost() {
+      // The first loss counts: the reconnect attempts that follow lose nothing more.
+      lostAt ??= now();
+      abandonPublishes('the connection to the broker was lost before the publish was acknowledged');
+    },
     brokerBack() {
-      if (stopped || failures === 0) return;
+      if (stopped) return;
+      // What was sent while the connection was down may never reach the broker, and its acknowledgement never come.
+      abandonPublishes('published while the connection to the broker was down');
+      if (lostAt !== undefined) {
+        republishFrom = Math.min(republishFrom ?? Infinity, lostAt - REPUBLISH_BEFORE_LOSS_MS);
+        lostAt = undefined;
+      } else if (failures === 0) return;
       failures = 0;
       claimDue = true;
       clearTimeout(timer);
@@ -324,4 +384,12 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
       };
     },
   };
+}
+
+/** A promise that only rejects, when reject() is called; never an unhandled rejection by itself. */
+function lostSignal(): { readonly promise: Promise<never>; readonly reject: (err: Error) => void } {
+  let reject: (err: Error) => void = () => undefined;
+  const promise = new Promise<never>((_, fail) => (reject = fail));
+  promise.catch(() => undefined);
+  return { promise, reject };
 }

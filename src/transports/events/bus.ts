@@ -196,7 +196,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
           },
         });
       }
-      if (relay) void retryOnReconnect(nc, relay);
+      if (relay) void followBrokerConnection(nc, relay);
       for (const sub of subscriptions) {
         const stream = streams[sub.source].name;
         // Made above when the system declares it; a subscription of its own is made here.
@@ -263,10 +263,16 @@ export function relayIdOf(service: string, replica: number | undefined): string 
   return replica === undefined ? `${service}-${process.pid}` : `${service}@${hostname()}#${replica}`;
 }
 
-/** Tells the relay each time the connection is back, so what failed while the broker was gone goes out at once. */
-async function retryOnReconnect(nc: NatsConnection, relay: OutboxRelay): Promise<void> {
+/**
+ * Tells the relay each time the connection is lost and back, so what failed while the broker was gone
+ * goes out at once, and what a broker shutting down acknowledged and dropped goes out again.
+ */
+export async function followBrokerConnection(nc: NatsConnection, relay: Pick<OutboxRelay, 'brokerLost' | 'brokerBack'>): Promise<void> {
   // The iterator ends when the connection closes.
-  for await (const status of nc.status()) if (status.type === 'reconnect') relay.brokerBack();
+  for await (const status of nc.status()) {
+    if (status.type === 'disconnect') relay.brokerLost();
+    else if (status.type === 'reconnect') relay.brokerBack();
+  }
 }
 
 /** The streams with `replicas` copies each, when set. */
