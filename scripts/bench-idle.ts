@@ -5,15 +5,17 @@
  *   npm run bench:idle [-- --styles rest,notification,collaboration] [--window 60s] [--settle 10s]
  *                      [--runs 1] [--baseline DIR]
  *
- * `--baseline DIR`: another checkout (built: its dist/ fresh), measured alternately with this one
+ * `--baseline DIR`: another checkout (built here when its dist/ is stale), measured alternately with this one
  * (base, this, base, this …), so a machine loaded by others weighs on both columns alike. Medians
  * over the runs are printed. A benchmark, not a test: it exits 0 whatever the numbers, 1 when a
  * system could not start, 2 on a bad option.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loaderChoice } from '../bin/source-stamp.js';
 import { parseDuration } from '../src/cli/options.ts';
 import { measureIdle, medianIdle, type IdleFigures } from '../src/measure/idle.ts';
 import { STYLES, type Style } from '../src/model/style.ts';
@@ -22,6 +24,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const opts = options(process.argv.slice(2));
 const checkouts = [...(opts.baseline ? [{ name: 'baseline', root: opts.baseline }] : []), { name: 'this checkout', root: ROOT }];
 const runs = new Map<string, IdleFigures[]>();
+// Measured as a user runs it: from dist/, never from the sources through tsx (whose esbuild child would count).
+for (const checkout of checkouts) ensureBuilt(checkout.root);
 
 try {
   for (let run = 1; run <= opts.runs; run++) {
@@ -47,6 +51,16 @@ for (const style of opts.styles) {
     const { byCommand, totalMsPerS } = medianIdle(runs.get(`${style}\0${checkout.name}`) ?? []);
     const parts = [...byCommand].map(([command, ms]) => `${command} ${ms.toFixed(2)}`).join(', ');
     console.log([style, checkout.name, totalMsPerS.toFixed(2), parts].join('\t'));
+  }
+}
+
+function ensureBuilt(root: string): void {
+  if (loaderChoice(root).kind === 'dist') return;
+  console.error(`building ${root}`);
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.js')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (build.status !== 0 || loaderChoice(root).kind !== 'dist') {
+    console.error(`bench:idle: the build of ${root} failed`);
+    process.exit(1);
   }
 }
 
