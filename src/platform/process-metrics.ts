@@ -57,9 +57,11 @@ export function processMetrics(): ProcessMetrics {
 
 /**
  * The handler of PROCESS_METRICS_PATH: prom-client's JSON form, which a soak reads once per window.
- * Starts the collectors now, when the app is built, so the first read already covers the time since.
+ * The collectors start at the first read, not when the app is built: the event-loop delay monitor
+ * wakes the process every LOOP_RESOLUTION_MS, which would be most of what a process at rest spends,
+ * for figures only a soak reads. A soak reads once before its load (its baseline), so its first
+ * window is covered; a first read answers what the collectors saw in the moment since they started.
  */
 export function processMetricsRoute(): () => Promise<object[]> {
-  const { registry } = processMetrics();
-  return () => registry.getMetricsAsJSON();
+  return () => processMetrics().registry.getMetricsAsJSON();
 }

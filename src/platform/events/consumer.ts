@@ -214,14 +214,25 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
    * A message held longer than a third of the ack wait (waiting behind slow handlers, or handled by one
    * that waits on a peer) has its ack wait renewed, so the broker never hands it to another handler
    * while this live process still has it, and never spends its deliveries on it. That lets the ack wait
-   * be short, so the messages a process that died had pulled come back soon. One timer for all of them.
+   * be short, so the messages a process that died had pulled come back soon. One timer for all of
+   * them, running only while the process holds a message: at rest it would wake the process for nothing.
    */
   const beat = (): void => {
     const renewAfter = limits.ackWaitMs / 3;
     const now = Date.now();
     for (const [m, since] of held) if (now - since >= renewAfter) m.working();
   };
-  const heartbeat = setInterval(beat, Math.max(100, limits.ackWaitMs / 3)).unref();
+  let heartbeat: NodeJS.Timeout | undefined;
+  const hold = (m: JsMsg): void => {
+    held.set(m, Date.now());
+    heartbeat ??= setInterval(beat, Math.max(100, limits.ackWaitMs / 3)).unref();
+  };
+  const release = (m: JsMsg): void => {
+    held.delete(m);
+    if (held.size > 0) return;
+    clearInterval(heartbeat);
+    heartbeat = undefined;
+  };
 
   /** starts handlers for queued messages while fewer than `concurrency` run */
   function pump(): void {
@@ -243,7 +254,7 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
       lastError = errorMessage(err);
       log.error({ durable, seq: m.seq, err: lastError }, 'event handling failed');
     } finally {
-      held.delete(m);
+      release(m);
     }
   }
 
@@ -265,7 +276,7 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
             continue;
           }
           // Taken off the client's buffer at once, so that the heartbeat renews it while it waits.
-          held.set(m, Date.now());
+          hold(m);
           queue.push(m);
           pump();
         }
@@ -304,7 +315,7 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
       await looping;
       // Pulled but never started: handed straight to another instance.
       for (const m of queue.splice(0)) {
-        held.delete(m);
+        release(m);
         m.nak();
       }
       await Promise.all(running);

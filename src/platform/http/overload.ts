@@ -1,5 +1,5 @@
-import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { loopLagMs, loopLagRequestClosed, loopLagRequestOpened } from './loop-lag.ts';
 import { problem, sendProblem } from './problem.ts';
 
 /**
@@ -32,12 +32,6 @@ export const OVERLOAD_ENV = {
   maxEventLoopDelayMs: 'INTERPLAY_MAX_EVENT_LOOP_DELAY_MS',
   maxInflight: 'INTERPLAY_MAX_INFLIGHT',
 } as const;
-
-/**
- * ms; how often the loop delay is averaged. Short enough that a burst is noticed within a fifth of a
- * second (under-pressure's default is 1 s), long enough that one sample spans many loop turns.
- */
-const SAMPLE_INTERVAL_MS = 200;
 
 /** The limits with the environment's overrides; an error names a variable that is not a positive integer. */
 export function overloadLimitsFromEnv(
@@ -75,30 +69,27 @@ export async function shedOverload(app: FastifyInstance, { limits, exempt }: She
   let inflight = 0;
   /**
    * Lag is load only while requests are open. A loop that stalled with nothing in flight stalled for
-   * something else (start-up, a GC pause), and refusing the one request sheds nothing. An infinite
-   * value is a sample that caught no loop turn at all, right after one long stall; the next is real.
+   * something else (start-up, a GC pause), and refusing the one request sheds nothing. No value is
+   * a sample that caught no loop turn at all, right after one long stall (the next is real), or a
+   * monitor that has only just started.
    */
-  const isLoad = (value: number | undefined) => inflight > 0 && value !== undefined && Number.isFinite(value);
+  const isLoad = (value: number | undefined): value is number => inflight > 0 && value !== undefined;
 
-  await app.register(underPressure, {
-    maxEventLoopDelay: limits.maxEventLoopDelayMs,
-    sampleInterval: SAMPLE_INTERVAL_MS,
-    retryAfter: limits.retryAfterS,
-    // Once the answer is sent, Fastify runs nothing more of the request; one let through goes on.
-    pressureHandler: async (request, reply, _type, value) => {
-      if (isExempt(request) || !isLoad(value)) return;
-      shed(reply, 'event-loop-delay', `The event loop lags ${Math.round(value ?? 0)} ms (limit ${limits.maxEventLoopDelayMs} ms).`);
-    },
-  });
   app.addHook('onRequest', async (request, reply) => {
     if (isExempt(request)) return;
+    const lag = loopLagMs();
+    if (isLoad(lag) && lag > limits.maxEventLoopDelayMs) {
+      return shed(reply, 'event-loop-delay', `The event loop lags ${Math.round(lag)} ms (limit ${limits.maxEventLoopDelayMs} ms).`);
+    }
     if (inflight >= limits.maxInflight) {
       return shed(reply, 'inflight', `${inflight} requests are being served (limit ${limits.maxInflight}).`);
     }
     inflight += 1;
+    loopLagRequestOpened();
     // 'close' comes whether the answer was sent or the client went away, so the count cannot leak.
     reply.raw.once('close', () => {
       inflight -= 1;
+      loopLagRequestClosed();
     });
   });
 }

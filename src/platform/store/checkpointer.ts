@@ -27,6 +27,13 @@ const CHECKPOINT_EVERY_MS = 1_000;
  * opened in the same millisecond would otherwise be checkpointed back to back, every second, in step.
  */
 const CHECKPOINT_JITTER = 0.25;
+/**
+ * ms between looks at a log that did not change, the most: each look that finds it untouched
+ * doubles the wait from CHECKPOINT_EVERY_MS up to this, and a change brings it back. After a rest,
+ * the first checkpoint comes at most this long after the writes resumed: the log then holds up to
+ * 4 s of writes (under MAX_LOG_FRAMES at the rates held here), where a busy process holds 1 s.
+ */
+const CHECKPOINT_IDLE_EVERY_MS = 4_000;
 
 /** Where a checkpoint ran: the worker, or the event loop (finishing what the worker could not, see `checkpointInBackground`). */
 export type CheckpointThread = 'worker' | 'event loop';
@@ -53,7 +60,7 @@ const { performance } = require('node:perf_hooks');
 const { statSync } = require('node:fs');
 const files = new Map();
 function schedule(file, entry) {
-  const ms = workerData.everyMs * (1 - workerData.jitter + 2 * workerData.jitter * Math.random());
+  const ms = entry.everyMs * (1 - workerData.jitter + 2 * workerData.jitter * Math.random());
   entry.timer = setTimeout(() => run(file, entry), ms);
 }
 function run(file, entry) {
@@ -62,7 +69,14 @@ function run(file, entry) {
     // cost an idle process about 2 ms a file a second. A commit appends to the log, which moves its
     // modification time (nanoseconds on ext4) or its size.
     const log = statSync(file + '-wal', { throwIfNoEntry: false });
-    if (log && log.mtimeMs === entry.walMtime && log.size === entry.walSize) { schedule(file, entry); return; }
+    // Each look that finds it so doubles the wait, up to idleEveryMs: a process at rest wakes this
+    // thread a few times a minute, not every second per file.
+    if (log && log.mtimeMs === entry.walMtime && log.size === entry.walSize) {
+      entry.everyMs = Math.min(workerData.idleEveryMs, entry.everyMs * 2);
+      schedule(file, entry);
+      return;
+    }
+    entry.everyMs = workerData.everyMs;
     const started = performance.now();
     const row = entry.db.pragma('wal_checkpoint(PASSIVE)')[0];
     const seconds = (performance.now() - started) / 1000;
@@ -88,7 +102,7 @@ parentPort.on('message', (m) => {
     } catch (err) {
       return;
     }
-    const added = { db, users: 1, log: -1, checkpointed: -1, walMtime: -1, walSize: -1, timer: undefined };
+    const added = { db, users: 1, log: -1, checkpointed: -1, walMtime: -1, walSize: -1, everyMs: workerData.everyMs, timer: undefined };
     files.set(m.file, added);
     schedule(m.file, added);
   } else if (m.type === 'remove') {
@@ -126,7 +140,7 @@ let open = 0;
 function theWorker(): Worker {
   if (worker) return worker;
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, everyMs: CHECKPOINT_EVERY_MS, jitter: CHECKPOINT_JITTER } });
+  const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, everyMs: CHECKPOINT_EVERY_MS, idleEveryMs: CHECKPOINT_IDLE_EVERY_MS, jitter: CHECKPOINT_JITTER } });
   // The checkpoints never keep a process up that is otherwise done; the last connection's close checkpoints anyway.
   started.unref();
   started.on('message', (m: { file: string; seconds: number; log: number; copied: boolean }) => {

@@ -115,8 +115,14 @@ const CONSUMER_CONCURRENCY = 16;
  * request per consumer every 2 s while idle.
  */
 const PULL_EXPIRES_MS = 2_000;
-/** ms; the relay's poll catches rows whose wake-up was missed (a restart), it is not the normal path */
-const RELAY_POLL_MS = 500;
+/**
+ * ms; the relay's poll, a backstop: rows are handed to the relay when their transaction commits, a
+ * restarted relay claims at its start what its crash left, and a failed publish is retried on its
+ * own backoff. What is left is a replica's rows that no handover announces to the others: released by
+ * a replica that stopped, or a dead replica's after its lease (30 s); they wait at most this long
+ * more. Each poll is a claim statement, and at rest nothing else wakes the relay.
+ */
+const RELAY_POLL_MS = 10_000;
 
 export function eventBus(opts: EventBusOptions): EventBus {
   const ns = opts.namespace;

@@ -14,13 +14,23 @@ export interface RecoverySweepOptions {
    * is harmless (see below).
    */
   readonly graceMs?: number;
-  /** ms between passes; default 1000: a recovered order waits at most grace + 1 s */
+  /** ms between passes while orders are unsettled or being placed; default 1000: a recovered order waits at most grace + 1 s */
   readonly intervalMs?: number;
+  /**
+   * ms between passes at rest: no order of this process unsettled or placed within grace +
+   * interval, and the last pass found none due; default 10000. Orders this process places wake the
+   * sweep (wake()), and a restarted process's first pass finds what its crash left; this backstop
+   * is for what neither announces, another replica's order left by a crash while the replica
+   * stays down. A pass costs a query, and at rest nothing else wakes the process.
+   */
+  readonly restIntervalMs?: number;
 }
 
 export interface RecoverySweep {
   /** one pass now: resumes every order unsettled for longer than the grace period; resolves to how many settled */
   pass(): Promise<number>;
+  /** call when this process placed an order: passes come every interval again until it has settled */
+  wake(): void;
   /** stops the timer and waits for a running pass */
   stop(): Promise<void>;
 }
@@ -39,15 +49,22 @@ export interface RecoverySweep {
 export function startRecoverySweep(opts: RecoverySweepOptions): RecoverySweep {
   const graceMs = opts.graceMs ?? 5_000;
   const intervalMs = opts.intervalMs ?? 1_000;
+  const restIntervalMs = opts.restIntervalMs ?? 10_000;
   const resume = resumeSettlement(opts.deps, opts.apis);
   let running: Promise<number> | undefined;
   let stopped = false;
+  /**
+   * ms epoch until which passes come every interval: an order placed, or one found due, keeps them
+   * coming. The first pass comes after one interval: a process started again after a crash finds what it left.
+   */
+  let busyUntil = Date.now() + intervalMs;
 
   const pass = (): Promise<number> => {
     running ??= (async () => {
       let settled = 0;
       try {
         const due = await pendingSince(opts.deps, opts.deps.clock.now() - graceMs);
+        if (due.length > 0) busyUntil = Date.now() + intervalMs;
         for (const order of due) {
           if (stopped) break;
           try {
@@ -67,20 +84,32 @@ export function startRecoverySweep(opts: RecoverySweepOptions): RecoverySweep {
   };
 
   let timer: NodeJS.Timeout | undefined;
+  /** whether the timer set is the one at rest, which an order placed brings forward */
+  let resting = false;
   const schedule = () => {
+    resting = Date.now() >= busyUntil;
     timer = setTimeout(() => {
+      timer = undefined;
       void pass()
         .catch((error: unknown) => opts.log.warn({ err: error }, 'recovery sweep: pass failed'))
         .finally(() => {
           if (!stopped) schedule();
         });
-    }, intervalMs);
+    }, resting ? restIntervalMs : intervalMs);
     timer.unref();
   };
   schedule();
 
   return {
     pass,
+    wake() {
+      // An order younger than the grace is its request's: the first pass that may take it comes after grace + interval.
+      busyUntil = Date.now() + graceMs + intervalMs;
+      // A pass running now schedules the next one itself, from busyUntil.
+      if (!resting || stopped || timer === undefined) return;
+      clearTimeout(timer);
+      schedule();
+    },
     async stop() {
       stopped = true;
       clearTimeout(timer);

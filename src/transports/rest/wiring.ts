@@ -14,7 +14,13 @@ export function restWiring(ctx: WiringContext): ServiceWiring {
   return {
     events: { auth: noEvents, billing: noEvents, order: noEvents },
     onRegistered: openAccountOnRegistration(ctx.apis),
-    settle: (deps) => payAndNotify(deps, ctx.apis),
+    settle: (deps) => {
+      const settle = payAndNotify(deps, ctx.apis);
+      return (order, call) => {
+        sweep?.wake(); // the sweep watches over it until it has settled
+        return settle(order, call);
+      };
+    },
     contacts: () => httpContacts(ctx.apis),
     start: async (deps: DepsOf[ServiceName]) => {
       if (ctx.service !== 'order') return;
