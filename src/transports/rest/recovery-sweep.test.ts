@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDatabase, anOrderRequest, fixedClock, orderDeps, type FixedClock, type TestDatabase } from '../../../test/support/builders.ts';
 import { createOrder, orderMigrations, type OrderDB, type OrderDeps } from '../../services/order/index.ts';
-import type { InternalApis } from './clients.ts';
+import type { InternalApis } from '../http/clients.ts';
 import { startRecoverySweep, type RecoverySweep } from './recovery-sweep.ts';
 
 /** Peers as a crash before the charge leaves them: billing decided no payment, so the sweep declines it. */
