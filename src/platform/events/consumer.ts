@@ -9,6 +9,7 @@ import { traceparentOf } from './trace.ts';
 import { errorMessage, silentLog } from './log.ts';
 import type { EventLog } from './log.ts';
 import { isDatabaseUnavailable } from '../store/errors.ts';
+import { socketTurn } from './socket-turn.ts';
 
 /**
  * ms between tries of an event held while a dependency (the database, a peer service) is unavailable.
@@ -99,6 +100,8 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
   const prefetch = Math.max(concurrency, opts.prefetch ?? 16);
   const log = opts.log ?? silentLog;
   const unavailable = opts.unavailable ?? isDatabaseUnavailable;
+  /** acks, naks, terms and workings of one turn share one socket write with the relay's publishes (socket-turn.ts) */
+  const acks = socketTurn(js);
 
   let processed = 0;
   let retried = 0;
@@ -136,7 +139,7 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
         // and a nak would spend one of the few deliveries, so an outage longer than the backoff would
         // dead-letter good events. The message is held instead (its ack wait renewed) and tried again.
         if (!stopped && unavailable(err)) {
-          m.working();
+          await acks.issue(() => m.working());
           lastError = `dependency unavailable: ${errorMessage(err)}`;
           // Renewed well within the ack wait, or the broker would hand the message to another handler meanwhile.
           await new Promise((resolve) => setTimeout(resolve, Math.min(HELD_RETRY_MS, limits.ackWaitMs / 3)));
@@ -148,7 +151,8 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
     }
     switch (outcome.type) {
       case 'ack':
-        m.ack();
+        // After the commit (the handler returned), sharing a socket write with the turn's other acks and publishes.
+        await acks.issue(() => m.ack());
         processed++;
         return;
       case 'retry':
@@ -156,7 +160,7 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
         if (limits.maxDeliver > 0 && deliveryCount >= limits.maxDeliver) {
           return deadLetter(m, headers, `gave up after ${deliveryCount} deliveries: ${outcome.reason}`);
         }
-        m.nak(outcome.delayMs ?? retryDelay(deliveryCount));
+        await acks.issue(() => m.nak(outcome.delayMs ?? retryDelay(deliveryCount)));
         retried++;
         log.debug({ durable, seq: m.seq, deliveryCount, reason: outcome.reason }, 'event will be retried');
         return;
@@ -188,13 +192,13 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
     } catch (err) {
       lastError = `dead-letter publish failed: ${errorMessage(err)}`;
       log.error({ durable, seq: m.seq, err: lastError }, 'could not dead-letter; will retry');
-      m.nak(retryDelay(m.info.deliveryCount));
+      await acks.issue(() => m.nak(retryDelay(m.info.deliveryCount)));
       retried++;
       return;
     }
     // No reason on the TERM: servers before 2.10.4 ignore `+TERM <reason>` as an unknown ack and
     // redeliver. The reason travels in the dead letter's header instead.
-    m.term();
+    await acks.issue(() => m.term());
     dead++;
     lastDeadReason = oneLine;
     log.warn({ durable, seq: m.seq, subject: m.subject, reason: oneLine }, 'event dead-lettered');

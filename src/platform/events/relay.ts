@@ -6,6 +6,7 @@ import type { EventTables, OutboxRowClaim, OutboxTable } from './tables.ts';
 import { claimOutboxRows, releaseOutboxClaims, reopenSentRows } from './outbox-claims.ts';
 import { outboxMarks } from './outbox-marks.ts';
 import { toNatsHeaders } from './nats-headers.ts';
+import { socketTurn } from './socket-turn.ts';
 import { errorMessage, silentLog } from './log.ts';
 import type { EventLog } from './log.ts';
 
@@ -136,6 +137,7 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   const now = opts.now ?? Date.now;
   const relayId = opts.relayId ?? randomUUID();
   const leaseMs = opts.leaseMs ?? OUTBOX_LEASE_MS;
+  const turn = socketTurn(js);
 
   let published = 0;
   let duplicates = 0;
@@ -273,11 +275,10 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
   async function publish(row: OutboxTable): Promise<void> {
     const headers = parseHeaders(row);
     const startMs = Date.now();
-    const acking = js.publish(row.subject, row.payload, {
-      msgID: row.id,
-      headers: toNatsHeaders(headers),
-      timeout: publishTimeoutMs,
-    });
+    // Issued with the turn's acks on this connection, in one socket write (socket-turn.ts); in row order.
+    const acking = turn.issue(() =>
+      js.publish(row.subject, row.payload, { msgID: row.id, headers: toNatsHeaders(headers), timeout: publishTimeoutMs }),
+    );
     // Given up below when the connection is lost; its own timeout must not surface as unhandled.
     acking.catch(() => undefined);
     const ack = await Promise.race([acking, connectionLost.promise]);
