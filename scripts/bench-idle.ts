@@ -10,13 +10,12 @@
  * over the runs are printed. A benchmark, not a test: it exits 0 whatever the numbers, 1 when a
  * system could not start, 2 on a bad option.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loaderChoice } from '../bin/source-stamp.js';
 import { parseDuration } from '../src/cli/options.ts';
+import { ensureBuilt } from './ensure-built.ts';
 import { measureIdle, medianIdle, type IdleFigures } from '../src/measure/idle.ts';
 import { STYLES, type Style } from '../src/model/style.ts';
 
@@ -25,7 +24,7 @@ const opts = options(process.argv.slice(2));
 const checkouts = [...(opts.baseline ? [{ name: 'baseline', root: opts.baseline }] : []), { name: 'this checkout', root: ROOT }];
 const runs = new Map<string, IdleFigures[]>();
 // Measured as a user runs it: from dist/, never from the sources through tsx (whose esbuild child would count).
-for (const checkout of checkouts) ensureBuilt(checkout.root);
+for (const checkout of checkouts) ensureBuilt(checkout.root, 'bench:idle');
 
 try {
   for (let run = 1; run <= opts.runs; run++) {
@@ -54,15 +53,6 @@ for (const style of opts.styles) {
   }
 }
 
-function ensureBuilt(root: string): void {
-  if (loaderChoice(root).kind === 'dist') return;
-  console.error(`building ${root}`);
-  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.js')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (build.status !== 0 || loaderChoice(root).kind !== 'dist') {
-    console.error(`bench:idle: the build of ${root} failed`);
-    process.exit(1);
-  }
-}
 
 function options(argv: string[]) {
   try {

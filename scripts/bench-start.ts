@@ -21,14 +21,14 @@
  * A benchmark, not a test: it exits 0 whatever the numbers, 1 when a run could not start, 2 on a bad option.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option } from 'commander';
-import { loaderChoice } from '../bin/source-stamp.js';
 import { childProcesses, processUsage } from '../src/measure/engine/proc.ts';
 import { nonNegativeInt, parseDuration, positiveInt } from '../src/cli/options.ts';
+import { ensureBuilt } from './ensure-built.ts';
 import { parseScript, scriptCommand } from './script-command.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -85,7 +85,7 @@ for (const baseline of opts.baselines) {
   else if (baseline.startsWith('tsx@')) variants.push({ ...baselineCheckout(baseline.slice(4)), name: `tsx ${baseline.slice(4)}`, env: { INTERPLAY_SOURCES: '1' } });
   else variants.push(baselineCheckout(baseline));
 }
-ensureBuilt(ROOT);
+ensureBuilt(ROOT, 'bench:start');
 variants.push({ name: 'this checkout', root: ROOT, env: {} });
 
 const childRuns = new Map<string, ChildFigures[]>();
@@ -228,16 +228,6 @@ function baselineCheckout(rev: string): Variant {
     rmSync(dir, { recursive: true, force: true });
   });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  ensureBuilt(dir);
+  ensureBuilt(dir, 'bench:start');
   return { name: `baseline ${rev}`, root: dir, env: {} };
-}
-
-function ensureBuilt(root: string): void {
-  if (loaderChoice(root).kind === 'dist') return;
-  console.error(`building ${root}`);
-  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.js')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (build.status !== 0 || loaderChoice(root).kind !== 'dist' || !existsSync(join(root, 'dist'))) {
-    console.error(`bench:start: the build of ${root} failed`);
-    process.exit(1);
-  }
 }

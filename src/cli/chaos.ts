@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { STYLES, type Style } from '../model/style.ts';
+import type { Style } from '../model/style.ts';
 import { asUsageError } from './errors.ts';
-import { checkFaultLoad, emitFaultRun, faultLoadOptions, parseStyles } from './fault-flags.ts';
+import { checkFaultLoad, emitFaultRun, faultLoadOptions, stylesOption } from './fault-flags.ts';
 import { addLoadFlags, type LoadFlags } from './load-flags.ts';
 import { nonNegativeInt, parseDuration } from './options.ts';
 import { stopEverythingOnSignal } from './signals.ts';
@@ -23,7 +23,7 @@ export function registerChaos(cli: Command): void {
     cli
       .command('chaos')
       .description('kill services, replicas and the broker at seeded random times under load, then check every invariant (exit 1 on an anomaly)')
-      .addOption(new Option('--styles <list>', 'comma-separated styles').argParser(parseStyles).default([...STYLES], STYLES.join(',')))
+      .addOption(stylesOption())
       .addOption(new Option('--kills <n>', 'faults per style: SIGKILLed processes, in the event styles broker crashes, with a private PostgreSQL its restarts and ended connections').argParser(nonNegativeInt(10_000)).default(5))
       .addOption(
         new Option('--settle <time>', 'after the load: how long the system may take to finish every accepted order').argParser(parseDuration).default(90_000, '90s'),

@@ -3,7 +3,7 @@ import type { SystemTopology } from '../model/topology.ts';
 import type { Style } from '../model/style.ts';
 import { asUsageError, UsageError } from './errors.ts';
 import { stopEverythingOnSignal } from './signals.ts';
-import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';
+import { addStoreFlags, checkStoreFlags, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsOption, parseRate, positiveInt, replicasOption, styleOption, topologyOption } from './options.ts';
 
 import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';
@@ -19,7 +19,7 @@ interface DashboardFlags extends StoreFlags, NatsFlags {
 }
 
 export function registerDashboard(cli: Command): void {
-  cli
+  const dashboard = cli
     .command('dashboard')
     .description('run a style under a steady load and watch it live; switch styles, change the rate, stop and restart services')
     .addOption(styleOption())
@@ -27,11 +27,8 @@ export function registerDashboard(cli: Command): void {
     .addOption(topologyOption().default('processes'))
     .addOption(replicasOption())
     .option('--users <n>', 'users registered and funded at each start (each costs an argon2id hash)', positiveInt(10_000), 10)
-    .addOption(natsOption())
-    .addOption(storeOption())
-    .addOption(databaseUrlOption())
-    .addOption(databasePrefixOption())
-    .addOption(databasePoolOption())
+    .addOption(natsOption());
+  addStoreFlags(dashboard)
     .addOption(natsClusterOption())
     .addOption(streamReplicasOption())
     .action(async (flags: DashboardFlags, command: Command) => {

@@ -1,8 +1,9 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { FaultLoadOptions } from '../measure/faults/fault-system.ts';
 import { CLUSTER_COMPONENTS, COMPONENTS, POSTGRES_COMPONENTS, type Component } from '../scenarios/faults.ts';
 import { STYLES, type Style } from '../model/style.ts';
 import { EXIT_FAILED, UsageError } from './errors.ts';
-import type { LoadFlags } from './load-flags.ts';
+import { workloadOf, type LoadFlags } from './load-flags.ts';
 import { checkStoreFlags, storeRequest } from './store-flags.ts';
 import { natsChoice } from './nats-flags.ts';
 import { parseTopology } from './topology-flags.ts';
@@ -14,6 +15,10 @@ export function parseStyles(value: string): Style[] {
   if (bad.length > 0 || styles.length === 0) throw new InvalidArgumentError(`must be a comma-separated list of ${STYLES.join(', ')}.`);
   return [...new Set(styles)] as Style[];
 }
+
+/** `--styles`: the styles a run goes through, all by default */
+export const stylesOption = (description = 'comma-separated styles'): Option =>
+  new Option('--styles <list>', description).argParser(parseStyles).default([...STYLES], STYLES.join(','));
 
 /**
  * Faults need what only the processes topology has: one process per service for the supervisor to
@@ -29,7 +34,6 @@ export function checkFaultLoad(command: string, flags: LoadFlags, cli: Command):
   if (flags.connections !== undefined) throw new UsageError(`${command} runs an open loop at --rate; it cannot go with --connections`);
   if (flags.findMax) throw new UsageError(`${command} runs at one --rate; it cannot go with --find-max`);
 }
-
 
 /** "billing,nats" → the components, each once; an unknown name is refused with the list of known ones */
 export function parseComponents(value: string): Component[] {
@@ -71,15 +75,8 @@ export async function emitFaultRun(flags: Pick<LoadFlags, 'out' | 'json'>, outpu
 }
 
 /** The load flags an outage or chaos run takes, as its options; progress lines go to `out`. */
-export const faultLoadOptions = (flags: LoadFlags, out: NodeJS.WritableStream) => ({
-  users: flags.users,
-  rate: flags.rate,
-  durationMs: flags.duration,
-  warmupMs: flags.warmup,
-  drainMs: flags.drain,
-  maxInflight: flags.maxInflight,
-  insufficient: flags.insufficient,
-  seed: flags.seed,
+export const faultLoadOptions = (flags: LoadFlags, out: NodeJS.WritableStream): FaultLoadOptions => ({
+  ...workloadOf(flags),
   store: storeRequest(flags),
   ...natsChoice(flags),
   argv: process.argv.slice(2),

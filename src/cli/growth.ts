@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
 import type { GrowthRun } from '../measure/soak/growth.ts';
-import { STYLES, type Style } from '../model/style.ts';
+import type { Style } from '../model/style.ts';
 import { EXIT_FAILED } from './errors.ts';
-import { parseStyles } from './fault-flags.ts';
-import { LOAD_DEFAULTS, loadOption, type LoadFlags } from './load-flags.ts';
-import { natsOption, positiveInt } from './options.ts';
+import { stylesOption } from './fault-flags.ts';
+import { addWindowFlags, LOAD_DEFAULTS, loadOption, workloadOf, type LoadFlags } from './load-flags.ts';
+import { positiveInt } from './options.ts';
 import { stopEverythingOnSignal } from './signals.ts';
 
 /** the workload flags of `bench` that apply to a growth run */
@@ -14,23 +14,18 @@ type GrowthFlags = Pick<LoadFlags, 'users' | 'rate' | 'duration' | 'warmup' | 'd
 };
 
 export function registerGrowth(cli: Command): void {
-  cli
+  const growth = cli
     .command('growth')
     .description(
       'per style the same open-loop load on a fresh system, then on the same system holding --orders more paid orders seeded into its databases: CPU per order and latency, fresh against seeded',
     )
-    .addOption(new Option('--styles <list>', 'comma-separated styles, one after the other').argParser(parseStyles).default([...STYLES], STYLES.join(',')))
+    .addOption(stylesOption('comma-separated styles, one after the other'))
     .addOption(new Option('--orders <n>', 'paid orders seeded into the databases before the second run').argParser(positiveInt(100_000_000)).default(1_000_000))
     .addOption(loadOption.users().default(20))
     .addOption(loadOption.rate())
-    .addOption(loadOption.duration().default(30_000, '30s'))
-    // 0s keeps the first seconds after each start in the figures: a large database, cold, is what a user meets after a restart.
-    .addOption(loadOption.warmup())
-    .addOption(loadOption.drain())
-    .addOption(loadOption.maxInflight())
-    .addOption(loadOption.seed())
-    .addOption(loadOption.insufficient())
-    .addOption(natsOption())
+    .addOption(loadOption.duration().default(30_000, '30s'));
+  // --warmup 0s keeps the first seconds after each start in the figures: a large database, cold, is what a user meets after a restart.
+  addWindowFlags(growth)
     .option('--out <dir>', 'where growth.json goes (default reports/<timestamp>-growth)')
     .action(async (flags: GrowthFlags) => {
       // Loaded here, not at the top: --help and bad flags answer without loading the system.
@@ -50,14 +45,7 @@ export function registerGrowth(cli: Command): void {
         ...LOAD_DEFAULTS,
         mode: 'open' as const,
         orders: flags.orders,
-        rate: flags.rate,
-        durationMs: flags.duration,
-        warmupMs: flags.warmup,
-        drainMs: flags.drain,
-        maxInflight: flags.maxInflight,
-        seed: flags.seed,
-        insufficient: flags.insufficient,
-        users: flags.users,
+        ...workloadOf(flags),
         ...(flags.nats ? { nats: flags.nats } : {}),
         argv,
       };

@@ -62,20 +62,29 @@ export const loadOption = {
   insufficient: () => new Option('--insufficient <fraction>', 'fraction of orders the user cannot afford').argParser(parseFraction).default(LOAD_DEFAULTS.insufficient),
 };
 
-/** The load options `bench` and `compare` share (and `outage` and `chaos`, which need the processes topology by default). */
-export function addLoadFlags(command: Command, defaults: { readonly topology?: SystemTopology['kind'] } = {}): Command {
-  return addStoreFlags(command)
-    .addOption(loadOption.users())
-    .addOption(loadOption.rate())
-    .addOption(new Option('--connections <n>', 'closed loop instead: this many loops, each sending when its last order was answered').argParser(positiveInt(10_000)))
-    .addOption(new Option('--arrivals <kind>', 'open-loop spacing of arrivals').choices(['uniform', 'poisson']).default(LOAD_DEFAULTS.arrivals))
-    .addOption(loadOption.duration())
+/**
+ * The options that follow --duration wherever a load is set from flags, as `bench` has them: --warmup,
+ * --drain, --max-inflight, --seed, --insufficient and --nats.
+ */
+export function addWindowFlags(command: Command): Command {
+  return command
     .addOption(loadOption.warmup())
     .addOption(loadOption.drain())
     .addOption(loadOption.maxInflight())
     .addOption(loadOption.seed())
     .addOption(loadOption.insufficient())
-    .addOption(natsOption())
+    .addOption(natsOption());
+}
+
+/** The load options `bench` and `compare` share (and `outage` and `chaos`, which need the processes topology by default). */
+export function addLoadFlags(command: Command, defaults: { readonly topology?: SystemTopology['kind'] } = {}): Command {
+  addStoreFlags(command)
+    .addOption(loadOption.users())
+    .addOption(loadOption.rate())
+    .addOption(new Option('--connections <n>', 'closed loop instead: this many loops, each sending when its last order was answered').argParser(positiveInt(10_000)))
+    .addOption(new Option('--arrivals <kind>', 'open-loop spacing of arrivals').choices(['uniform', 'poisson']).default(LOAD_DEFAULTS.arrivals))
+    .addOption(loadOption.duration());
+  return addWindowFlags(command)
     .addOption(natsClusterOption())
     .addOption(streamReplicasOption())
     .addOption(topologyOption(true, defaults.topology))
@@ -101,18 +110,25 @@ export function benchOptions(flags: LoadFlags, argv: readonly string[]): Omit<Be
   return {
     topology: parseTopology(flags),
     mode: flags.connections === undefined ? 'open' : 'closed',
-    rate: flags.rate,
+    ...workloadOf(flags),
     connections: flags.connections,
     arrivals: flags.arrivals,
+    store: storeRequest(flags),
+    ...natsChoice(flags),
+    argv,
+  };
+}
+
+/** The workload flags as a load's options, times in ms; outage.json and chaos.json keep this order. */
+export function workloadOf(flags: Pick<LoadFlags, 'users' | 'rate' | 'duration' | 'warmup' | 'drain' | 'maxInflight' | 'insufficient' | 'seed'>) {
+  return {
     users: flags.users,
-    seed: flags.seed,
-    insufficient: flags.insufficient,
+    rate: flags.rate,
     durationMs: flags.duration,
     warmupMs: flags.warmup,
     drainMs: flags.drain,
     maxInflight: flags.maxInflight,
-    store: storeRequest(flags),
-    ...natsChoice(flags),
-    argv,
+    insufficient: flags.insufficient,
+    seed: flags.seed,
   };
 }

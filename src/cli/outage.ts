@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { CLUSTER_COMPONENTS, COMPONENTS, POSTGRES_COMPONENTS, type Component } from '../scenarios/faults.ts';
-import { STYLES, type Style } from '../model/style.ts';
+import type { Style } from '../model/style.ts';
 import { asUsageError, UsageError } from './errors.ts';
-import { checkFaultLoad, emitFaultRun, faultLoadOptions, parseComponents, parseStyles } from './fault-flags.ts';
+import { checkFaultLoad, emitFaultRun, faultLoadOptions, parseComponents, stylesOption } from './fault-flags.ts';
 import { addLoadFlags, type LoadFlags } from './load-flags.ts';
 import { parseDuration } from './options.ts';
 import { stopEverythingOnSignal } from './signals.ts';
@@ -20,7 +20,7 @@ export function registerOutage(cli: Command): void {
     cli
       .command('outage')
       .description('stop each component in turn under steady load, bring it back, and show per style what was accepted, completed and how long the backlog took')
-      .addOption(new Option('--styles <list>', 'comma-separated styles').argParser(parseStyles).default([...STYLES], STYLES.join(',')))
+      .addOption(stylesOption())
       .addOption(
         new Option('--services <list>', 'components to stop in turn (nats: the broker of the event styles; with --nats-cluster 3 or 5 also nats-node and nats-2-nodes; with --store postgres also postgres and postgres-connections)').argParser(parseComponents).default([...COMPONENTS], COMPONENTS.join(',')),
       )

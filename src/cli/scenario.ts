@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { ScenarioResult, StepResult } from '../scenarios/course.ts';
 import { asUsageError, EXIT_FAILED } from './errors.ts';
 import { stopEverythingOnSignal } from './signals.ts';
-import { checkStoreFlags, databasePoolOption, databasePrefixOption, databaseUrlOption, storeOption, storeRequest, type StoreFlags } from './store-flags.ts';
+import { addStoreFlags, checkStoreFlags, storeRequest, type StoreFlags } from './store-flags.ts';
 import { natsOption, parseUrl, replicasOption, styleOrAllOption, stylesOf, topologyOption } from './options.ts';
 
 import { natsChoice, natsClusterOption, streamReplicasOption, type NatsFlags } from './nats-flags.ts';
@@ -14,18 +14,15 @@ interface ScenarioFlags extends StoreFlags, NatsFlags, TopologyFlags {
 }
 
 export function registerScenario(cli: Command): void {
-  cli
+  const scenario = cli
     .command('scenario')
     .description('run the course scenario against a system it starts itself, or against --base-url')
     .addOption(styleOrAllOption())
     .addOption(topologyOption(true))
     .addOption(replicasOption())
     .option('--base-url <url>', 'run against this running system instead (for example http://arch.homework); implies --topology external', parseUrl)
-    .addOption(natsOption())
-    .addOption(storeOption())
-    .addOption(databaseUrlOption())
-    .addOption(databasePrefixOption())
-    .addOption(databasePoolOption())
+    .addOption(natsOption());
+  addStoreFlags(scenario)
     .addOption(natsClusterOption())
     .addOption(streamReplicasOption())
     .action(async (flags: ScenarioFlags, command: Command) => {

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { ModelResult } from '../simulate/simulate.ts';
+import type { ModelResult } from '../simulate/model-io.ts';
 import { STYLES } from '../model/style.ts';
 import { rate, sig3 } from './format.ts';
 import { htmlPage } from './html-page.ts';

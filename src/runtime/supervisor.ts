@@ -1,5 +1,6 @@
 import { restartDelay } from './backoff.ts';
 import { spawnChild, type ChildRun } from './child-run.ts';
+import { newSlot, slotInfo, type Slot } from './supervisor-slot.ts';
 import {
   ProcessAlreadySupervised,
   ProcessNotReady,
@@ -10,9 +11,6 @@ import {
 import type {
   LineSink,
   ProcessExit,
-  ProcessInfo,
-  ProcessSpec,
-  ProcessState,
   Supervisor,
   SupervisorEvent,
   SupervisorOptions,
@@ -24,23 +22,6 @@ export * from './supervisor-errors.ts';
 
 /** An event as the code that causes it knows it; emit() adds when and the state after. */
 type EventBody = SupervisorEvent extends infer E ? (E extends SupervisorEvent ? Omit<E, 'at' | 'info'> : never) : never;
-
-/** One supervised `service#replica`: its spec, and whichever process currently plays it. */
-interface Slot {
-  spec: ProcessSpec;
-  readonly name: string;
-  state: ProcessState;
-  run: ChildRun | undefined;
-  restartTimer: NodeJS.Timeout | undefined;
-  /** false once stop() asked for it: an exit is then not a crash */
-  wanted: boolean;
-  restarts: number;
-  /** consecutive exits before stableAfterMs of uptime; chooses the next delay */
-  failures: number;
-  url: string | undefined;
-  upSince: number | undefined;
-  lastExit: ProcessExit | undefined;
-}
 
 const defaultStdout: LineSink = (line) => {
   // One write per whole line: lines of several children never interleave mid-line.
@@ -75,19 +56,8 @@ export function createSupervisor(opts: SupervisorOptions = {}): Supervisor {
   const watchers = new Set<() => void>();
   let closing: Promise<void> | undefined;
 
-  const info = (slot: Slot): ProcessInfo => ({
-    service: slot.spec.service,
-    replica: slot.spec.replica,
-    pid: slot.run?.pid,
-    url: slot.url,
-    restarts: slot.restarts,
-    upSince: slot.upSince,
-    state: slot.state,
-    ...(slot.lastExit ? { lastExit: slot.lastExit } : {}),
-  });
-
   const emit = (slot: Slot, event: EventBody): void => {
-    const full = { ...event, at: Date.now(), info: info(slot) } as SupervisorEvent;
+    const full = { ...event, at: Date.now(), info: slotInfo(slot) } as SupervisorEvent;
     try {
       opts.onEvent?.(full);
     } catch (error) {
@@ -220,19 +190,7 @@ export function createSupervisor(opts: SupervisorOptions = {}): Supervisor {
       const name = `${spec.service}#${spec.replica}`;
       const known = slots.get(name);
       if (known && known.state !== 'stopped') throw new ProcessAlreadySupervised(name);
-      const slot: Slot = known ?? {
-        spec,
-        name,
-        state: 'stopped',
-        run: undefined,
-        restartTimer: undefined,
-        wanted: false,
-        restarts: 0,
-        failures: 0,
-        url: undefined,
-        upSince: undefined,
-        lastExit: undefined,
-      };
+      const slot = known ?? newSlot(spec, name);
       slot.spec = spec;
       slots.set(name, slot);
       try {
@@ -242,10 +200,10 @@ export function createSupervisor(opts: SupervisorOptions = {}): Supervisor {
         if (!known) slots.delete(name);
         throw error;
       }
-      return info(slot);
+      return slotInfo(slot);
     },
 
-    list: () => [...slots.values()].map(info),
+    list: () => [...slots.values()].map(slotInfo),
 
     async stop(service, replica) {
       await Promise.all(select(service, replica).map(stopSlot));
@@ -281,7 +239,7 @@ export function createSupervisor(opts: SupervisorOptions = {}): Supervisor {
           clearTimeout(timer);
         }),
       );
-      return targets.map(info);
+      return targets.map(slotInfo);
     },
 
     async waitReady(service, replica, timeoutMs = readyTimeoutMs) {

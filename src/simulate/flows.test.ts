@@ -3,7 +3,8 @@ import { analyseCoupling } from '../analyse/coupling.ts';
 import { collaborationOrder, notificationOrder, restOrder } from '../analyse/test-spans.ts';
 import { STYLES } from '../model/style.ts';
 import { edgesOf, FLOWS, handlingsOf, linkCrossingsOf } from './flows.ts';
-import { simulate, type ModelInput } from './simulate.ts';
+import type { ModelInput } from './model-io.ts';
+import { simulate } from './simulate.ts';
 
 const observed = { rest: restOrder(), notification: notificationOrder(), collaboration: collaborationOrder() };
 

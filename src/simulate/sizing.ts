@@ -1,5 +1,6 @@
 import { FLOWS, handlingsOf } from './flows.ts';
-import { simulate, type ModelInput, type ModelResult } from './simulate.ts';
+import type { ModelInput, ModelResult } from './model-io.ts';
+import { simulate } from './simulate.ts';
 
 /** `completion.p99<250ms`: what a held rate must keep. */
 export interface Slo {

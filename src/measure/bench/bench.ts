@@ -10,12 +10,11 @@ import { orderPlan, prepareUsers, type PreparedUsers } from '../../scenarios/loa
 import type { Style } from '../../model/style.ts';
 import { now } from '../engine/clock.ts';
 import { runLoad } from '../engine/engine.ts';
-import { createJsonClient } from '../engine/http-client.ts';
 import { scrapeMetrics } from '../engine/metrics-snapshot.ts';
 import { processTreeUsage, processUsage, type ProcessUsage } from '../engine/proc.ts';
 import { ownDatabase, storageText } from './bench-store.ts';
 import { composeProjectUsage } from './containers.ts';
-import { acceptedOrderId, LIMITED, placeOrder, SHED } from '../engine/place-order.ts';
+import { acceptedOrderId, LIMITED, orderClient, placeOrder, SHED } from '../engine/place-order.ts';
 import { startSink, type DeliverySink } from '../engine/sink.ts';
 import { aggregate } from './aggregate.ts';
 import type { RawOrder, RawRun } from './raw.ts';
@@ -92,7 +91,7 @@ export async function collectRun(opts: BenchOptions): Promise<RawRun> {
     opts.onPhase?.('setup');
     const { tokens } = await (opts.setup ?? ((url: string) => prepareUsers(url, opts.users)))(system.url);
     const plan = orderPlan(opts);
-    const client = createJsonClient({ baseUrl: system.url, connections: Math.min(opts.maxInflight, 256) });
+    const client = orderClient(system.url, opts.maxInflight);
     cleanups.push(() => client.close());
 
     const metricsBefore = await scrapeMetrics(system.url);

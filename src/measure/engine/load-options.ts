@@ -57,6 +57,11 @@ export interface ClosedLoadOptions extends CommonLoadOptions {
 
 export type LoadOptions = OpenLoadOptions | ClosedLoadOptions;
 
+/** An open loop at `rate` for `durationMs`, as an order load's options set it; the rest is the caller's. */
+export function openLoop(opts: { readonly rate: number; readonly seed: number; readonly maxInflight: number; readonly durationMs: number }) {
+  return { mode: 'open' as const, rate: opts.rate, seed: opts.seed, maxInflight: opts.maxInflight, durationMs: opts.durationMs };
+}
+
 export interface LoadDurations {
   readonly warmupMs: number;
   /** planned measured window */

@@ -1,11 +1,19 @@
 import type { PlannedOrder } from '../../scenarios/load.ts';
-import type { JsonClient } from './http-client.ts';
+import { createJsonClient, type JsonClient } from './http-client.ts';
 import type { LoadResponse } from './tally.ts';
 
 /** the kind of an answer that shed the order */
 export const SHED = 'shed';
 /** the kind of an answer that refused the order by a request limit (429; docs/limits.md) */
 export const LIMITED = 'limited';
+
+/**
+ * The client a load sends its orders through: a connection per request in flight, 256 at the most,
+ * the same pool in every load (bench, soak, the fault runs) so their figures compare.
+ */
+export function orderClient(baseUrl: string, maxInflight: number): JsonClient {
+  return createJsonClient({ baseUrl, connections: Math.min(maxInflight, 256) });
+}
 
 /**
  * POSTs one planned order as its user. A 503 with Retry-After is the system shedding load, refused

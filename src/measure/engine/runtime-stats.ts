@@ -210,8 +210,8 @@ export async function walBytes(dir: string): Promise<Record<string, number>> {
   return Object.fromEntries(wal.map((e, i) => [relative(dir, join(e.parentPath, e.name)), sizes[i] ?? 0]));
 }
 
-/** nats-server's own counters (its /varz and /jsz), cumulative where the server counts so. */
-export interface NatsReading {
+/** What a reading of nats-server and a window of it both hold: its state, and the counts a window takes as differences. */
+interface NatsFigures {
   /** % of one core, as the server sampled it last */
   readonly cpuPercent: number;
   readonly memBytes: number;
@@ -220,20 +220,17 @@ export interface NatsReading {
   readonly slowConsumers: number;
   /** JetStream's file store, bytes */
   readonly storageBytes: number;
-  readonly apiTotal: number;
   readonly apiErrors: number;
 }
 
+/** nats-server's own counters (its /varz and /jsz), cumulative where the server counts so. */
+export interface NatsReading extends NatsFigures {
+  readonly apiTotal: number;
+}
+
 /** A window of nats-server: what it did in the window, and its state at the end. */
-export interface NatsWindow {
-  readonly cpuPercent: number;
-  readonly memBytes: number;
-  readonly inMsgs: number;
-  readonly outMsgs: number;
-  readonly slowConsumers: number;
-  readonly storageBytes: number;
+export interface NatsWindow extends NatsFigures {
   readonly apiRequests: number;
-  readonly apiErrors: number;
 }
 
 /** Reads nats-server's monitoring endpoint (`-m PORT`). */

@@ -1,45 +1,24 @@
-import type { StoreRequest } from '../../runtime/store.ts';
 import type { Anomaly } from '../../analyse/index.ts';
 import { chaosSchedule, FAULT_TYPES, type Fault } from '../../scenarios/faults.ts';
 import type { Style } from '../../model/style.ts';
-import { brokerOf, startFaultSystem, type FaultSystem } from './fault-system.ts';
+import { brokerOf, startFaultSystem, type FaultLoadOptions, type FaultSystem } from './fault-system.ts';
 import { expectationsOf, placeOrders } from './order-load.ts';
 import { postgresFaultUnfit, terminateServiceConnections } from './outage-postgres.ts';
 import { now } from '../engine/clock.ts';
 import { incidentEnds, recoveryAfter, slowestRecovery, type Recovery } from './recovery.ts';
 
-export interface ChaosOptions {
+/** `durationMs` is the load the faults fall in. */
+export interface ChaosOptions extends FaultLoadOptions {
   readonly styles: readonly Style[];
-  readonly seed: number;
   /** faults per style */
   readonly kills: number;
-  readonly users: number;
-  /** orders per second, open loop */
-  readonly rate: number;
-  /** ms of load the faults fall in */
-  readonly durationMs: number;
-  readonly warmupMs: number;
-  /** ms to wait for answers after the load */
-  readonly drainMs: number;
   /** ms the system may take to finish what it accepted once the load stopped: the settle window */
   readonly settleMs: number;
-  readonly maxInflight: number;
-  readonly insufficient: number;
   readonly replicas: Readonly<Record<'billing' | 'order' | 'notification', number>>;
   /** fraction of orders sent with an Idempotency-Key */
   readonly keyed: number;
   /** fraction of requests that replay an earlier key */
   readonly replays: number;
-  readonly nats?: string;
-  /** default SQLite; PostgreSQL at a URL, or a private one */
-  readonly store?: StoreRequest;
-  /** private nats-servers routed together; 3 or 5 make the single nodes a fault target */
-  readonly natsCluster?: number;
-  readonly streamReplicas?: number;
-  /** the command line, saved so the run can be replayed */
-  readonly argv: readonly string[];
-  /** one line per step, for a progress display */
-  readonly onProgress?: (line: string) => void;
   readonly onLog?: (line: string) => void;
 }
 

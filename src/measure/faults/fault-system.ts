@@ -27,6 +27,31 @@ export interface FaultSystemOptions {
   readonly onLog?: (line: string) => void;
 }
 
+/** What an outage and a chaos run both take: the open-loop order load, the broker and store, the command line. */
+export interface FaultLoadOptions {
+  readonly users: number;
+  /** orders per second, open loop */
+  readonly rate: number;
+  /** ms of the measured window: the faults fall in it */
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  /** ms to wait for answers after the load */
+  readonly drainMs: number;
+  readonly maxInflight: number;
+  readonly insufficient: number;
+  readonly seed: number;
+  readonly nats?: string;
+  /** default SQLite; PostgreSQL at a URL, or a private one */
+  readonly store?: StoreRequest;
+  /** private nats-servers routed together; 3 or 5 make the single nodes a fault target */
+  readonly natsCluster?: number;
+  readonly streamReplicas?: number;
+  /** the command line, saved with the result so the run can be replayed */
+  readonly argv: readonly string[];
+  /** one line per step, for a progress display */
+  readonly onProgress?: (line: string) => void;
+}
+
 /** A processes-topology system to break: its supervisor, a delivery sink, funded users, and the invariant check. */
 export interface FaultSystem {
   readonly system: LaunchedSystem & Required<Pick<LaunchedSystem, 'supervisor'>>;

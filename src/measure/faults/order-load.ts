@@ -1,8 +1,8 @@
 import type { AcknowledgedOrder, Expectations, KeyedRequest } from '../../analyse/index.ts';
 import { orderPlan, type PreparedUser, type WorkloadOptions } from '../../scenarios/load.ts';
+import { openLoop } from '../engine/load-options.ts';
 import { runLoad, type LoadRun } from '../engine/engine.ts';
-import { createJsonClient } from '../engine/http-client.ts';
-import { acceptedOrderId } from '../engine/place-order.ts';
+import { acceptedOrderId, orderClient } from '../engine/place-order.ts';
 import { createRandom } from '../../model/random.ts';
 
 /** One POST /orders as the client saw it. */
@@ -56,17 +56,13 @@ export function placeOrders(opts: OrderLoadOptions): OrderLoad {
   const plan = orderPlan({ users: opts.users.length, insufficient: opts.insufficient, seed: opts.seed });
   // Its own stream, so the orders themselves are the same sequence as a bench's with this seed.
   const rng = createRandom(opts.seed ^ 0x5eed);
-  const client = createJsonClient({ baseUrl: opts.baseUrl, connections: Math.min(opts.maxInflight, 256) });
+  const client = orderClient(opts.baseUrl, opts.maxInflight);
   const attempts: OrderAttempt[] = [];
   const sentKeyed: { user: number; amount: number; key: string }[] = [];
   let keys = 0;
 
   const run = runLoad({
-    mode: 'open',
-    rate: opts.rate,
-    seed: opts.seed,
-    maxInflight: opts.maxInflight,
-    durationMs: opts.durationMs,
+    ...openLoop(opts),
     warmupMs: opts.warmupMs ?? 0,
     drainTimeoutMs: opts.drainMs,
     request: async (_i, ctx) => {

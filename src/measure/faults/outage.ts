@@ -1,39 +1,19 @@
-import type { StoreRequest } from '../../runtime/store.ts';
 import type { Anomaly } from '../../analyse/index.ts';
 import { appliesTo, isClusterComponent, isPostgresComponent, NODES_LOST, outageWindow, type Component } from '../../scenarios/faults.ts';
 import { nodesToLose, refusedPublishes } from './outage-nats.ts';
 import { postgresFaultUnfit, terminateServiceConnections } from './outage-postgres.ts';
 import type { Style } from '../../model/style.ts';
 import { now } from '../engine/clock.ts';
-import { brokerOf, startFaultSystem, type FaultSystem } from './fault-system.ts';
+import { brokerOf, startFaultSystem, type FaultLoadOptions, type FaultSystem } from './fault-system.ts';
 import { outageCost, type OutageCost, type OutageSpan } from './outage-cell.ts';
 import { expectationsOf, placeOrders } from './order-load.ts';
 
-export interface OutageOptions {
+/** The outage falls in the middle of `durationMs`; `drainMs` is also the settle window of the check. */
+export interface OutageOptions extends FaultLoadOptions {
   readonly styles: readonly Style[];
   readonly components: readonly Component[];
   /** ms the component stays down */
   readonly downMs: number;
-  readonly users: number;
-  /** orders per second, open loop */
-  readonly rate: number;
-  /** ms of the measured window, the outage in its middle */
-  readonly durationMs: number;
-  readonly warmupMs: number;
-  /** ms to wait after the load for accepted orders to complete; also the settle window of the check */
-  readonly drainMs: number;
-  readonly maxInflight: number;
-  readonly insufficient: number;
-  readonly seed: number;
-  readonly nats?: string;
-  /** default SQLite; PostgreSQL at a URL, or a private one */
-  readonly store?: StoreRequest;
-  /** private nats-servers routed together; 3 or 5 make the single nodes a fault target */
-  readonly natsCluster?: number;
-  readonly streamReplicas?: number;
-  /** the command line, saved with the result */
-  readonly argv: readonly string[];
-  readonly onProgress?: (line: string) => void;
 }
 
 export type OutageCell =

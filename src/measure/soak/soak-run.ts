@@ -6,9 +6,9 @@ import { startPrivateNatsServer } from '../../runtime/nats-server.ts';
 import { hold } from '../../runtime/resources.ts';
 import { orderPlan, prepareUsers } from '../../scenarios/load.ts';
 import { now } from '../engine/clock.ts';
+import { openLoop } from '../engine/load-options.ts';
 import { runLoad } from '../engine/engine.ts';
-import { createJsonClient } from '../engine/http-client.ts';
-import { acceptedOrderId, placeOrder, SHED } from '../engine/place-order.ts';
+import { acceptedOrderId, orderClient, placeOrder, SHED } from '../engine/place-order.ts';
 import { startSink } from '../engine/sink.ts';
 import { SoakLedger } from './soak-ledger.ts';
 import { brokerProbe, sampleSystem } from './soak-probes.ts';
@@ -58,7 +58,7 @@ export async function runSoak(opts: SoakRunOptions): Promise<SoakWindow[]> {
     opts.onPhase?.('setup');
     const { tokens } = await prepareUsers(system.url, opts.users);
     const plan = orderPlan({ users: opts.users, insufficient: opts.insufficient, seed: opts.seed });
-    const client = createJsonClient({ baseUrl: system.url, connections: Math.min(opts.maxInflight, 256) });
+    const client = orderClient(system.url, opts.maxInflight);
     cleanups.push(() => client.close());
 
     const baseline = await probe();
@@ -84,11 +84,7 @@ export async function runSoak(opts: SoakRunOptions): Promise<SoakWindow[]> {
     cleanups.push(async () => clearInterval(rows));
 
     const run = runLoad({
-      mode: 'open',
-      rate: opts.rate,
-      seed: opts.seed,
-      maxInflight: opts.maxInflight,
-      durationMs: opts.durationMs,
+      ...openLoop(opts),
       drainTimeoutMs: graceMs,
       request: async (_i, ctx) => {
         const sentIn = ledger.send();
