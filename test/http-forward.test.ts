@@ -89,4 +89,15 @@ describe('the gateway passes requests on', () => {
     expect(second.status).toBe(429);
     expect(seen.url).toBeUndefined();
   });
+
+  it('a chunked body over 64 KiB is refused with 413 problem+json at the gateway and never reaches the service', async () => {
+    seen = { headers: {}, body: '' };
+    const res = await send(url, 'POST', '/orders', { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, 'x'.repeat(65 * 1024));
+
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(res.text)).toMatchObject({ status: 413 });
+    expect(JSON.parse(res.text).type).toMatch(/payload-too-large$/);
+    expect(seen.url).toBeUndefined();
+  });
 });
