@@ -37,7 +37,7 @@ export interface RunningProcess {
 /** Runs one service, or the gateway, in this process: what `interplay service NAME` serves. */
 export async function runProcess(config: ProcessConfig): Promise<RunningProcess> {
   if (config.kind === 'gateway') {
-    // Only the gateway proxies: a service process does not load @fastify/http-proxy.
+    // Only the gateway forwards: a service process does not load its routes and pools.
     const { buildGateway } = await import('../transports/http/gateway.ts');
     const need = (s: ServiceName) => config.peers[s] ?? [];
     const gateway = await buildGateway({

@@ -4,6 +4,7 @@ import { childTraceparent } from '../events/trace.ts';
 import { isRecording, recordClientCall } from '../spans.ts';
 import { currentTraceparent } from '../trace-context.ts';
 import { UpstreamUnavailable } from './errors.ts';
+import { collect } from './collect.ts';
 
 /**
  * Where each service listens: one base URL, or one per replica. It may change at run time (a service
@@ -84,17 +85,11 @@ export function serviceClient(opts: ServiceClientOptions): ServiceClient {
       if (span) recordClientCall(opts.caller.service, opts.target, method, c.route, span.parent, span.start, Date.now(), status, span.self);
     };
     try {
-      const res = await connect().request({
-        method,
-        path,
-        headers,
-        body: c.body === undefined ? undefined : JSON.stringify(c.body),
-      });
-      const text = await res.body.text();
-      recordAs(res.statusCode);
-      opts.caller.clientRequests.inc({ ...label, status: String(res.statusCode) });
-      if (res.statusCode >= 500) throw new UpstreamUnavailable(opts.target, { status: res.statusCode });
-      return { status: res.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
+      const res = await collect(connect(), { method, path, headers, body: c.body === undefined ? null : JSON.stringify(c.body) }, raw);
+      recordAs(res.status);
+      opts.caller.clientRequests.inc({ ...label, status: String(res.status) });
+      if (res.status >= 500) throw new UpstreamUnavailable(opts.target, { status: res.status });
+      return { status: res.status, body: (res.body?.length ? JSON.parse(res.body.toString('utf8')) : undefined) as T };
     } catch (error) {
       if (error instanceof UpstreamUnavailable) throw error;
       recordAs((error as { code?: string }).code ?? 'error');
@@ -116,6 +111,9 @@ export function serviceClient(opts: ServiceClientOptions): ServiceClient {
     },
   };
 }
+
+/** The answer as it came; parsed by the caller once it knows the status is not a 5xx. */
+const raw = (status: number, _headers: Buffer[], body: Buffer | undefined) => ({ status, body });
 
 const isSocketError = (error: unknown): boolean =>
   error instanceof Error && /^E(CONNREFUSED|CONNRESET|PIPE|HOSTUNREACH|TIMEDOUT)$/.test((error as NodeJS.ErrnoException).code ?? '');

@@ -1,12 +1,11 @@
-import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
-import proxy from '@fastify/http-proxy';
-import { BalancedPool } from 'undici';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { BODY_LIMIT } from '../../platform/http/app.ts';
 import { boundedRequestOptions } from '../../platform/http/request-size.ts';
 import { DEFAULT_OVERLOAD_LIMITS, shedOverload, type OverloadLimits } from '../../platform/http/overload.ts';
 import { problem, sendProblem } from '../../platform/http/problem.ts';
 import { ADDRESS_BLOCKED_HEADER, blockedAddresses } from '../../platform/http/blocked-addresses.ts';
 import { logDestination } from '../../platform/logs.ts';
+import { upstream } from './forward.ts';
 import { linkHealth, systemHealth, systemMetrics } from './gateway-status.ts';
 import { childTraceparent } from '../../platform/events/trace.ts';
 import { isRecording, recordServerSpan } from '../../platform/spans.ts';
@@ -43,6 +42,24 @@ const ROUTES = [
   { prefix: '/notifications', service: 'notification' },
 ] as const;
 
+/** the methods passed on; the services answer the ones a route does not take */
+const METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS'];
+
+/**
+ * Whether a path could leave its prefix once decoded: a `..` segment, also percent-encoded or with
+ * backslashes, so no path reaches an internal route of a service.
+ */
+function escapes(url: string): boolean {
+  const path = url.split('?', 1)[0]!;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return true;
+  }
+  return decoded.replaceAll('\\', '/').split('/').includes('..');
+}
+
 /** One base URL for the whole API, as the ingress at arch.homework serves it. */
 export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -56,6 +73,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   });
   closePromptly(app);
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, problem('payload-too-large', error.message));
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendProblem(reply, { ...problem('invalid-input', error.message), status });
     request.log.error({ err: error }, 'gateway error');
@@ -89,7 +107,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   // them would otherwise cost a hop to auth each (docs/limits.md).
   const blocked = blockedAddresses();
   // the client address of each login in flight, as read on arrival (by the time the answer is sent
-  // the proxy has left `request.ip` unreadable)
+  // a client that closed its connection has left `request.ip` unreadable)
   const logins = new WeakMap<object, string>();
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'POST' || request.url.split('?')[0] !== '/auth/login') return;
@@ -105,26 +123,21 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     const address = logins.get(request.raw);
     if (address !== undefined) blocked.learn(hint, address);
   });
+  // Bodies are read whole (at most BODY_LIMIT, also when chunked) and passed on as they came: the
+  // services parse them, and answer malformed ones themselves.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body));
   for (const route of ROUTES) {
-    const [first, ...more] = opts.upstreams[route.service];
-    if (!first) throw new Error(`no address for the ${route.service} service`);
-    // Several replicas: requests are balanced over them by undici's BalancedPool.
-    const balanced = more.length > 0 ? new BalancedPool([first, ...more]) : undefined;
-    if (balanced) app.addHook('onClose', async () => void (await balanced.close().catch(() => undefined)));
-    await app.register(proxy, {
-      upstream: first,
-      ...(balanced ? { undici: balanced } : {}),
-      prefix: route.prefix,
-      rewritePrefix: route.prefix,
-      replyOptions: {
-        // The services limit requests per client address: they get it from here, replacing whatever
-        // the client sent, so a client cannot name another address (the services trust only us).
-        rewriteRequestHeaders: (request, headers) => ({ ...headers, 'x-forwarded-for': request.ip }),
-        onError: (reply) => {
-          void sendProblem(reply as never, problem('service-unavailable', `The ${route.service} service is unavailable.`, { service: route.service }));
-        },
-      },
-    });
+    const urls = opts.upstreams[route.service];
+    if (urls.length === 0) throw new Error(`no address for the ${route.service} service`);
+    const service = upstream(route.service, urls);
+    app.addHook('onClose', service.close);
+    const handler = (request: FastifyRequest, reply: FastifyReply) => {
+      if (escapes(request.url)) return sendProblem(reply, problem('invalid-input', 'The path has dot segments.'));
+      return service.forward(request, reply);
+    };
+    app.route({ method: METHODS, url: route.prefix, handler });
+    app.route({ method: METHODS, url: `${route.prefix}/*`, handler });
   }
   const upSince = new Date().toISOString();
   app.get('/health', async (_request, reply) => {
