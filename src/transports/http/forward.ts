@@ -21,6 +21,12 @@ const HOP_BY_HOP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encod
 const CONNECTIONS = 128;
 /** ms an idle connection to a service is kept; under the services' own 72 s, so they never close one first */
 const KEEP_ALIVE_MS = 30_000;
+/**
+ * ms a service has to begin and to finish its answer. A live service answers well within it (its own
+ * calls to other services give up after 5 s); one that hangs gets the client a 503 naming it after this
+ * instead of undici's 300 s, and before an ingress's usual 60 s turns it into a bare 504.
+ */
+const ANSWER_TIMEOUT_MS = 30_000;
 
 export interface Upstream {
   /** Sends the request on to the service and sends its answer back, or the 503 naming the service. */
@@ -40,7 +46,7 @@ interface Answer {
  * answers are small JSON, so this skips the stream pair a streaming proxy builds per request.
  */
 export function upstream(service: string, urls: readonly string[]): Upstream {
-  const options = { connections: CONNECTIONS, keepAliveTimeout: KEEP_ALIVE_MS };
+  const options = { connections: CONNECTIONS, keepAliveTimeout: KEEP_ALIVE_MS, headersTimeout: ANSWER_TIMEOUT_MS, bodyTimeout: ANSWER_TIMEOUT_MS };
   const dispatcher: Dispatcher = urls.length === 1 ? new Pool(urls[0]!, options) : new BalancedPool([...urls], options);
   const unavailable: Problem = problem('service-unavailable', `The ${service} service is unavailable.`, { service });
   return {
