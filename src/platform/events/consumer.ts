@@ -113,7 +113,7 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
   let lastDeadReason: string | undefined;
   let lastError: string | undefined;
 
-  // Fails fast when the durable does not exist; afterwards the iterator rides out reconnects itself.
+  // Fails fast when the durable does not exist; afterwards the loop rides out reconnects (see followConnection).
   let consumer: Consumer = await js.consumers.get(stream, durable);
   let limits = readLimits(await consumer.info(true));
 
