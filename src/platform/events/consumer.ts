@@ -1,5 +1,5 @@
 import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import { ClosedConnectionError, millis } from '@nats-io/transport-node';
+import { ClosedConnectionError, millis, type NatsConnection } from '@nats-io/transport-node';
 import type { TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
 import { decodeEnvelope, envelopeCheck } from './envelope.ts';
@@ -62,6 +62,13 @@ export interface ConsumerOptions<D> {
    */
   readonly pullExpiresMs?: number;
   /**
+   * The connection `js` uses. Each time it is back after a loss (a broker restart), the consumer drops
+   * its pull and pulls again as soon as the consumer answers, looked up on the loop's own short backoff.
+   * Without it, the client's own recovery applies: it looks the consumer up again after half to one and a
+   * half times `pullExpiresMs` when JetStream is not ready yet, so recovery is bounded by the expiry.
+   */
+  readonly connection?: Pick<NatsConnection, 'status'>;
+  /**
    * Whether a handler's error means a dependency is unavailable (stopped, restarting) rather than that
    * the event is bad: such an event is held (its ack wait renewed) and tried again every HELD_RETRY_MS,
    * without spending one of its deliveries, so an outage of any length dead-letters nothing and the
@@ -109,12 +116,11 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
   let lastDeadReason: string | undefined;
   let lastError: string | undefined;
 
-  // Fails fast when the durable does not exist; afterwards the iterator rides out reconnects itself.
+  // Fails fast when the durable does not exist; afterwards the loop rides out reconnects (see followConnection).
   let consumer: Consumer = await js.consumers.get(stream, durable);
   let limits = readLimits(await consumer.info(true));
 
   let stopped = false;
-  let interruptPause: (() => void) | undefined;
   let messages: ConsumerMessages | undefined;
   const running = new Set<Promise<void>>();
 
@@ -262,54 +268,91 @@ export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Prom
     }
   }
 
+  /** tries since the consumer last answered, for the pause before the next */
+  let attempt = 0;
+
   async function loop(): Promise<void> {
-    let attempt = 0;
     while (!stopped) {
-      try {
-        messages = await consumer.consume({ max_messages: prefetch, ...(opts.pullExpiresMs ? { expires: opts.pullExpiresMs } : {}) });
-        // A stop() that came while consume() was starting found no iterator to close; left open,
-        // this one would wait out its pull's expiry (30 s) before the loop could see `stopped`.
-        if (stopped) {
-          await messages.close();
-          return;
+      if ((await pull()) === 'closed') return;
+      // The iterator ended (closed after a reconnect, the consumer deleted): pull again once the consumer
+      // answers, looked up after a pause that doubles while it does not. Capped at 1 s, as that is how
+      // late the consumer may pull after a restarted broker's JetStream is ready; a lookup a second
+      // costs next to nothing while the broker is not.
+      for (;;) {
+        if (stopped) return;
+        await pause(Math.min(1_000, 100 * 2 ** attempt++));
+        if (stopped) return;
+        try {
+          consumer = await js.consumers.get(stream, durable);
+          limits = readLimits(await consumer.info(true));
+          break;
+        } catch (err) {
+          if (err instanceof ClosedConnectionError) return;
+          lastError = errorMessage(err);
         }
-        for await (const m of messages) {
-          attempt = 0;
-          if (stopped) {
-            m.nak(); // pulled but never started: hand it straight to another instance
-            continue;
-          }
-          // Taken off the client's buffer at once, so that the heartbeat renews it while it waits.
-          hold(m);
-          queue.push(m);
-          pump();
-        }
-      } catch (err) {
-        if (err instanceof ClosedConnectionError) return;
-        lastError = errorMessage(err);
-        log.error({ durable, err: lastError }, 'consume failed; restarting');
-      }
-      if (stopped) return;
-      // The iterator ended on its own (consumer deleted, connection closed): look again after a pause.
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt++));
-        interruptPause = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      if (stopped) return;
-      try {
-        consumer = await js.consumers.get(stream, durable);
-        limits = readLimits(await consumer.info(true));
-      } catch (err) {
-        if (err instanceof ClosedConnectionError) return;
-        lastError = errorMessage(err);
       }
     }
   }
 
+  /** pulls and queues messages until the iterator ends; 'closed' when the connection is */
+  async function pull(): Promise<'ended' | 'closed'> {
+    try {
+      messages = await consumer.consume({ max_messages: prefetch, ...(opts.pullExpiresMs ? { expires: opts.pullExpiresMs } : {}) });
+      // A stop() that came while consume() was starting found no iterator to close; left open,
+      // this one would wait out its pull's expiry before the loop could see `stopped`.
+      if (stopped) {
+        await messages.close();
+        return 'ended';
+      }
+      for await (const m of messages) {
+        attempt = 0;
+        if (stopped) {
+          m.nak(); // pulled but never started: hand it straight to another instance
+          continue;
+        }
+        // Taken off the client's buffer at once, so that the heartbeat renews it while it waits.
+        hold(m);
+        queue.push(m);
+        pump();
+      }
+    } catch (err) {
+      if (err instanceof ClosedConnectionError) return 'closed';
+      lastError = errorMessage(err);
+      log.error({ durable, err: lastError }, 'consume failed; restarting');
+    }
+    return 'ended';
+  }
+
+  let interruptPause: (() => void) | undefined;
+  function pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      interruptPause = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  /**
+   * After a reconnect the pull the iterator had parked is gone with the old connection, and the client
+   * would look the consumer up again only after its expiry's backoff when JetStream is not ready yet.
+   * Instead the iterator is closed at once and the loop looks the consumer up from its shortest pause,
+   * so the consumer pulls again within a few hundred ms of JetStream answering, whatever the expiry.
+   */
+  async function followConnection(connection: Pick<NatsConnection, 'status'>): Promise<void> {
+    // The iterator ends when the connection closes.
+    for await (const status of connection.status()) {
+      if (stopped) return;
+      if (status.type !== 'reconnect') continue;
+      attempt = 0;
+      interruptPause?.();
+      await messages?.close();
+    }
+  }
+
   const looping = loop();
+  if (opts.connection) void followConnection(opts.connection);
 
   return {
     async stop() {

@@ -107,14 +107,23 @@ const CONSUMER_LIMITS = { maxAckPending: 1024, ackWaitMs: 2_000, backoffMs: [2_0
 /** handlers of one consumer running at once; events of different orders are independent */
 const CONSUMER_CONCURRENCY = 16;
 /**
- * ms a pull request lives. A pull waits on the consumer's leader; when that node is lost the pull is lost
- * with it, and the client notices by two missed idle heartbeats (half this each), then pulls from the new
- * leader. After a broker restart the client checks the consumer before it pulls again, and when the
- * broker's JetStream is not ready yet it asks again after half to one and a half times this. 2 s bounds
- * both to a few seconds instead of the client's default 30 s (15 to 45 s after a restart), for one small
- * request per consumer every 2 s while idle.
+ * ms a pull request lives on one nats-server. Each consumer pulls once per expiry and gets an idle
+ * heartbeat at half of it, so at rest this is what its pulls cost: at 2 s, four or five consumers made
+ * about 7 messages a second each way, 1–1.5 ms/s of the system's CPU and 1.4 ms/s of nats-server's, the
+ * most of what was left at rest; at 30 s nats-server spends 0.7 ms/s instead of 2.0–2.3 and the system
+ * stays under 5 ms/s (docs/benchmarks.md, "At rest"). Recovery does not depend on it: after a broker
+ * restart the client reconnects within 250 ms (NATS_RECONNECT_OPTIONS) and the consumer drops its pull
+ * and looks the consumer up at once, pulling again within 1 s of JetStream being ready (startConsumer's
+ * `connection`), where the client alone would ask again only after 15 to 45 s. The client's default.
  */
-const PULL_EXPIRES_MS = 2_000;
+const PULL_EXPIRES_MS = 30_000;
+/**
+ * ms a pull request lives on a cluster. A pull waits on the consumer's leader; when that node is lost
+ * the pull is lost with it while the connection, to another node, stays up, and the client notices only
+ * by two missed idle heartbeats (half this each), then pulls from the new leader. 2 s bounds that to
+ * a few seconds instead of 30, for one small request per consumer every 2 s while idle.
+ */
+const CLUSTER_PULL_EXPIRES_MS = 2_000;
 /**
  * ms; the relay's poll, a backstop: rows are handed to the relay when their transaction commits, a
  * restarted relay claims at its start what its crash left, and a failed publish is retried on its
@@ -203,6 +212,9 @@ export function eventBus(opts: EventBusOptions): EventBus {
         });
       }
       if (relay) void followBrokerConnection(nc, relay);
+      // The server names its cluster when it is part of one, replicated or not: a node lost there loses
+      // the pulls parked on it without a disconnect.
+      const clustered = (replicas ?? 1) > 1 || Boolean(nc.info?.cluster);
       for (const sub of subscriptions) {
         const stream = streams[sub.source].name;
         // Made above when the system declares it; a subscription of its own is made here.
@@ -219,7 +231,8 @@ export function eventBus(opts: EventBusOptions): EventBus {
           concurrency: CONSUMER_CONCURRENCY,
           log,
           prefetch: CONSUMER_CONCURRENCY * 4,
-          pullExpiresMs: PULL_EXPIRES_MS,
+          pullExpiresMs: clustered ? CLUSTER_PULL_EXPIRES_MS : PULL_EXPIRES_MS,
+          connection: nc,
           unavailable: (err) => isPeerUnavailable(err) || isDatabaseUnavailable(err),
           handler: (envelope, ctx) => {
             const self = childTraceparent(ctx.traceparent);
