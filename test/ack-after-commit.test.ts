@@ -122,14 +122,14 @@ describe.each(STORES)('no ack before its commit · %s', (kind) => {
   });
 });
 
-describe('no ack before its commit, while the commit waits · sqlite', () => {
+describe.each(STORES)('no ack before its commit, while the commit waits · %s', (kind) => {
   it('a message handled but not yet committed (its group commit waiting) is not acked; the ack follows the commit', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let handled!: () => void;
     const effectDone = new Promise<void>((resolve) => (handled = resolve));
     let s!: Awaited<ReturnType<typeof setup>>;
-    s = await setup('sqlite', async () => {
+    s = await setup(kind, async () => {
       // Another request joins the handler's transaction and keeps it from committing until released.
       void withTx(s.store.db, () => held);
       handled();
@@ -145,7 +145,8 @@ describe('no ack before its commit, while the commit waits · sqlite', () => {
 
     release();
     await eventually(() => s.acks().length > 0, { what: 'the ack after the commit' });
-    expect(s.acks()).toEqual([{ verb: '+ACK', committedStatus: 'paid' }]);
+    expect(s.acks().map((a) => a.verb)).toEqual(['+ACK']);
+    if (kind === 'sqlite') expect(s.acks().map((a) => a.committedStatus)).toEqual(['paid']);
     expect(await s.status()).toBe('paid');
   });
 });

@@ -64,6 +64,6 @@ export async function probeServer(...args: Parameters<typeof CreateDatabase.prob
   return (await import('./create-database.ts')).probeServer(...args);
 }
 export { forClaiming, lockSchema, storeKindOf } from './dialect.ts';
-export { DatabaseUnreachable, isDatabaseUnavailable } from './errors.ts';
+export { DatabaseUnreachable, isDatabaseUnavailable, isDeadlock } from './errors.ts';
 export { migrate } from './migrate.ts';
 export { openSqlite } from './sqlite.ts';

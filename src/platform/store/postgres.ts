@@ -12,6 +12,7 @@ import {
 import { DEFAULT_POOL_SIZE, withDatabase } from './config.ts';
 import { CONNECT_TIMEOUT_MS, ensureDatabase, requireAddress } from './create-database.ts';
 import { DatabaseUnreachable } from './errors.ts';
+import { shareCommits } from './commit-sharing.ts';
 
 const INT8_OID = 20;
 
@@ -42,11 +43,16 @@ export interface PostgresOptions {
   readonly poolSize?: number;
   /** an idle pooled connection failed (the server went away); the pool drops it and reconnects on demand */
   readonly onIdleError?: (error: Error) => void;
+  /**
+   * default true: the units of work that arrive together share one transaction and one WAL flush, a
+   * savepoint each (services/kernel/group-commit.ts)
+   */
+  readonly groupCommit?: boolean;
 }
 
 /**
  * Opens one service's PostgreSQL database: one pool per process, READ COMMITTED transactions,
- * int8 as numbers. The database is created when missing; a server that does not answer, or refuses
+ * group commit, int8 as numbers. The database is created when missing; a server that does not answer, or refuses
  * the login, fails here with DatabaseUnreachable.
  */
 export async function openPostgres<DB>(opts: PostgresOptions): Promise<Kysely<DB>> {
@@ -76,6 +82,8 @@ export async function openPostgres<DB>(opts: PostgresOptions): Promise<Kysely<DB
     await db.destroy();
     throw new DatabaseUnreachable(address, error);
   }
+  // Group commit: measured to pay here too (docs/benchmarks.md, "Group commit on PostgreSQL").
+  if (opts.groupCommit ?? true) shareCommits(db);
   return db;
 }
 
