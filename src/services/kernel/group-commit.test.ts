@@ -3,7 +3,8 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDatabase, type TestDatabase } from '../../../test/support/builders.ts';
 import { STORES } from '../../../test/support/stores.ts';
-import { isDatabaseUnavailable, openStore, type Store } from '../../platform/store/index.ts';
+import { sharesCommits } from '../../platform/store/commit-sharing.ts';
+import { isDatabaseUnavailable, openStore, type Store, type StoreConfig } from '../../platform/store/index.ts';
 import { GROUP_MAX_UNITS } from './group-commit.ts';
 import { groupCommits, withTx } from './index.ts';
 
@@ -47,6 +48,7 @@ function groupedStores(kind: (typeof STORES)[number]) {
   });
   return {
     store: () => db.db,
+    configOf: () => db.config,
     other: () => replica.db,
     committed: async (id: string): Promise<boolean> =>
       (await replica.db.selectFrom('notes').select('id').where('id', '=', id).executeTakeFirst()) !== undefined,
@@ -54,8 +56,8 @@ function groupedStores(kind: (typeof STORES)[number]) {
 }
 
 /**
- * Both stores open with group commit (platform/store/sqlite.ts, postgres.ts); groupCommits here keeps
- * these tests on it whatever a store's default becomes: the mechanism must hold on either store.
+ * SQLite opens with group commit, PostgreSQL where a service's process is its database's only writer
+ * (the inproc system); here it is on for both: the mechanism must hold on either store.
  */
 describe.each(STORES)('group commit · %s', (kind) => {
   const { store, other, committed } = groupedStores(kind);
@@ -157,7 +159,17 @@ describe.each(STORES)('group commit · %s', (kind) => {
 
 /** What only PostgreSQL has: connections of their own that can be lost, and row locks between processes. */
 describe.each(STORES.filter((kind) => kind === 'postgres'))('group commit on a server · %s', (kind) => {
-  const { store, other, committed } = groupedStores(kind);
+  const { store, other, committed, configOf } = groupedStores(kind);
+
+  it('a service’s pool shares commits only where asked: where its process is the database’s only writer', async () => {
+    const asked = await openStore<NotesDb>({ ...(configOf() as Extract<StoreConfig, { kind: 'postgres' }>), groupCommit: true });
+    const unasked = await openStore<NotesDb>(configOf());
+    try {
+      expect([sharesCommits(asked.db), sharesCommits(unasked.db)]).toEqual([true, false]);
+    } finally {
+      await Promise.all([asked.close(), unasked.close()]);
+    }
+  });
 
   it('a connection lost mid-group fails every unit of the group as the database unavailable, and commits none of them', async () => {
     const results = await Promise.allSettled([

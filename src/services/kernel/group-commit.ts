@@ -59,7 +59,7 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * inside a process. On PostgreSQL the group holds one connection of the pool (reads and the relays use
  * the others), and it runs READ COMMITTED as every transaction there: a unit sees the rows the group's
  * earlier units wrote, as it would once they had committed. Between processes (replicas of a service on
- * one database) two groups can each hold a row that the other's next unit waits for, where the units
+ * one database, which therefore do not group; docs/postgres.md) two groups can each hold a row that the other's next unit waits for, where the units
  * alone would not have deadlocked. PostgreSQL fails one of those statements (deadlock detected, after
  * deadlock_timeout): that unit rolls back to its savepoint, its group commits without it, and it runs
  * again first in the next group, where it holds no lock but its own, as alone; the other group goes on.
