@@ -103,7 +103,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
         logLevel: opts.logLevel,
         overload: opts.overload,
         limits,
-        store: opts.store,
+        // Every service is this one process, its database's only writer: its units of work share commits.
+        store: opts.store?.kind === 'postgres' ? { ...opts.store, groupCommit: true } : opts.store,
       });
       cleanups.push(() => composed[name].stop());
     }

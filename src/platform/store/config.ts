@@ -11,6 +11,8 @@ export type StoreConfig =
       readonly database: string;
       /** connections in this process's pool; default DEFAULT_POOL_SIZE */
       readonly poolSize?: number;
+      /** group commit (see StoreSelection); default false */
+      readonly groupCommit?: boolean;
     };
 
 export const STORE_KINDS = ['sqlite', 'postgres'] as const;
@@ -25,6 +27,12 @@ export type StoreSelection =
       /** database names are `${prefix}_${service}`; default DEFAULT_DATABASE_PREFIX */
       readonly prefix?: string;
       readonly poolSize?: number;
+      /**
+       * each service's units of work that arrive together share a commit (group commit). Only where each
+       * service's database has one writing process: two processes' groups hold each other's rows until
+       * their COMMITs, and deadlock (docs/postgres.md); default false
+       */
+      readonly groupCommit?: boolean;
     };
 
 export const DEFAULT_DATABASE_PREFIX = 'interplay';
@@ -60,6 +68,7 @@ export function storeFor(selection: StoreSelection, service: string, dir: string
     url: selection.url,
     database: databaseName(selection.prefix ?? DEFAULT_DATABASE_PREFIX, service),
     ...(selection.poolSize === undefined ? {} : { poolSize: selection.poolSize }),
+    ...(selection.groupCommit === undefined ? {} : { groupCommit: selection.groupCommit }),
   };
 }
 

@@ -59,3 +59,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * PostgreSQL's deadlock detector chose this statement to fail (SQLSTATE 40P01): another transaction
+ * waited for a lock this one holds while this one waited for one of its. Only this statement failed;
+ * a rollback to a savepoint before it releases the locks taken since, and the work may run again.
+ */
+export function isDeadlock(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === '40P01';
+}

@@ -32,7 +32,13 @@ export async function openStore<DB>(config: StoreConfig, opts: OpenStoreOptions 
     case 'postgres': {
       // pg loads here: a process on SQLite (every service by default) never needs it.
       const { openPostgres } = await import('./postgres.ts');
-      const db = await openPostgres<DB>({ url: config.url, database: config.database, poolSize: config.poolSize, onIdleError: opts.onIdleError });
+      const db = await openPostgres<DB>({
+        url: config.url,
+        database: config.database,
+        poolSize: config.poolSize,
+        groupCommit: config.groupCommit,
+        onIdleError: opts.onIdleError,
+      });
       const address = serverAddress(config.url);
       const location = `${address ? describeServer(address) : 'postgres'}/${config.database}`;
       return { kind: 'postgres', db, location, close: () => db.destroy() };
@@ -64,6 +70,6 @@ export async function probeServer(...args: Parameters<typeof CreateDatabase.prob
   return (await import('./create-database.ts')).probeServer(...args);
 }
 export { forClaiming, lockSchema, storeKindOf } from './dialect.ts';
-export { DatabaseUnreachable, isDatabaseUnavailable } from './errors.ts';
+export { DatabaseUnreachable, isDatabaseUnavailable, isDeadlock } from './errors.ts';
 export { migrate } from './migrate.ts';
 export { openSqlite } from './sqlite.ts';

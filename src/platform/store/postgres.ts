@@ -12,6 +12,7 @@ import {
 import { DEFAULT_POOL_SIZE, withDatabase } from './config.ts';
 import { CONNECT_TIMEOUT_MS, ensureDatabase, requireAddress } from './create-database.ts';
 import { DatabaseUnreachable } from './errors.ts';
+import { shareCommits } from './commit-sharing.ts';
 
 const INT8_OID = 20;
 
@@ -42,11 +43,18 @@ export interface PostgresOptions {
   readonly poolSize?: number;
   /** an idle pooled connection failed (the server went away); the pool drops it and reconnects on demand */
   readonly onIdleError?: (error: Error) => void;
+  /**
+   * default false. The units of work that arrive together share one transaction and one WAL flush, a
+   * savepoint each (services/kernel/group-commit.ts): less CPU per order where this process is the
+   * database's only writer; with replicas writing one database, their groups hold each other's rows
+   * until their COMMITs and deadlock (docs/postgres.md, docs/benchmarks.md).
+   */
+  readonly groupCommit?: boolean;
 }
 
 /**
  * Opens one service's PostgreSQL database: one pool per process, READ COMMITTED transactions,
- * int8 as numbers. The database is created when missing; a server that does not answer, or refuses
+ * group commit when asked, int8 as numbers. The database is created when missing; a server that does not answer, or refuses
  * the login, fails here with DatabaseUnreachable.
  */
 export async function openPostgres<DB>(opts: PostgresOptions): Promise<Kysely<DB>> {
@@ -76,6 +84,7 @@ export async function openPostgres<DB>(opts: PostgresOptions): Promise<Kysely<DB
     await db.destroy();
     throw new DatabaseUnreachable(address, error);
   }
+  if (opts.groupCommit) shareCommits(db);
   return db;
 }
 

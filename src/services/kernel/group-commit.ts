@@ -1,5 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import { CompiledQuery, type Kysely } from 'kysely';
+import { isDeadlock } from '../../platform/store/errors.ts';
 import type { UnitOfWork } from './ports.ts';
 
 /**
@@ -46,13 +47,22 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * - A COMMIT that fails fails every unit of the group. Retrying each alone would run its code again
  *   (new ids, a second delivery of what it deferred) for a failure that is the database's, not the
  *   unit's (the disk, the server gone), which a unit alone would meet too; every use case is
- *   idempotent, so the callers' own retries (a client's, a redelivered event) are safe.
+ *   idempotent, so the callers' own retries (a client's, a redelivered event) are safe. A connection
+ *   lost mid-group (PostgreSQL gone, its backend ended) is such a failure: every unit of the group fails
+ *   with the connection's error, which the services answer as the database being unavailable (503).
  *
  * No timer: a transaction opens at once for the first unit, and closes when the units queued are done
  * and the event loop has turned once with none arriving (the HTTP requests and messages read in that
  * turn join it), or after GROUP_MAX_UNITS. At low load a unit is committed one loop turn after it
  * finishes. Units run one at a time, as they did on SQLite's one connection: a unit never waits for
- * another unit's commit while holding the transaction, so grouping adds no wait that could close a cycle.
+ * another unit's commit while holding the transaction, so grouping adds no wait that could close a cycle
+ * inside a process. On PostgreSQL the group holds one connection of the pool (reads and the relays use
+ * the others), and it runs READ COMMITTED as every transaction there: a unit sees the rows the group's
+ * earlier units wrote, as it would once they had committed. Between processes (replicas of a service on
+ * one database, which therefore do not group; docs/postgres.md) two groups can each hold a row that the other's next unit waits for, where the units
+ * alone would not have deadlocked. PostgreSQL fails one of those statements (deadlock detected, after
+ * deadlock_timeout): that unit rolls back to its savepoint, its group commits without it, and it runs
+ * again first in the next group, where it holds no lock but its own, as alone; the other group goes on.
  */
 export class GroupCommit {
   readonly #db: Kysely<any>;
@@ -107,12 +117,24 @@ export class GroupCommit {
             value = await unit.fn(tx);
           } catch (error) {
             this.#enter(trx, undefined);
-            current = undefined;
-            // Its writes go with the savepoint (or the transaction), or with the whole group if the transaction itself is gone.
-            unit.reject(error);
+            // On PostgreSQL a failed statement aborts the transaction until the rollback to the savepoint.
+            // A deadlock that the group's earlier units' locks may have closed: once rolled back, the unit
+            // runs again first in the next group (still `current` until then, so that a group failing
+            // meanwhile fails it too).
+            const rerun = !first && isDeadlock(error);
+            if (!rerun) {
+              current = undefined;
+              // Its writes go with the savepoint (or the transaction), or with the whole group if the transaction itself is gone.
+              unit.reject(error);
+            }
             if (first) throw new FirstUnitFailed();
             await trx.executeQuery(ROLLBACK_TO);
             await trx.executeQuery(RELEASE);
+            if (rerun) {
+              current = undefined;
+              this.#queue.unshift(unit);
+              return;
+            }
             continue;
           }
           this.#enter(trx, undefined);

@@ -12,7 +12,8 @@ const grouped = new WeakMap<Kysely<any>, GroupCommit>();
 /**
  * From now on, withTx on `db` runs its units of work in shared transactions, a savepoint each, and
  * answers each after the shared commit (group-commit.ts). The store turns it on where it pays: SQLite,
- * whose commits are one writer's, one at a time (platform/store/sqlite.ts).
+ * whose commits are one writer's, one at a time (platform/store/sqlite.ts), and PostgreSQL where the
+ * process is the database's only writer (platform/store/postgres.ts).
  */
 export function groupCommits(db: Kysely<any>): void {
   if (grouped.has(db)) return;
