@@ -141,9 +141,13 @@ describe('a link', () => {
     expect(await roundTrip(socket, Buffer.from('hello'))).toBeGreaterThan(0);
     expect(echo.sockets.size).toBe(1);
     const closed = once(socket, 'close');
+    const exited = once(child, 'exit');
     socket.on('error', () => undefined);
     child.kill('SIGKILL');
     await closed;
+    // The kernel closes a killed process's sockets one by one: until it is gone, a connection may still
+    // reach its listening socket and be reset rather than refused.
+    await exited;
     // Both ends lose the connection, and nothing answers where the link was.
     await expect.poll(() => echo.sockets.size).toBe(0);
     const refused = connect({ host: '127.0.0.1', port });
