@@ -23,7 +23,7 @@ export interface FaultSystemOptions {
   readonly users: number;
   /** every supervisor transition: restarts, exits */
   readonly onEvent?: (event: SupervisorEvent) => void;
-  /** the services' stderr lines (their warnings while peers die); default dropped */
+  /** the services' stderr lines, warnings included (while peers die); default dropped, and only errors are logged */
   readonly onLog?: (line: string) => void;
 }
 
@@ -92,7 +92,9 @@ export async function startFaultSystem(opts: FaultSystemOptions): Promise<FaultS
       ...brokerOf(opts),
       webhook: `${sink.url}/deliveries`,
       serviceSecret,
-      logLevel: 'error',
+      // Warnings (dead letters, a relay's failed publishes, consumers holding events) only for a caller
+      // that asked for the services' lines: they are what explains an order left behind.
+      logLevel: opts.onLog ? 'warn' : 'error',
       onStdoutLine: () => {},
       supervisor: {
         ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
