@@ -7,6 +7,14 @@ import type { EventLog } from './log.ts';
 
 // What a consumer of a durable JetStream consumer is given and what it offers (consumer.ts starts one).
 
+export const DEAD_REASON_HEADER = 'Interplay-Dead-Reason';
+export const ORIGINAL_SUBJECT_HEADER = 'Interplay-Original-Subject';
+
+/** where a consumer's dead letters go unless told otherwise */
+export function deadLetterSubjectFor(stream: string, durable: string): string {
+  return `dlq.${stream}.${durable}`;
+}
+
 /** What a handler decided. It commits its effect (and inbox row) before returning 'ack'. */
 export type HandlerOutcome =
   | { readonly type: 'ack' }

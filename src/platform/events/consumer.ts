@@ -6,8 +6,9 @@ import { traceparentOf } from './trace.ts';
 import { errorMessage, silentLog } from './log.ts';
 import { isDatabaseUnavailable } from '../store/errors.ts';
 import { socketTurn } from './socket-turn.ts';
-import { readLimits, type ConsumerOptions, type HandlerOutcome, type RunningConsumer } from './consumer-contract.ts';
+import { DEAD_REASON_HEADER, ORIGINAL_SUBJECT_HEADER, deadLetterSubjectFor, readLimits, type ConsumerOptions, type HandlerOutcome, type RunningConsumer } from './consumer-contract.ts';
 
+export { DEAD_REASON_HEADER, ORIGINAL_SUBJECT_HEADER, deadLetterSubjectFor } from './consumer-contract.ts';
 export type { ConsumerOptions, ConsumerStats, DeliveryContext, EventHandler, HandlerOutcome, RunningConsumer } from './consumer-contract.ts';
 
 /**
@@ -17,13 +18,6 @@ export type { ConsumerOptions, ConsumerStats, DeliveryContext, EventHandler, Han
  * waiting for a notification long after the dependency was back.
  */
 const HELD_RETRY_MS = 500;
-
-export const DEAD_REASON_HEADER = 'Interplay-Dead-Reason';
-export const ORIGINAL_SUBJECT_HEADER = 'Interplay-Original-Subject';
-
-export function deadLetterSubjectFor(stream: string, durable: string): string {
-  return `dlq.${stream}.${durable}`;
-}
 
 export async function startConsumer<D = unknown>(opts: ConsumerOptions<D>): Promise<RunningConsumer> {
   const { js, stream, durable, handler } = opts;
