@@ -9,6 +9,10 @@ import { createServer } from 'node:net';
  * yet started (seen: the gateway refused with EADDRINUSE, one start in six with links). So the pick is
  * made below the ephemeral range, where no outgoing connection lands, at random so that concurrent
  * runs on one machine rarely try the same port, and never twice from one process.
+ *
+ * Nor is a port picked that fetch refuses to connect to: the Fetch standard's "bad ports" fail every
+ * fetch() with "bad port" (Node's included, which /health's probes and the tests use), so a service
+ * put on one would look down. Of that list only 10080 lies in the range picked from.
  */
 const LOWEST = 10_000;
 /** Linux's default ephemeral range starts here (also below macOS's 49152) */
@@ -17,6 +21,9 @@ const DEFAULT_EPHEMERAL_LOW = 32_768;
 const ATTEMPTS = 64;
 /** ports this process handed out, the oldest forgotten beyond this many */
 const REMEMBERED = 4_096;
+
+/** the Fetch standard's bad ports at or above LOWEST (https://fetch.spec.whatwg.org/#port-blocking) */
+export const FETCH_BLOCKED_PORTS: ReadonlySet<number> = new Set([10_080]);
 
 const handedOut = new Set<number>();
 let ephemeralLow: number | undefined;
@@ -37,7 +44,7 @@ export async function freePort(): Promise<number> {
   const high = lowestEphemeralPort();
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const port = LOWEST + Math.floor(Math.random() * (high - LOWEST));
-    if (handedOut.has(port)) continue;
+    if (handedOut.has(port) || FETCH_BLOCKED_PORTS.has(port)) continue;
     // Held before the check, so a concurrent pick cannot take the same port meanwhile.
     remember(port);
     if ((await listenOn(port)) !== undefined) return port;

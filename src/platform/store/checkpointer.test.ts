@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processMetrics } from '../process-metrics.ts';
-import { MAX_LOG_FRAMES } from './checkpointer.ts';
+import { BACKSTOP_LOG_FRAMES, MAX_LOG_FRAMES } from './checkpointer.ts';
 import { openSqlite } from './sqlite.ts';
 
 const MiB = 2 ** 20;
@@ -44,6 +44,28 @@ describe('SQLite checkpoints', () => {
       expect(wal).toBeLessThan(2 * limitBytes);
       expect(await checkpointsOf('steady.sqlite', 'worker')).toBeGreaterThan(0);
       expect(await checkpointsOf('steady.sqlite', 'event loop')).toBeGreaterThan(0);
+    } finally {
+      await db.destroy();
+    }
+  }, 120_000);
+
+  it("hold the log to the backstop when the worker's word never gets through: commits back to back, the event loop never free", async () => {
+    dir = await mkdtemp(join(tmpdir(), 'interplay-checkpoints-'));
+    const file = join(dir, 'starved.sqlite');
+    const db = openSqlite<{ rows: { body: Uint8Array } }>(file);
+    await sql`create table rows (body blob)`.execute(db);
+    try {
+      // 48 MiB in 1 MiB commits with no pause: only microtasks run in between, so the worker's report
+      // that the log is over its bound is never read, as on a process too busy to turn its loop.
+      const row = new Uint8Array(64 * 1024);
+      for (let mib = 0; mib < 48; mib++) {
+        await db.transaction().execute(async (trx) => {
+          for (let i = 0; i < 16; i++) await trx.insertInto('rows').values({ body: row }).execute();
+        });
+      }
+      const wal = (await stat(`${file}-wal`)).size;
+      // The backstop's frames and one commit's (256 pages of 4 KiB, each with a 24-byte header).
+      expect(wal).toBeLessThan((BACKSTOP_LOG_FRAMES + 300) * (4096 + 24));
     } finally {
       await db.destroy();
     }

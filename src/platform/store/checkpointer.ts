@@ -129,6 +129,16 @@ parentPort.on('message', (m) => {
  */
 export const MAX_LOG_FRAMES = 4_096;
 
+/**
+ * frames past which SQLite's own checkpoint runs in the commit that crosses them, on the writing
+ * connection: the backstop for a worker that does not get to look in time. The worker is a thread
+ * on a timer; on a machine short of CPU it looks late (a CI run under load saw the log reach 36 MiB
+ * against MAX_LOG_FRAMES' 16 MiB), and only its look starts the event loop's finishing checkpoint.
+ * SQLite's check runs in every commit, so the log never holds more than this and one transaction.
+ * 1.5 × MAX_LOG_FRAMES keeps it out of the way whenever the worker keeps up.
+ */
+export const BACKSTOP_LOG_FRAMES = 6_144;
+
 /** the writing connection's own checkpoint, to run when the worker reports the log over MAX_LOG_FRAMES */
 type Finish = () => void;
 

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { checkpointInBackground } from './checkpointer.ts';
+import { BACKSTOP_LOG_FRAMES, checkpointInBackground } from './checkpointer.ts';
 import { shareCommits } from './commit-sharing.ts';
 import {
   CompiledQuery,
@@ -31,8 +31,9 @@ export function openSqlite<DB>(file: string, opts: { /** default true */ readonl
   sqlite.pragma('foreign_keys = ON');
   // Another process (a second `interplay up` on the same --data) waits this long for a lock.
   sqlite.pragma('busy_timeout = 5000');
-  // Checkpoints wait for the disk: a worker thread runs them, never a commit on the event loop (see checkpointer.ts).
-  sqlite.pragma('wal_autocheckpoint = 0');
+  // Checkpoints wait for the disk: a worker thread runs them, a commit on the event loop only as the
+  // backstop for a worker that fell behind (see checkpointer.ts).
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_LOG_FRAMES}`);
   const stopCheckpoints = checkpointInBackground(sqlite, file);
   const statements = new Map<string, Database.Statement>();
   const database = {
