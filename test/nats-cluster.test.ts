@@ -61,6 +61,26 @@ describe('a system on a private three-node NATS cluster', () => {
     }
   });
 
+  it('keeps the event streams on limits retention, trimmed after the traffic to what a consumer still owes', { timeout: 60_000 }, async () => {
+    const { runCourseScenario } = await import('../src/scenarios/course.ts');
+    const result = await runCourseScenario({ baseUrl: system.url });
+    expect(result.steps.filter((step) => !step.ok)).toEqual([]);
+    const nc = await connect({ servers: natsServers(system.natsUrl ?? '') });
+    try {
+      const jsm = await jetstreamManager(nc);
+      for (const name of ['AUTH', 'ORDERS', 'BILLING']) {
+        const stream = `${system.namespace}_${name}`;
+        // Every consumer acknowledged every event: the publishers' trims leave the stream empty.
+        const info = await eventually(() => jsm.streams.info(stream), (i) => i.state.messages === 0, 20_000);
+        expect(info.config.retention, stream).toBe('limits');
+        expect(info.state.last_seq, `${stream} took messages`).toBeGreaterThan(0);
+        expect(info.state.messages, stream).toBe(0);
+      }
+    } finally {
+      await nc.close();
+    }
+  });
+
   it('shows the replicas and each node in /health', async () => {
     const health = await eventually(
       async () => (await (await fetch(`${system.services.order}/health`)).json()) as { nats?: { replicas: number; nodes: { name: string; state: string }[] } },

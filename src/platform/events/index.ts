@@ -1,7 +1,8 @@
 export { EnvelopeOf, EventEnvelope, envelopeCheck, newEnvelope, decodeEnvelope } from './envelope.ts';
 export { createEventTables, appendToOutbox, claimInbox, outboxRow } from './tables.ts';
 export { startOutboxRelay, OUTBOX_LEASE_MS, REPUBLISH_BEFORE_LOSS_MS } from './relay.ts';
-export { streamsFor, ensureStream, ensureConsumer, InvalidConsumerDefinition } from './streams.ts';
+export { streamsFor, eventRetention, ensureStream, ensureConsumer, InvalidConsumerDefinition } from './streams.ts';
+export { streamTrimmer, trimAcknowledged, TRIM_AFTER_MS } from './stream-trim.ts';
 export {
   startConsumer,
   deadLetterSubjectFor,
@@ -24,6 +25,7 @@ export type { NewEnvelopeOptions, DecodeResult, EnvelopeOfStatic } from './envel
 export type { OutboxTable, InboxTable, EventTables, OutboxEntry, OutboxRowClaim } from './tables.ts';
 export type { OutboxRelay, OutboxRelayOptions, OutboxRelayStats, SubjectTraffic } from './relay.ts';
 export type { StreamDefinition, ConsumerDefinition } from './streams.ts';
+export type { StreamTrimmer, TrimResult } from './stream-trim.ts';
 export type {
   HandlerOutcome,
   DeliveryContext,

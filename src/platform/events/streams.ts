@@ -12,11 +12,12 @@ export interface StreamDefinition {
    */
   readonly duplicateWindowMs: number;
   /**
-   * When a message may go. 'interest' (the event streams): once every durable consumer whose filter
-   * takes it has acknowledged it, so a stream holds only what some consumer still owes, and stays
-   * as small as its backlog however many orders the system has seen. A message no consumer wants
-   * is dropped on arrival, so the consumers must exist before anything is published.
-   * 'limits' (default; the dead letters): kept, for someone to look at.
+   * When a message may go. 'interest' (the event streams on one server): once every durable consumer
+   * whose filter takes it has acknowledged it, so a stream holds only what some consumer still owes,
+   * and stays as small as its backlog however many orders the system has seen. A message no consumer
+   * wants is dropped on arrival, so the consumers must exist before anything is published.
+   * 'limits' (default; the dead letters, and the event streams on a cluster): kept until removed; the
+   * event streams are trimmed to what a consumer still owes by their publishers (stream-trim.ts).
    */
   readonly retention?: 'interest' | 'limits';
   /**
@@ -29,20 +30,35 @@ export interface StreamDefinition {
 const TWO_MINUTES = 120_000;
 
 /**
- * One stream per source service, plus the dead letters, all under one namespace (streams
- * `<ns>_AUTH`…, subjects `<ns>.auth.>`…), so several systems can share a NATS server.
+ * The event streams' retention with `replicas` copies. Interest retention on a cluster of nats-server
+ * 2.9 loses events: each copy of a stream decides on its own whether a consumer wants a message, and a
+ * node catching up after a restart, its consumers not loaded yet, stores the messages it missed as
+ * deleted. Should that node then lead the consumer, the consumer steps over them as acknowledged.
+ * Seen in chaos runs (a node killed and back, under load): payments made whose events no order
+ * service ever got, the stream's other copies still holding them below the consumer's floor
+ * (nats-server fixed interest state across copies in 2.10). With limits retention no copy drops
+ * anything; one server has no copies to disagree.
  */
-export function streamsFor(ns: string): Record<'AUTH' | 'ORDERS' | 'BILLING' | 'DLQ', StreamDefinition> {
+export const eventRetention = (replicas: number | undefined): 'interest' | 'limits' => ((replicas ?? 1) > 1 ? 'limits' : 'interest');
+
+/**
+ * One stream per source service, plus the dead letters, all under one namespace (streams
+ * `<ns>_AUTH`…, subjects `<ns>.auth.>`…), so several systems can share a NATS server; `replicas`
+ * copies of each when given (a cluster), else the server's default, 1.
+ */
+export function streamsFor(ns: string, replicas?: number): Record<'AUTH' | 'ORDERS' | 'BILLING' | 'DLQ', StreamDefinition> {
   const stream = (name: string, prefix: string, retention: 'interest' | 'limits'): StreamDefinition => ({
     name: `${ns}_${name}`,
     subjects: [`${ns}.${prefix}.>`],
     duplicateWindowMs: TWO_MINUTES,
     retention,
+    ...(replicas ? { replicas } : {}),
   });
+  const events = eventRetention(replicas);
   return {
-    AUTH: stream('AUTH', 'auth', 'interest'),
-    ORDERS: stream('ORDERS', 'orders', 'interest'),
-    BILLING: stream('BILLING', 'billing', 'interest'),
+    AUTH: stream('AUTH', 'auth', events),
+    ORDERS: stream('ORDERS', 'orders', events),
+    BILLING: stream('BILLING', 'billing', events),
     DLQ: stream('DLQ', 'dlq', 'limits'),
   };
 }
@@ -90,7 +106,8 @@ export interface ConsumerDefinition {
   readonly maxDeliver: number;
   /**
    * copies of the consumer's state (num_replicas); default the stream's. Set to the stream's own:
-   * a consumer of an interest stream must have as many replicas as the stream.
+   * a consumer of an interest stream must have as many replicas as the stream, and a consumer on a
+   * node of its own would be lost with it.
    */
   readonly replicas?: number;
 }

@@ -17,10 +17,11 @@ import {
   startConsumer,
   startOutboxRelay,
   streamsFor,
+  streamTrimmer,
   type EventHandler,
   type OutboxRelay,
   type RunningConsumer,
-  type StreamDefinition,
+  type StreamTrimmer,
 } from '../../platform/events/index.ts';
 import { brokerHealthProbe, type BrokerHealthProbe } from '../../platform/events/broker-health.ts';
 import { consumerLeader, whileBrokerRecovers } from '../../platform/events/transient.ts';
@@ -69,9 +70,10 @@ export interface EventBusOptions {
   /** whether the service records events, and so runs an outbox relay */
   readonly publishes: boolean;
   /**
-   * Every durable consumer of the system, this service's and the others'. The event streams keep a
-   * message only for the consumers that exist when it arrives (interest retention), so each service
-   * makes all of them before its relay publishes anything, whichever service starts first.
+   * Every durable consumer of the system, this service's and the others'. On one server the event
+   * streams keep a message only for the consumers that exist when it arrives (interest retention),
+   * and on a cluster they are trimmed to the consumers' floor, so each service makes all of them
+   * before its relay publishes anything, whichever service starts first.
    */
   readonly consumers: readonly ConsumerDeclaration[];
   readonly metrics: ServiceMetrics;
@@ -98,12 +100,14 @@ export function eventBus(opts: EventBusOptions): EventBus {
   // Dead letters, retries after errors and broker trouble go to stderr, so they show in `up`'s output.
   const log = pino({ base: { component: 'events', service: opts.service }, level: opts.logLevel ?? 'warn' }, logDestination());
   const replicas = opts.replicas;
-  const streams = withReplicas(streamsFor(ns), replicas);
+  const streams = streamsFor(ns, replicas);
   const subscriptions: Subscription<any>[] = [];
   const consumers = new Map<string, RunningConsumer>();
   let relay: OutboxRelay | undefined;
   let nc: NatsConnection | undefined;
   let broker: BrokerHealthProbe | undefined;
+  /** the event streams this service publishes to, when they keep messages until trimmed (limits retention) */
+  const trimmers: { readonly prefix: string; readonly trimmer: StreamTrimmer }[] = [];
 
   const consumerDefinition = (declared: ConsumerDeclaration) => ({
     durable: declared.durable,
@@ -155,6 +159,12 @@ export function eventBus(opts: EventBusOptions): EventBus {
         await settle(`consumer ${declared.durable}`, () => ensureConsumer(jsm, streams[declared.source].name, consumerDefinition(declared)));
       }
       if (opts.publishes) {
+        // A limits-retention stream (a cluster's, see eventRetention) is trimmed to what its consumers
+        // still owe by the services that publish to it, after their publishes.
+        for (const def of [streams.AUTH, streams.ORDERS, streams.BILLING]) {
+          if (def.retention !== 'limits') continue;
+          trimmers.push({ prefix: def.subjects[0]!.slice(0, -1), trimmer: streamTrimmer({ jsm, stream: def.name, log }) });
+        }
         relay = startOutboxRelay({
           db: opts.db,
           relayId: relayIdOf(opts.service, opts.replica),
@@ -162,6 +172,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
           log,
           pollMs: RELAY_POLL_MS,
           onPublished: (subject, bytes, duplicate, span) => {
+            for (const t of trimmers) if (subject.startsWith(t.prefix)) t.trimmer.published();
             if (duplicate) return;
             const label = { subject: subject.slice(ns.length + 1) };
             opts.metrics.messagesPublished.inc(label);
@@ -212,6 +223,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
     async stop() {
       for (const consumer of consumers.values()) await consumer.stop();
       await relay?.stop();
+      for (const t of trimmers.splice(0)) t.trimmer.stop();
       await nc?.drain().catch(() => undefined);
       consumers.clear();
       relay = undefined;
@@ -252,12 +264,6 @@ export async function followBrokerConnection(nc: NatsConnection, relay: Pick<Out
     if (status.type === 'disconnect') relay.brokerLost();
     else if (status.type === 'reconnect') relay.brokerBack();
   }
-}
-
-/** The streams with `replicas` copies each, when set. */
-function withReplicas<K extends string>(defs: Record<K, StreamDefinition>, replicas: number | undefined): Record<K, StreamDefinition> {
-  if (!replicas) return defs;
-  return Object.fromEntries(Object.entries<StreamDefinition>(defs).map(([k, def]) => [k, { ...def, replicas }])) as Record<K, StreamDefinition>;
 }
 
 /** Removes a namespace's streams: the end of a system whose data directory was temporary. */
