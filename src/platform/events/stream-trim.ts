@@ -14,12 +14,15 @@ export type TrimResult = 'empty' | 'trimmed' | 'nothing acknowledged';
 
 /**
  * Removes from a limits-retention stream every message that each of its consumers has acknowledged or
- * does not want: those at or below the lowest floor of them all. A consumer's floor is its acknowledgement
+ * passed over: those at or below the lowest floor of them all. A consumer's floor is its acknowledgement
  * floor, or, when it owes nothing (no message of its filter waiting, none delivered and unacknowledged),
- * the stream's last message as read before it: a filtered consumer's acknowledgement floor stops at the
- * last message of its own subject, and would keep the other subjects' later messages until its next one.
- * A purge is one replicated operation, so every copy of the stream loses the same messages. A stream
- * without consumers keeps everything (a consumer made later would want it).
+ * the last message it has looked at (`delivered.stream_seq`, which a filtered consumer moves past the
+ * other subjects' messages): its acknowledgement floor stops at the last message of its own subject, and
+ * would keep the other subjects' later messages until its next one. Never the stream's last message: on a
+ * cluster the consumer's leader may hold a copy of the stream that is behind the stream leader's, and
+ * "nothing pending" there says nothing of what it has not received yet. A purge is one replicated
+ * operation, so every copy of the stream loses the same messages. A stream without consumers keeps
+ * everything (a consumer made later would want it).
  */
 export async function trimAcknowledged(jsm: JetStreamManager, stream: string): Promise<TrimResult> {
   const info = await jsm.streams.info(stream);
@@ -27,7 +30,8 @@ export async function trimAcknowledged(jsm: JetStreamManager, stream: string): P
   let floor = Number.POSITIVE_INFINITY;
   for await (const consumer of jsm.consumers.list(stream)) {
     const owesNothing = consumer.num_pending === 0 && consumer.num_ack_pending === 0;
-    floor = Math.min(floor, owesNothing ? Math.max(consumer.ack_floor.stream_seq, info.state.last_seq) : consumer.ack_floor.stream_seq);
+    const acknowledged = consumer.ack_floor.stream_seq;
+    floor = Math.min(floor, owesNothing ? Math.max(acknowledged, consumer.delivered.stream_seq) : acknowledged);
   }
   if (!Number.isFinite(floor) || floor < info.state.first_seq) return 'nothing acknowledged';
   // Removes every message below `seq`.
