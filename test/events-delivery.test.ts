@@ -18,6 +18,7 @@ import {
   ORIGINAL_SUBJECT_HEADER,
   startConsumer,
   startOutboxRelay,
+  REPUBLISH_BEFORE_ELECTION_MS,
   REPUBLISH_BEFORE_LOSS_MS,
 } from '../src/platform/events/index.ts';
 import type {
@@ -83,6 +84,14 @@ async function unsent(db: Kysely<ToyDb>): Promise<string[]> {
 }
 
 let nats: TestNats;
+/** Commits one row for `relay`, hands it over and waits until it is marked sent; its id. */
+async function handOverOne(db: Kysely<ToyDb>, relay: OutboxRelay, subject: string, key: string): Promise<string> {
+  const row = await db.transaction().execute((trx) => appendToOutbox(trx, { subject, envelope: newEnvelope('toy.bumped', { key }), claim: relay.claimForNewRows() }));
+  relay.handOver([row]);
+  await eventually(async () => (await unsent(db)).length === 0, { what: `${key} to be marked sent` });
+  return row.id;
+}
+
 const running: Array<OutboxRelay | RunningConsumer> = [];
 
 beforeAll(async () => {
@@ -301,11 +310,7 @@ describe('outbox relay', () => {
     let clock = 1_000_000;
     const relay = startOutboxRelay({ db, js: nats.js, pollMs: 60_000, relayId: 'owner', markDelayMs: 0, now: () => clock });
     running.push(relay);
-    const hand = async (key: string) => {
-      const row = await db.transaction().execute((trx) => appendToOutbox(trx, { subject: stream.subject, envelope: newEnvelope('toy.bumped', { key }), claim: relay.claimForNewRows() }));
-      relay.handOver([row]);
-      await eventually(async () => (await unsent(db)).length === 0, { what: `${key} to be marked sent` });
-    };
+    const hand = (key: string) => handOverOne(db, relay, stream.subject, key);
     await hand('old');
     clock += REPUBLISH_BEFORE_LOSS_MS + 1;
     await hand('recent');
@@ -319,6 +324,40 @@ describe('outbox relay', () => {
     expect(last?.json<EventEnvelope<Bump>>().data.key).toBe('recent');
     await eventually(async () => (await unsent(db)).length === 0, { what: 'the republished row to be marked sent again' });
     expect(relay.stats()).toMatchObject({ published: 3, duplicates: 0 });
+  });
+
+  it('publishes again, under new message ids, the rows it sent in the 30 s before a leader election, and the inbox applies each once', async () => {
+    // A cluster of nats-server 2.9 may lose acknowledged messages around a node's restart, and the
+    // stream's leader still holds their ids: only a new id gets them stored again (see REPUBLISH_BEFORE_ELECTION_MS).
+    const stream = await aStream();
+    const db = await aToyDb();
+    const consumerDb = await aToyDb();
+    let clock = 1_000_000;
+    const relay = startOutboxRelay({ db, js: nats.js, pollMs: 60_000, relayId: 'owner', markDelayMs: 0, now: () => clock });
+    running.push(relay);
+    const hand = (key: string) => handOverOne(db, relay, stream.subject, key);
+    await hand('old');
+    clock += REPUBLISH_BEFORE_ELECTION_MS + 1;
+    const recent = await hand('recent');
+    const durable = nats.unique('toy');
+    const seen: string[] = [];
+    const { consumer } = await aConsumer(stream, { durable }, async (env) => {
+      seen.push(`${env.data.key} ${await bumpOnce(consumerDb, durable, env)}`);
+      return { type: 'ack' };
+    });
+    await eventually(() => consumer.stats().processed === 2, { what: 'both events to be handled' });
+
+    clock += 10;
+    relay.leaderElected();
+    await eventually(async () => (await messagesIn(stream.name)) === 3, { what: 'the recent row to be published again' });
+    const again = await nats.jsm.streams.getMessage(stream.name, { seq: 3 });
+    expect(again?.json<EventEnvelope<Bump>>().data.key).toBe('recent');
+    expect(again?.header.get('Nats-Msg-Id')).not.toBe(recent);
+    expect(again?.header.get('Nats-Msg-Id')).toMatch(new RegExp(`^${recent}\\.`));
+    await eventually(() => consumer.stats().processed === 3, { what: 'the copy to be handled' });
+    expect(seen).toEqual(['old applied', 'recent applied', 'recent duplicate']);
+    expect(await counter(consumerDb, 'recent')).toBe(1);
+    await eventually(async () => (await unsent(db)).length === 0, { what: 'the republished row to be marked sent again' });
   });
 
   it('applies the effect once when a relay dies between publishing and marking the row sent', async () => {

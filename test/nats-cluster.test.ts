@@ -81,6 +81,26 @@ describe('a system on a private three-node NATS cluster', () => {
     }
   });
 
+  it("publishes again what the order service sent just before its stream's leader changed; the copies are handled as duplicates", { timeout: 60_000 }, async () => {
+    const { runCourseScenario } = await import('../src/scenarios/course.ts');
+    expect((await runCourseScenario({ baseUrl: system.url })).steps.filter((step) => !step.ok)).toEqual([]);
+    const nc = await connect({ servers: natsServers(system.natsUrl ?? '') });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const orders = `${system.namespace}_ORDERS`;
+      const before = await eventually(() => jsm.streams.info(orders), (i) => i.state.messages === 0, 20_000);
+      await nc.request(`$JS.API.STREAM.LEADER.STEPDOWN.${orders}`, undefined, { timeout: 5_000 });
+      // The order service's events of the last 30 s go out again, and are acknowledged and trimmed once more.
+      const after = await eventually(() => jsm.streams.info(orders), (i) => i.state.last_seq > before.state.last_seq && i.state.messages === 0, 20_000);
+      expect(after.state.last_seq).toBeGreaterThan(before.state.last_seq);
+      expect(after.state.messages).toBe(0);
+      const dlq = await jsm.streams.info(`${system.namespace}_DLQ`);
+      expect(dlq.state.messages).toBe(0);
+    } finally {
+      await nc.close();
+    }
+  });
+
   it('shows the replicas and each node in /health', async () => {
     const health = await eventually(
       async () => (await (await fetch(`${system.services.order}/health`)).json()) as { nats?: { replicas: number; nodes: { name: string; state: string }[] } },

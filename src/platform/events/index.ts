@@ -1,6 +1,6 @@
 export { EnvelopeOf, EventEnvelope, envelopeCheck, newEnvelope, decodeEnvelope } from './envelope.ts';
 export { createEventTables, appendToOutbox, claimInbox, outboxRow } from './tables.ts';
-export { startOutboxRelay, OUTBOX_LEASE_MS, REPUBLISH_BEFORE_LOSS_MS } from './relay.ts';
+export { startOutboxRelay, OUTBOX_LEASE_MS, REPUBLISH_BEFORE_ELECTION_MS, REPUBLISH_BEFORE_LOSS_MS } from './relay.ts';
 export { streamsFor, eventRetention, ensureStream, ensureConsumer, InvalidConsumerDefinition } from './streams.ts';
 export { streamTrimmer, trimAcknowledged, TRIM_AFTER_MS } from './stream-trim.ts';
 export {

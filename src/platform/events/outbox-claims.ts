@@ -55,15 +55,16 @@ export async function releaseOutboxClaims(db: Kysely<EventTables>, relayId: stri
 
 /**
  * Makes this relay's rows marked sent since `since` (ms since epoch) unsent again, so that its next
- * claim publishes them once more, under the same Nats-Msg-Id. See REPUBLISH_BEFORE_LOSS_MS (relay.ts).
- * Returns how many rows it reopened.
+ * claim publishes them once more. See REPUBLISH_BEFORE_LOSS_MS and REPUBLISH_BEFORE_ELECTION_MS
+ * (relay-broker-loss.ts). Returns the ids of the rows it reopened.
  */
-export async function reopenSentRows(db: Kysely<EventTables>, relayId: string, since: number): Promise<number> {
-  const result = await db
+export async function reopenSentRows(db: Kysely<EventTables>, relayId: string, since: number): Promise<string[]> {
+  const rows = await db
     .updateTable('outbox')
     .set({ sent_at: null })
     .where('claimed_by', '=', relayId)
     .where('sent_at', '>=', since)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
 }

@@ -16,6 +16,20 @@ import type { EventLog } from './log.ts';
  */
 export const REPUBLISH_BEFORE_LOSS_MS = 2_000;
 
+/**
+ * ms before a leader election of the relay's stream, or of a consumer of it, from which the rows sent
+ * are published again, under new message ids. A cluster of nats-server 2.9 may lose acknowledged
+ * messages around a node's restart: copies of a stream that disagree after it, a consumer led from a
+ * copy that lacks what the others hold, which steps over it (docs/nats.md). Each time, an election
+ * followed: of the stream, or of the consumer moving to the copy that lacked the messages. The
+ * longest a lost message preceded the election that exposed it, in the chaos runs, was 16 s; 30 s
+ * is inside the 60 s a sent row is kept (OUTBOX_KEEP_SENT_MS). A new message id, because a stream
+ * leader that holds the message would drop the same id as a duplicate while its consumer stepped over
+ * it; the consumers' inbox drops what they had handled. An election on a healthy cluster costs a
+ * republish of 30 s of this relay's events, each handled once more as a duplicate.
+ */
+export const REPUBLISH_BEFORE_ELECTION_MS = 30_000;
+
 /** What a relay does about a lost connection to the broker: its publishes in flight, and its rows sent just before. */
 export interface BrokerLoss {
   /**
@@ -36,6 +50,15 @@ export interface BrokerLoss {
    * it returns true.
    */
   back(): boolean;
+  /**
+   * A leader of the relay's stream, or of one of its consumers, was elected: the rows marked sent from
+   * REPUBLISH_BEFORE_ELECTION_MS before now are due to go out again, each under a message id of its own.
+   */
+  elected(): void;
+  /** the Nats-Msg-Id to publish a row with: its id, or after an election a new one */
+  msgIdOf(rowId: string): string;
+  /** a row's publish was acknowledged: its next publish (a retry) is under its own id again */
+  sent(rowId: string): void;
   /** makes the rows due to go out again unsent, for the claim that follows to publish them; throws when the database does */
   reopenDue(): Promise<void>;
 }
@@ -50,6 +73,10 @@ export function brokerLoss(opts: { db: Kysely<EventTables>; relayId: string; now
   let lostAt: number | undefined;
   /** ms since epoch: the next claim first makes the rows sent since then unsent again */
   let republishFrom: number | undefined;
+  /** ms since epoch of the last election not yet acted on: the rows it reopens get new message ids */
+  let electedAt: number | undefined;
+  /** rows reopened after an election, with the message id each goes out under */
+  const renamed = new Map<string, string>();
 
   return {
     abandoned: () => connectionLost.promise,
@@ -66,11 +93,26 @@ export function brokerLoss(opts: { db: Kysely<EventTables>; relayId: string; now
       lostAt = undefined;
       return true;
     },
+    elected() {
+      const at = opts.now();
+      electedAt = at;
+      republishFrom = Math.min(republishFrom ?? Infinity, at - REPUBLISH_BEFORE_ELECTION_MS);
+    },
+    msgIdOf: (rowId) => renamed.get(rowId) ?? rowId,
+    sent(rowId) {
+      renamed.delete(rowId);
+    },
     async reopenDue() {
       if (republishFrom === undefined) return;
-      const n = await reopenSentRows(opts.db, opts.relayId, republishFrom);
+      const ids = await reopenSentRows(opts.db, opts.relayId, republishFrom);
       republishFrom = undefined;
-      if (n > 0) opts.log.warn({ rows: n }, 'outbox relay: the broker connection was lost; publishing again the rows sent just before');
+      const election = electedAt;
+      electedAt = undefined;
+      if (ids.length === 0) return;
+      // The same id for a row within one election: a retry of its republish is still dropped as a duplicate.
+      if (election !== undefined) for (const id of ids) renamed.set(id, `${id}.elected-${election}`);
+      const why = election !== undefined ? 'a leader of the stream or of a consumer was elected' : 'the broker connection was lost';
+      opts.log.warn({ rows: ids.length }, `outbox relay: ${why}; publishing again the rows sent just before`);
     },
   };
 }

@@ -92,6 +92,11 @@ export interface OutboxRelay {
   brokerBack(): void;
   /** Call when the connection to the broker is lost (a disconnect): brokerBack() republishes what it may have dropped. */
   brokerLost(): void;
+  /**
+   * Call when a leader of this relay's stream, or of a consumer of it, was elected (a cluster): the rows
+   * marked sent from REPUBLISH_BEFORE_ELECTION_MS before are published again under new message ids.
+   */
+  leaderElected(): void;
   /** stops polling, waits for the pass in flight and hands its unsent rows back to the other relays */
   stop(): Promise<void>;
   stats(): OutboxRelayStats;

@@ -20,7 +20,7 @@ export type { OutboxRelay, OutboxRelayOptions, OutboxRelayStats, PublishSpan, Su
  */
 export const OUTBOX_LEASE_MS = 30_000;
 
-export { REPUBLISH_BEFORE_LOSS_MS } from './relay-broker-loss.ts';
+export { REPUBLISH_BEFORE_ELECTION_MS, REPUBLISH_BEFORE_LOSS_MS } from './relay-broker-loss.ts';
 
 export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOptions<DB>): OutboxRelay {
   const db = opts.db as unknown as Kysely<EventTables>;
@@ -158,11 +158,12 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
     const startMs = Date.now();
     // Issued with the turn's acks on this connection, in one socket write (socket-turn.ts); in row order.
     const acking = turn.issue(() =>
-      js.publish(row.subject, row.payload, { msgID: row.id, headers: toNatsHeaders(headers), timeout: publishTimeoutMs }),
+      js.publish(row.subject, row.payload, { msgID: loss.msgIdOf(row.id), headers: toNatsHeaders(headers), timeout: publishTimeoutMs }),
     );
     // Given up below when the connection is lost; its own timeout must not surface as unhandled.
     acking.catch(() => undefined);
     const ack = await Promise.race([acking, loss.abandoned()]);
+    loss.sent(row.id);
     published++;
     if (ack.duplicate) duplicates++;
     const traffic = bySubject.get(row.subject) ?? { messages: 0, bytes: 0 };
@@ -227,6 +228,13 @@ export function startOutboxRelay<DB extends EventTables>(opts: OutboxRelayOption
     },
     brokerLost() {
       loss.lost();
+    },
+    leaderElected() {
+      if (stopped) return;
+      loss.elected();
+      claimDue = true;
+      // During a backoff the retry's claim reopens them.
+      if (failures === 0) kick();
     },
     brokerBack() {
       if (stopped) return;

@@ -183,6 +183,8 @@ export function eventBus(opts: EventBusOptions): EventBus {
         });
       }
       if (relay) void followBrokerConnection(nc, relay);
+      const own = OWN_STREAM[opts.service];
+      if (relay && own && (replicas ?? 1) > 1) followElections(nc, streams[own].name, relay);
       // The server names its cluster when it is part of one, replicated or not: a node lost there loses
       // the pulls parked on it without a disconnect.
       const clustered = (replicas ?? 1) > 1 || Boolean(nc.info?.cluster);
@@ -264,6 +266,20 @@ export async function followBrokerConnection(nc: NatsConnection, relay: Pick<Out
     if (status.type === 'disconnect') relay.brokerLost();
     else if (status.type === 'reconnect') relay.brokerBack();
   }
+}
+
+/** The stream each publishing service's events go to. */
+const OWN_STREAM: Partial<Record<ServiceName, Source>> = { auth: 'AUTH', order: 'ORDERS', billing: 'BILLING' };
+
+/**
+ * Tells the relay each time a leader of its stream, or of a consumer of that stream, is elected (the
+ * broker's advisories), so it publishes again what it sent just before: on a cluster of nats-server 2.9
+ * that is when acknowledged events turn out lost (REPUBLISH_BEFORE_ELECTION_MS). One subscription each,
+ * silent but for elections.
+ */
+export function followElections(nc: NatsConnection, stream: string, relay: Pick<OutboxRelay, 'leaderElected'>): void {
+  nc.subscribe(`$JS.EVENT.ADVISORY.STREAM.LEADER_ELECTED.${stream}`, { callback: () => relay.leaderElected() });
+  nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.LEADER_ELECTED.${stream}.*`, { callback: () => relay.leaderElected() });
 }
 
 /** Removes a namespace's streams: the end of a system whose data directory was temporary. */
