@@ -510,7 +510,8 @@ describe('event consumer', () => {
       return { type: 'ack' };
     });
 
-    await eventually(async () => (await counter(db, 'during-outage')) === 1, { what: 'the event handled once the database is back', timeoutMs: 10_000 });
+    // The ack (and the count of processed events) follows the commit by a turn of the event loop (socket-turn.ts).
+    await eventually(async () => (await counter(db, 'during-outage')) === 1 && consumer.stats().processed === 1, { what: 'the event handled once the database is back', timeoutMs: 10_000 });
     expect(consumer.stats()).toMatchObject({ processed: 1, dead: 0 });
     expect(refusals).toBe(4);
   });
@@ -532,7 +533,7 @@ describe('event consumer and its dependencies', () => {
       return { type: 'ack' };
     }, nats.js, isPeerUnavailable);
 
-    await eventually(async () => (await counter(db, 'peer-down')) === 1, { what: 'the event handled once the peer is back', timeoutMs: 10_000 });
+    await eventually(async () => (await counter(db, 'peer-down')) === 1 && consumer.stats().processed === 1, { what: 'the event handled once the peer is back', timeoutMs: 10_000 });
     // Held, not naked: one delivery for every try, none spent, nothing dead-lettered.
     expect(tries).toEqual([1, 1, 1, 1, 1]);
     expect(consumer.stats()).toMatchObject({ processed: 1, retried: 0, dead: 0 });
