@@ -57,8 +57,11 @@ describe('interplay compare as a CI gate', () => {
       expect(baseline.repeats?.rest?.samples['completion.p99']).toContain(baseline.runs[0]?.latency.completion.p99);
     });
 
-    it('exits 1 against a doctored baseline (p99 divided by 10), naming rest, completion.p99 and both values', async () => {
-      const divided = (p99: number): number => p99 / 10;
+    it('exits 1 against a doctored baseline (p99 divided by 100), naming rest, completion.p99 and both values', async () => {
+      // A hundredth, not a tenth: with the +300% threshold a tenth failed the gate only while this run's p99
+      // stayed above 0.4 of the baseline's, which a baseline recorded during a burst of load on a shared
+      // machine did not leave (seen once, in a CI run beside other load).
+      const divided = (p99: number): number => p99 / 100;
       const doctored: CompareReport = {
         ...baseline,
         runs: baseline.runs.map((r) => ({ ...r, latency: { ...r.latency, completion: { ...r.latency.completion, p99: divided(r.latency.completion.p99) } } })),
