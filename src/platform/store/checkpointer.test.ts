@@ -43,7 +43,10 @@ describe('SQLite checkpoints', () => {
       // Without a checkpoint that lets the log start over it would hold all 48 MiB written.
       expect(wal).toBeLessThan(2 * limitBytes);
       expect(await checkpointsOf('steady.sqlite', 'worker')).toBeGreaterThan(0);
-      expect(await checkpointsOf('steady.sqlite', 'event loop')).toBeGreaterThan(0);
+      // Which checkpoint on the writing connection let the log start over depends on how often the
+      // worker got to look: its finishing one ('event loop') when it looked in time, SQLite's own at the
+      // backstop when the writer outran it (a fast quiet machine writes 8 MiB between two looks; a
+      // loaded one delays the looks). Both are the writing connection's; the bound above holds either way.
     } finally {
       await db.destroy();
     }

@@ -275,11 +275,17 @@ const OWN_STREAM: Partial<Record<ServiceName, Source>> = { auth: 'AUTH', order: 
  * Tells the relay each time a leader of its stream, or of a consumer of that stream, is elected (the
  * broker's advisories), so it publishes again what it sent just before: on a cluster of nats-server 2.9
  * that is when acknowledged events turn out lost (REPUBLISH_BEFORE_ELECTION_MS). One subscription each,
- * silent but for elections.
+ * silent but for elections. An advisory is sent once, to whoever listens then: a connection that was
+ * lost (its node gone, which is when elections happen) misses the ones sent meanwhile, so each
+ * reconnect counts as an election too.
  */
-export function followElections(nc: NatsConnection, stream: string, relay: Pick<OutboxRelay, 'leaderElected'>): void {
+export function followElections(nc: Pick<NatsConnection, 'subscribe' | 'status'>, stream: string, relay: Pick<OutboxRelay, 'leaderElected'>): void {
   nc.subscribe(`$JS.EVENT.ADVISORY.STREAM.LEADER_ELECTED.${stream}`, { callback: () => relay.leaderElected() });
   nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.LEADER_ELECTED.${stream}.*`, { callback: () => relay.leaderElected() });
+  void (async () => {
+    // The iterator ends when the connection closes.
+    for await (const status of nc.status()) if (status.type === 'reconnect') relay.leaderElected();
+  })();
 }
 
 /** Removes a namespace's streams: the end of a system whose data directory was temporary. */
