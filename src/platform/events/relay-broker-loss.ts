@@ -20,10 +20,11 @@ export const REPUBLISH_BEFORE_LOSS_MS = 2_000;
  * ms before a leader election of the relay's stream, or of a consumer of it, from which the rows sent
  * are published again, under new message ids. A cluster of nats-server 2.9 may lose acknowledged
  * messages around a node's restart: copies of a stream that disagree after it, a consumer led from a
- * copy that lacks what the others hold, which steps over it (docs/nats.md). Each time, an election
- * followed: of the stream, or of the consumer moving to the copy that lacked the messages. The
- * longest a lost message preceded the election that exposed it, in the chaos runs, was 16 s; 30 s
- * is inside the 60 s a sent row is kept (OUTBOX_KEEP_SENT_MS). A new message id, because a stream
+ * copy that lacks what the others hold, which steps over it (docs/nats.md). In the chaos runs an
+ * election followed such a loss within 16 s in two of the three losses with the broker's state read
+ * (the third had none after it, and may have been a first version of the stream trim): of the stream,
+ * or of the consumer moving to the copy that lacked the messages. 30 s covers those with room, inside
+ * the 60 s a sent row is kept (OUTBOX_KEEP_SENT_MS). A new message id, because a stream
  * leader that holds the message would drop the same id as a duplicate while its consumer stepped over
  * it; the consumers' inbox drops what they had handled. An election on a healthy cluster costs a
  * republish of 30 s of this relay's events, each handled once more as a duplicate.
