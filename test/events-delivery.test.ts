@@ -84,12 +84,21 @@ async function unsent(db: Kysely<ToyDb>): Promise<string[]> {
 }
 
 let nats: TestNats;
-/** Commits one row for `relay`, hands it over and waits until it is marked sent; its id. */
-async function handOverOne(db: Kysely<ToyDb>, relay: OutboxRelay, subject: string, key: string): Promise<string> {
-  const row = await db.transaction().execute((trx) => appendToOutbox(trx, { subject, envelope: newEnvelope('toy.bumped', { key }), claim: relay.claimForNewRows() }));
-  relay.handOver([row]);
-  await eventually(async () => (await unsent(db)).length === 0, { what: `${key} to be marked sent` });
-  return row.id;
+/**
+ * A relay named `owner` on a clock the test moves (`advance`), marking at once; `hand(key)` commits one row
+ * for it, hands it over and waits until it is marked sent, and gives the row's id.
+ */
+function aClockedRelay(db: Kysely<ToyDb>, subject: string) {
+  let clock = 1_000_000;
+  const relay = startOutboxRelay({ db, js: nats.js, pollMs: 60_000, relayId: 'owner', markDelayMs: 0, now: () => clock });
+  running.push(relay);
+  const hand = async (key: string): Promise<string> => {
+    const row = await db.transaction().execute((trx) => appendToOutbox(trx, { subject, envelope: newEnvelope('toy.bumped', { key }), claim: relay.claimForNewRows() }));
+    relay.handOver([row]);
+    await eventually(async () => (await unsent(db)).length === 0, { what: `${key} to be marked sent` });
+    return row.id;
+  };
+  return { relay, hand, advance: (ms: number) => void (clock += ms) };
 }
 
 const running: Array<OutboxRelay | RunningConsumer> = [];
@@ -307,14 +316,11 @@ describe('outbox relay', () => {
     // what went out just before a lost connection may be gone (see REPUBLISH_BEFORE_LOSS_MS).
     const stream = await aStream({ duplicateWindowMs: 100 });
     const db = await aToyDb();
-    let clock = 1_000_000;
-    const relay = startOutboxRelay({ db, js: nats.js, pollMs: 60_000, relayId: 'owner', markDelayMs: 0, now: () => clock });
-    running.push(relay);
-    const hand = (key: string) => handOverOne(db, relay, stream.subject, key);
+    const { relay, hand, advance } = aClockedRelay(db, stream.subject);
     await hand('old');
-    clock += REPUBLISH_BEFORE_LOSS_MS + 1;
+    advance(REPUBLISH_BEFORE_LOSS_MS + 1);
     await hand('recent');
-    clock += 10;
+    advance(10);
     relay.brokerLost();
     // Past the stream's duplicate window, so that the broker stores the republished copy: it stands for one it had dropped.
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -332,12 +338,9 @@ describe('outbox relay', () => {
     const stream = await aStream();
     const db = await aToyDb();
     const consumerDb = await aToyDb();
-    let clock = 1_000_000;
-    const relay = startOutboxRelay({ db, js: nats.js, pollMs: 60_000, relayId: 'owner', markDelayMs: 0, now: () => clock });
-    running.push(relay);
-    const hand = (key: string) => handOverOne(db, relay, stream.subject, key);
+    const { relay, hand, advance } = aClockedRelay(db, stream.subject);
     await hand('old');
-    clock += REPUBLISH_BEFORE_ELECTION_MS + 1;
+    advance(REPUBLISH_BEFORE_ELECTION_MS + 1);
     const recent = await hand('recent');
     const durable = nats.unique('toy');
     const seen: string[] = [];
@@ -347,7 +350,7 @@ describe('outbox relay', () => {
     });
     await eventually(() => consumer.stats().processed === 2, { what: 'both events to be handled' });
 
-    clock += 10;
+    advance(10);
     relay.leaderElected();
     await eventually(async () => (await messagesIn(stream.name)) === 3, { what: 'the recent row to be published again' });
     const again = await nats.jsm.streams.getMessage(stream.name, { seq: 3 });

@@ -106,8 +106,11 @@ export function eventBus(opts: EventBusOptions): EventBus {
   let relay: OutboxRelay | undefined;
   let nc: NatsConnection | undefined;
   let broker: BrokerHealthProbe | undefined;
-  /** the event streams this service publishes to, when they keep messages until trimmed (limits retention) */
-  const trimmers: { readonly prefix: string; readonly trimmer: StreamTrimmer }[] = [];
+  /** the stream this service's relay publishes to, if it publishes */
+  const own = OWN_STREAM[opts.service];
+  const ownStream = own ? streams[own] : undefined;
+  /** its trimmer, when it keeps messages until trimmed (limits retention, a cluster's) */
+  let trimmer: StreamTrimmer | undefined;
 
   const consumerDefinition = (declared: ConsumerDeclaration) => ({
     durable: declared.durable,
@@ -160,11 +163,8 @@ export function eventBus(opts: EventBusOptions): EventBus {
       }
       if (opts.publishes) {
         // A limits-retention stream (a cluster's, see eventRetention) is trimmed to what its consumers
-        // still owe by the services that publish to it, after their publishes.
-        for (const def of [streams.AUTH, streams.ORDERS, streams.BILLING]) {
-          if (def.retention !== 'limits') continue;
-          trimmers.push({ prefix: def.subjects[0]!.slice(0, -1), trimmer: streamTrimmer({ jsm, stream: def.name, log }) });
-        }
+        // still owe by the service that publishes to it, after its publishes.
+        if (ownStream?.retention === 'limits') trimmer = streamTrimmer({ jsm, stream: ownStream.name, log });
         relay = startOutboxRelay({
           db: opts.db,
           relayId: relayIdOf(opts.service, opts.replica),
@@ -172,7 +172,7 @@ export function eventBus(opts: EventBusOptions): EventBus {
           log,
           pollMs: RELAY_POLL_MS,
           onPublished: (subject, bytes, duplicate, span) => {
-            for (const t of trimmers) if (subject.startsWith(t.prefix)) t.trimmer.published();
+            trimmer?.published();
             if (duplicate) return;
             const label = { subject: subject.slice(ns.length + 1) };
             opts.metrics.messagesPublished.inc(label);
@@ -182,9 +182,9 @@ export function eventBus(opts: EventBusOptions): EventBus {
           },
         });
       }
-      if (relay) void followBrokerConnection(nc, relay);
-      const own = OWN_STREAM[opts.service];
-      if (relay && own && (replicas ?? 1) > 1) followElections(nc, streams[own].name, relay);
+      const clusteredStream = (replicas ?? 1) > 1;
+      if (relay) void followBrokerConnection(nc, relay, { reconnectIsElection: clusteredStream });
+      if (relay && ownStream && clusteredStream) followElections(nc, ownStream.name, relay);
       // The server names its cluster when it is part of one, replicated or not: a node lost there loses
       // the pulls parked on it without a disconnect.
       const clustered = (replicas ?? 1) > 1 || Boolean(nc.info?.cluster);
@@ -225,7 +225,8 @@ export function eventBus(opts: EventBusOptions): EventBus {
     async stop() {
       for (const consumer of consumers.values()) await consumer.stop();
       await relay?.stop();
-      for (const t of trimmers.splice(0)) t.trimmer.stop();
+      trimmer?.stop();
+      trimmer = undefined;
       await nc?.drain().catch(() => undefined);
       consumers.clear();
       relay = undefined;
@@ -258,13 +259,23 @@ export function relayIdOf(service: string, replica: number | undefined): string 
 
 /**
  * Tells the relay each time the connection is lost and back, so what failed while the broker was gone
- * goes out at once, and what a broker shutting down acknowledged and dropped goes out again.
+ * goes out at once, and what a broker shutting down acknowledged and dropped goes out again. With
+ * `reconnectIsElection` (a cluster) a reconnect is also taken for a leader election: the election
+ * advisories (followElections) are sent once, to whoever listens then, and a connection that was lost,
+ * its node gone, which is when elections happen, missed the ones sent meanwhile.
  */
-export async function followBrokerConnection(nc: NatsConnection, relay: Pick<OutboxRelay, 'brokerLost' | 'brokerBack'>): Promise<void> {
+export async function followBrokerConnection(
+  nc: Pick<NatsConnection, 'status'>,
+  relay: Pick<OutboxRelay, 'brokerLost' | 'brokerBack' | 'leaderElected'>,
+  opts: { readonly reconnectIsElection?: boolean } = {},
+): Promise<void> {
   // The iterator ends when the connection closes.
   for await (const status of nc.status()) {
     if (status.type === 'disconnect') relay.brokerLost();
-    else if (status.type === 'reconnect') relay.brokerBack();
+    else if (status.type === 'reconnect') {
+      relay.brokerBack();
+      if (opts.reconnectIsElection) relay.leaderElected();
+    }
   }
 }
 
@@ -275,17 +286,12 @@ const OWN_STREAM: Partial<Record<ServiceName, Source>> = { auth: 'AUTH', order: 
  * Tells the relay each time a leader of its stream, or of a consumer of that stream, is elected (the
  * broker's advisories), so it publishes again what it sent just before: on a cluster of nats-server 2.9
  * that is when acknowledged events turn out lost (REPUBLISH_BEFORE_ELECTION_MS). One subscription each,
- * silent but for elections. An advisory is sent once, to whoever listens then: a connection that was
- * lost (its node gone, which is when elections happen) misses the ones sent meanwhile, so each
- * reconnect counts as an election too.
+ * silent but for elections; the elections missed while the connection was down come from
+ * followBrokerConnection's `reconnectIsElection`.
  */
-export function followElections(nc: Pick<NatsConnection, 'subscribe' | 'status'>, stream: string, relay: Pick<OutboxRelay, 'leaderElected'>): void {
+export function followElections(nc: Pick<NatsConnection, 'subscribe'>, stream: string, relay: Pick<OutboxRelay, 'leaderElected'>): void {
   nc.subscribe(`$JS.EVENT.ADVISORY.STREAM.LEADER_ELECTED.${stream}`, { callback: () => relay.leaderElected() });
   nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.LEADER_ELECTED.${stream}.*`, { callback: () => relay.leaderElected() });
-  void (async () => {
-    // The iterator ends when the connection closes.
-    for await (const status of nc.status()) if (status.type === 'reconnect') relay.leaderElected();
-  })();
 }
 
 /** Removes a namespace's streams: the end of a system whose data directory was temporary. */

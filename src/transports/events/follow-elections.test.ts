@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { followElections } from './bus.ts';
+import { followBrokerConnection, followElections } from './bus.ts';
 
 /** A connection that records its subscriptions and plays the given status changes. */
 function aConnection(statuses: readonly string[]) {
@@ -18,20 +18,33 @@ function aConnection(statuses: readonly string[]) {
   return { nc, subscriptions };
 }
 
+/** A relay that counts what it was told. */
+function aRelay() {
+  const told = { lost: 0, back: 0, elections: 0 };
+  return { told, relay: { brokerLost: () => void told.lost++, brokerBack: () => void told.back++, leaderElected: () => void told.elections++ } };
+}
+
 describe("a relay's elections on a cluster", () => {
   it('are the advisories of its own stream and its consumers, and every reconnect, whose advisories were missed', async () => {
     const { nc, subscriptions } = aConnection(['disconnect', 'reconnect', 'disconnect', 'reconnect']);
-    let elections = 0;
-    followElections(nc, 'NS_ORDERS', { leaderElected: () => elections++ });
-    await new Promise((resolve) => setImmediate(resolve));
+    const { told, relay } = aRelay();
+    followElections(nc, 'NS_ORDERS', relay);
+    await followBrokerConnection(nc, relay, { reconnectIsElection: true });
 
     expect([...subscriptions.keys()]).toEqual([
       '$JS.EVENT.ADVISORY.STREAM.LEADER_ELECTED.NS_ORDERS',
       '$JS.EVENT.ADVISORY.CONSUMER.LEADER_ELECTED.NS_ORDERS.*',
     ]);
     // Two reconnects; the disconnects count for nothing.
-    expect(elections).toBe(2);
+    expect(told).toEqual({ lost: 2, back: 2, elections: 2 });
     for (const advise of subscriptions.values()) advise();
-    expect(elections).toBe(4);
+    expect(told.elections).toBe(4);
+  });
+
+  it('on one server a reconnect is only a reconnect', async () => {
+    const { nc } = aConnection(['disconnect', 'reconnect']);
+    const { told, relay } = aRelay();
+    await followBrokerConnection(nc, relay);
+    expect(told).toEqual({ lost: 1, back: 1, elections: 0 });
   });
 });
